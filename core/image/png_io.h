@@ -1,0 +1,18 @@
+#pragma once
+
+#include "image/image.h"
+
+#include <filesystem>
+
+namespace dpflow {
+
+/// Reads an 8- or 16-bit PNG as display values in [0,1]. Gray (with or without alpha) is
+/// read as is; RGB/RGBA whose channels are equal is accepted as gray; true colour is converted
+/// to luminance with a warning in Image::warnings. Throws ImageError.
+Image readPng(const std::filesystem::path& path);
+
+/// Writes display values as an 8- or 16-bit grayscale PNG (value v -> round(v * (2^bits - 1))).
+/// Throws ImageError (e.g. bit depth other than 8 or 16, unwritable path).
+void writePng(const Image& image, const std::filesystem::path& path, int bit_depth);
+
+}  // namespace dpflow

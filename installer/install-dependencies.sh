@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every build, run and test dependency of DP-Flow Studio from Debian 12 packages.
+# Idempotent and non-interactive: packages already present are left alone, and apt is only
+# touched when something is missing. Run as root or as a user with sudo.
+set -euo pipefail
+
+packages=(
+    # toolchain
+    build-essential cmake ninja-build pkg-config git file
+    # engine: LibTorch (CPU), an optimized BLAS for it, DICOM, PNG, JPEG 2000, crypto
+    libtorch-dev libopenblas0-pthread libdcmtk-dev dcmtk libpng-dev libopenjp2-7-dev libssl-dev
+    # well-kept helpers: JSON, formatting, command line
+    nlohmann-json3-dev libfmt-dev libcli11-dev
+    # studio: Qt 6 widgets and QCustomPlot, and a virtual display for headless runs
+    qt6-base-dev libqcustomplot-dev xvfb xauth
+    # tests and packaging
+    libgtest-dev libgmock-dev fakeroot dpkg-dev
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "install-dependencies: all ${#packages[@]} packages are installed"
+    exit 0
+fi
+
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+    as_root=(sudo)
+fi
+
+echo "install-dependencies: installing ${missing[*]}"
+"${as_root[@]}" apt-get update -q
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
