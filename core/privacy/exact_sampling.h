@@ -1,0 +1,30 @@
+#pragma once
+
+#include "privacy/random_source.h"
+
+#include <cstdint>
+
+namespace dpflow {
+
+// Exact samplers on integers and rationals (Canonne, Kamath and Steinke, "The Discrete Gaussian
+// for Differential Privacy", 2020, Algorithms 1 and 2). They consume only uniformly random bits
+// and integer comparisons: no logarithm of a uniform double, so the output distribution has none
+// of the floating-point gaps that make textbook Laplace sampling leak (Mironov 2012).
+
+using UInt128 = unsigned __int128;
+
+/// A uniform integer in [0, n) by rejection sampling on the minimal number of bits. n >= 1.
+UInt128 uniformBelow(RandomSource& source, UInt128 n);
+
+/// True with probability numerator / denominator exactly (0 <= numerator <= denominator, denominator >= 1).
+bool bernoulliRational(RandomSource& source, UInt128 numerator, UInt128 denominator);
+
+/// True with probability exp(-numerator / denominator) exactly (numerator >= 0, denominator >= 1).
+bool bernoulliExpMinus(RandomSource& source, std::uint64_t numerator, std::uint64_t denominator);
+
+/// An integer k with probability proportional to exp(-|k| / scale). `scale` is a positive finite
+/// double below 2^62; it is used exactly (as the rational a double represents).
+/// Throws std::invalid_argument for a scale outside that range.
+std::int64_t sampleDiscreteLaplace(RandomSource& source, double scale);
+
+}  // namespace dpflow
