@@ -1,0 +1,142 @@
+#include "eval/roc_auc.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+namespace dpflow {
+namespace {
+
+// Midranks (1-based, ties get the mean of their ranks) in O(n log n).
+std::vector<double> midranks(const std::vector<double>& values) {
+    std::vector<std::size_t> order(values.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+    std::vector<double> ranks(values.size());
+    for (std::size_t i = 0; i < order.size();) {
+        std::size_t j = i;
+        while (j < order.size() && values[order[j]] == values[order[i]]) ++j;
+        const double rank = 0.5 * static_cast<double>(i + j + 1);  // mean of ranks i+1 .. j
+        for (std::size_t k = i; k < j; ++k) ranks[order[k]] = rank;
+        i = j;
+    }
+    return ranks;
+}
+
+// DeLong's structural components of one score set: V10 per positive, V01 per negative.
+struct StructuralComponents {
+    double auc = 0.0;
+    std::vector<double> v10;
+    std::vector<double> v01;
+};
+
+StructuralComponents structuralComponents(const std::vector<double>& scores, const std::vector<int>& labels) {
+    std::vector<double> positives, negatives;
+    for (std::size_t i = 0; i < scores.size(); ++i) (labels[i] ? positives : negatives).push_back(scores[i]);
+    const double m = static_cast<double>(positives.size());
+    const double n = static_cast<double>(negatives.size());
+
+    const std::vector<double> all_ranks = midranks(scores);
+    const std::vector<double> positive_ranks = midranks(positives);
+    const std::vector<double> negative_ranks = midranks(negatives);
+
+    StructuralComponents components;
+    double positive_rank_sum = 0.0;
+    std::size_t p = 0, q = 0;
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+        if (labels[i]) {
+            // Negatives below this positive (ties 1/2) = its overall midrank minus its rank among positives.
+            components.v10.push_back((all_ranks[i] - positive_ranks[p++]) / n);
+            positive_rank_sum += all_ranks[i];
+        } else {
+            components.v01.push_back(1.0 - (all_ranks[i] - negative_ranks[q++]) / m);
+        }
+    }
+    components.auc = (positive_rank_sum - m * (m + 1) / 2) / (m * n);
+    return components;
+}
+
+double sampleCovariance(const std::vector<double>& a, const std::vector<double>& b) {
+    const double n = static_cast<double>(a.size());
+    const double mean_a = std::accumulate(a.begin(), a.end(), 0.0) / n;
+    const double mean_b = std::accumulate(b.begin(), b.end(), 0.0) / n;
+    double sum = 0.0;
+    for (std::size_t i = 0; i < a.size(); ++i) sum += (a[i] - mean_a) * (b[i] - mean_b);
+    return sum / (n - 1);
+}
+
+double normalQuantileTwoSided(double confidence) {
+    if (!(confidence > 0.0 && confidence < 1.0)) throw std::invalid_argument("confidence must lie in (0, 1)");
+    // Bisection on the normal upper tail: exact to double precision, no table.
+    const double tail = (1.0 - confidence) / 2.0;
+    double lo = 0.0, hi = 40.0;
+    for (int i = 0; i < 200; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (0.5 * std::erfc(mid / std::sqrt(2.0)) > tail ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+void validate(const std::vector<double>& scores, const std::vector<int>& labels) {
+    if (scores.size() != labels.size())
+        throw std::invalid_argument("scores and labels differ in size (" + std::to_string(scores.size()) + " vs " +
+                                    std::to_string(labels.size()) + ")");
+    std::size_t positives = 0;
+    for (int label : labels) {
+        if (label != 0 && label != 1) throw std::invalid_argument("labels must be 0 or 1");
+        positives += static_cast<std::size_t>(label);
+    }
+    if (positives < 2 || labels.size() - positives < 2)
+        throw std::invalid_argument("an AUC with a confidence interval needs at least two positive and two negative cases (have " +
+                                    std::to_string(positives) + " and " + std::to_string(labels.size() - positives) + ")");
+    for (double s : scores)
+        if (!std::isfinite(s)) throw std::invalid_argument("scores must be finite numbers");
+}
+
+AucEstimate estimateFrom(const StructuralComponents& c, double variance, double confidence) {
+    AucEstimate estimate;
+    estimate.auc = c.auc;
+    estimate.standard_error = std::sqrt(std::max(variance, 0.0));
+    const double z = normalQuantileTwoSided(confidence);
+    estimate.ci_low = std::clamp(c.auc - z * estimate.standard_error, 0.0, 1.0);
+    estimate.ci_high = std::clamp(c.auc + z * estimate.standard_error, 0.0, 1.0);
+    estimate.confidence = confidence;
+    estimate.positives = c.v10.size();
+    estimate.negatives = c.v01.size();
+    return estimate;
+}
+
+double delongVariance(const StructuralComponents& a, const StructuralComponents& b) {
+    return sampleCovariance(a.v10, b.v10) / a.v10.size() + sampleCovariance(a.v01, b.v01) / a.v01.size();
+}
+
+}  // namespace
+
+AucEstimate delongAuc(const std::vector<double>& scores, const std::vector<int>& labels, double confidence) {
+    validate(scores, labels);
+    const StructuralComponents c = structuralComponents(scores, labels);
+    return estimateFrom(c, delongVariance(c, c), confidence);
+}
+
+PairedAucComparison pairedDelongTest(const std::vector<double>& first_scores, const std::vector<double>& second_scores,
+                                     const std::vector<int>& labels, double confidence) {
+    validate(first_scores, labels);
+    validate(second_scores, labels);
+    const StructuralComponents a = structuralComponents(first_scores, labels);
+    const StructuralComponents b = structuralComponents(second_scores, labels);
+
+    PairedAucComparison comparison;
+    comparison.first = estimateFrom(a, delongVariance(a, a), confidence);
+    comparison.second = estimateFrom(b, delongVariance(b, b), confidence);
+    comparison.difference = a.auc - b.auc;
+    const double variance = delongVariance(a, a) + delongVariance(b, b) - 2.0 * delongVariance(a, b);
+    comparison.standard_error = std::sqrt(std::max(variance, 0.0));
+    if (comparison.standard_error > 0.0) {
+        comparison.z = comparison.difference / comparison.standard_error;
+        comparison.p_value = std::erfc(std::abs(comparison.z) / std::sqrt(2.0));
+    }
+    return comparison;
+}
+
+}  // namespace dpflow

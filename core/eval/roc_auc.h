@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace dpflow {
+
+/// ROC AUC of one score set with its DeLong variance and confidence interval.
+struct AucEstimate {
+    double auc = 0.0;             ///< P(score of a positive > score of a negative), ties count 1/2
+    double standard_error = 0.0;  ///< sqrt of the DeLong variance
+    double ci_low = 0.0;          ///< lower end of the confidence interval, clipped to [0, 1]
+    double ci_high = 0.0;         ///< upper end, clipped to [0, 1]
+    double confidence = 0.95;     ///< coverage of [ci_low, ci_high]
+    std::size_t positives = 0;    ///< cases with label 1
+    std::size_t negatives = 0;    ///< cases with label 0
+};
+
+/// ROC AUC with a Wald interval AUC +- z * SE from DeLong, DeLong and Clarke-Pearson (1988),
+/// computed in O(n log n) with the midrank algorithm of Sun and Xu (2014). `labels` are 0 or 1,
+/// higher scores mean "more likely positive". Throws std::invalid_argument when the sizes
+/// differ, a label is not 0/1, or either class has fewer than two cases (no variance estimate).
+AucEstimate delongAuc(const std::vector<double>& scores, const std::vector<int>& labels,
+                      double confidence = 0.95);
+
+/// DeLong's test that two score sets on the same cases have equal AUC.
+struct PairedAucComparison {
+    AucEstimate first;
+    AucEstimate second;
+    double difference = 0.0;      ///< first.auc - second.auc
+    double standard_error = 0.0;  ///< of the difference, with the covariance of the pair
+    double z = 0.0;               ///< difference / standard_error (0 when both are identical)
+    double p_value = 1.0;         ///< two-sided, from the standard normal
+};
+
+/// Compares two score sets on the same cases (same labels). Throws as delongAuc does, and when
+/// the score sets differ in size.
+PairedAucComparison pairedDelongTest(const std::vector<double>& first_scores,
+                                     const std::vector<double>& second_scores,
+                                     const std::vector<int>& labels, double confidence = 0.95);
+
+}  // namespace dpflow
