@@ -1,0 +1,74 @@
+#include "privacy/image_space_mechanisms.h"
+
+#include "privacy/grid_laplace_sampler.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace dpflow {
+namespace {
+
+void requireReleasable(const Image& image, double epsilon) {
+    if (image.empty()) throw std::invalid_argument("cannot privatize an empty image");
+    if (!(epsilon > 0.0)) throw std::invalid_argument("epsilon must be positive");
+}
+
+// Clips to [0, 1] and counts how many values needed it.
+float clipToUnit(double value, std::size_t& clipped) {
+    if (value < 0.0 || value > 1.0) ++clipped;
+    return static_cast<float>(std::clamp(value, 0.0, 1.0));
+}
+
+Image derivedFrom(const Image& source) {
+    Image image = makeImage(source.width, source.height);
+    image.stored_bits = source.stored_bits;
+    image.pixel_spacing_mm = source.pixel_spacing_mm;
+    return image;
+}
+
+}  // namespace
+
+ImageSpaceRelease privatizePixels(const Image& image, double epsilon, RandomSource& source) {
+    requireReleasable(image, epsilon);
+    const std::size_t pixels = image.pixels.size();
+    ImageSpaceRelease release{derivedFrom(image), planLaplaceNoise(static_cast<double>(pixels), pixels, epsilon)};
+    GridLaplaceSampler sampler(source, release.plan);
+    std::size_t clipped = 0;
+    for (std::size_t i = 0; i < pixels; ++i) release.image.pixels[i] = clipToUnit(sampler.privatize(image.pixels[i]), clipped);
+    release.clipped_fraction = static_cast<double>(clipped) / pixels;
+    return release;
+}
+
+ImageSpaceRelease privatizeDpPix(const Image& image, int cell, int neighbourhood_pixels, double epsilon,
+                                 RandomSource& source) {
+    requireReleasable(image, epsilon);
+    if (cell < 1) throw std::invalid_argument("the dppix cell size must be at least 1 pixel");
+    if (neighbourhood_pixels < 1) throw std::invalid_argument("the dppix neighbourhood m must be at least 1 pixel");
+
+    const int cells_x = (image.width + cell - 1) / cell;
+    const int cells_y = (image.height + cell - 1) / cell;
+    const int smallest_width = image.width % cell == 0 ? cell : image.width % cell;
+    const int smallest_height = image.height % cell == 0 ? cell : image.height % cell;
+    const double sensitivity = static_cast<double>(neighbourhood_pixels) / (smallest_width * smallest_height);
+
+    ImageSpaceRelease release{derivedFrom(image),
+                              planLaplaceNoise(sensitivity, static_cast<std::size_t>(cells_x) * cells_y, epsilon)};
+    GridLaplaceSampler sampler(source, release.plan);
+    std::size_t clipped = 0;
+    for (int cy = 0; cy < cells_y; ++cy) {
+        for (int cx = 0; cx < cells_x; ++cx) {
+            const int x0 = cx * cell, y0 = cy * cell;
+            const int x1 = std::min(x0 + cell, image.width), y1 = std::min(y0 + cell, image.height);
+            double sum = 0.0;
+            for (int y = y0; y < y1; ++y)
+                for (int x = x0; x < x1; ++x) sum += image.at(x, y);
+            const float value = clipToUnit(sampler.privatize(sum / ((x1 - x0) * (y1 - y0))), clipped);
+            for (int y = y0; y < y1; ++y)
+                for (int x = x0; x < x1; ++x) release.image.at(x, y) = value;
+        }
+    }
+    release.clipped_fraction = static_cast<double>(clipped) / (static_cast<double>(cells_x) * cells_y);
+    return release;
+}
+
+}  // namespace dpflow
