@@ -21,25 +21,6 @@ UInt128 randomBits(RandomSource& source, int bits) {
     return bits >= 128 ? value : value & ((UInt128(1) << bits) - 1);
 }
 
-// Writes a positive double exactly as numerator / denominator with the denominator a power of two.
-void asExactRational(double value, std::uint64_t& numerator, std::uint64_t& denominator) {
-    int exponent = 0;
-    const double mantissa = std::frexp(value, &exponent);  // value = mantissa * 2^exponent, mantissa in [0.5, 1)
-    std::uint64_t integer = static_cast<std::uint64_t>(std::ldexp(mantissa, 53));
-    int shift = exponent - 53;  // value = integer * 2^shift
-    while (shift < 0 && (integer & 1u) == 0) {
-        integer >>= 1;
-        ++shift;
-    }
-    if (shift >= 0) {
-        numerator = integer << shift;
-        denominator = 1;
-    } else {
-        numerator = integer;
-        denominator = std::uint64_t(1) << -shift;
-    }
-}
-
 // exp(-g) for g = numerator / denominator in [0, 1] (CKS Algorithm 1): count k while
 // Bernoulli(g / k) succeeds; the count is odd with probability exactly exp(-g).
 bool bernoulliExpMinusAtMostOne(RandomSource& source, std::uint64_t numerator, std::uint64_t denominator) {
@@ -49,6 +30,28 @@ bool bernoulliExpMinusAtMostOne(RandomSource& source, std::uint64_t numerator, s
 }
 
 }  // namespace
+
+bool asExactFraction(double value, std::uint64_t& numerator, std::uint64_t& denominator) {
+    if (!(value > 0.0) || !std::isfinite(value)) return false;
+    int exponent = 0;
+    const double mantissa = std::frexp(value, &exponent);  // value = mantissa * 2^exponent, mantissa in [0.5, 1)
+    std::uint64_t integer = static_cast<std::uint64_t>(std::ldexp(mantissa, 53));
+    int shift = exponent - 53;  // value = integer * 2^shift
+    while (shift < 0 && (integer & 1u) == 0) {
+        integer >>= 1;
+        ++shift;
+    }
+    if (shift >= 0) {
+        if (shift > 10) return false;  // integer < 2^53, so integer << 10 still fits 64 bits
+        numerator = integer << shift;
+        denominator = 1;
+    } else {
+        if (-shift > 63) return false;
+        numerator = integer;
+        denominator = std::uint64_t(1) << -shift;
+    }
+    return true;
+}
 
 UInt128 uniformBelow(RandomSource& source, UInt128 n) {
     if (n == 0) throw std::invalid_argument("uniformBelow needs n >= 1");
@@ -72,11 +75,10 @@ bool bernoulliExpMinus(RandomSource& source, std::uint64_t numerator, std::uint6
 }
 
 std::int64_t sampleDiscreteLaplace(RandomSource& source, double scale) {
-    if (!(scale > 0.0) || !std::isfinite(scale) || scale >= std::ldexp(1.0, 62))
-        throw std::invalid_argument("discrete Laplace scale must be positive, finite and below 2^62");
     // scale = t / s with integers t, s (CKS Algorithm 2 samples DLap(t/s)).
     std::uint64_t t = 0, s = 0;
-    asExactRational(scale, t, s);
+    if (scale >= std::ldexp(1.0, 62) || !asExactFraction(scale, t, s))
+        throw std::invalid_argument("discrete Laplace scale must be positive, finite, below 2^62 and above 2^-63");
     for (;;) {
         const std::uint64_t u = static_cast<std::uint64_t>(uniformBelow(source, t));
         if (!bernoulliExpMinus(source, u, t)) continue;

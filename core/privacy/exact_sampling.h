@@ -13,6 +13,11 @@ namespace dpflow {
 
 using UInt128 = unsigned __int128;
 
+/// Writes a positive finite double exactly as numerator / denominator, the denominator a power
+/// of two. Returns false when either would not fit 64 bits (values above about 2^63 or with
+/// bits below 2^-63), so callers refuse such inputs instead of rounding them.
+bool asExactFraction(double value, std::uint64_t& numerator, std::uint64_t& denominator);
+
 /// A uniform integer in [0, n) by rejection sampling on the minimal number of bits. n >= 1.
 UInt128 uniformBelow(RandomSource& source, UInt128 n);
 
@@ -23,7 +28,7 @@ bool bernoulliRational(RandomSource& source, UInt128 numerator, UInt128 denomina
 bool bernoulliExpMinus(RandomSource& source, std::uint64_t numerator, std::uint64_t denominator);
 
 /// An integer k with probability proportional to exp(-|k| / scale). `scale` is a positive finite
-/// double below 2^62; it is used exactly (as the rational a double represents).
+/// double below 2^62 that asExactFraction can represent; it is used exactly.
 /// Throws std::invalid_argument for a scale outside that range.
 std::int64_t sampleDiscreteLaplace(RandomSource& source, double scale);
 
