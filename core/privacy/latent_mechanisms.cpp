@@ -1,0 +1,64 @@
+#include "privacy/latent_mechanisms.h"
+
+#include "privacy/grid_laplace_sampler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace dpflow {
+
+double LatentBox::l1Sensitivity() const {
+    long double sum = 0.0L;
+    for (std::size_t j = 0; j < lo.size(); ++j) sum += static_cast<long double>(hi[j]) - lo[j];
+    return std::nextafter(static_cast<double>(sum), std::numeric_limits<double>::infinity());
+}
+
+LatentRelease privatizeLatentInBox(const std::vector<float>& latent, const LatentBox& box, double epsilon,
+                                   RandomSource& source) {
+    if (box.lo.size() != latent.size() || box.hi.size() != latent.size())
+        throw std::invalid_argument("the latent has " + std::to_string(latent.size()) + " elements but the calibration box " +
+                                    std::to_string(box.lo.size()) + "; the model and its calibration do not match");
+    for (std::size_t j = 0; j < latent.size(); ++j)
+        if (!(box.lo[j] <= box.hi[j])) throw std::invalid_argument("calibration bound " + std::to_string(j) + " has lo > hi");
+
+    LatentRelease release;
+    release.plan = planLaplaceNoise(box.l1Sensitivity(), latent.size(), epsilon);
+    GridLaplaceSampler sampler(source, release.plan);
+    release.latent.resize(latent.size());
+    std::size_t clipped_in = 0, clipped_out = 0;
+    for (std::size_t j = 0; j < latent.size(); ++j) {
+        const double lo = box.lo[j], hi = box.hi[j];
+        const double u = std::clamp(static_cast<double>(latent[j]), lo, hi);
+        clipped_in += u != latent[j];
+        const double noisy = sampler.privatize(u);
+        const double released = std::clamp(noisy, lo, hi);
+        clipped_out += released != noisy;
+        release.latent[j] = static_cast<float>(released);
+    }
+    release.input_clipped_fraction = static_cast<double>(clipped_in) / latent.size();
+    release.output_clipped_fraction = static_cast<double>(clipped_out) / latent.size();
+    return release;
+}
+
+LatentRelease privatizeLatentInL1Ball(const std::vector<float>& latent, double radius, double epsilon,
+                                      RandomSource& source) {
+    if (latent.empty()) throw std::invalid_argument("cannot privatize an empty latent");
+    if (!(radius > 0.0) || !std::isfinite(radius)) throw std::invalid_argument("the L1 radius s must be positive and finite");
+
+    LatentRelease release;
+    release.plan = planLaplaceNoise(2.0 * radius, latent.size(), epsilon);
+    double norm = 0.0;
+    for (float u : latent) norm += std::abs(static_cast<double>(u));
+    release.input_scale_factor = norm > radius ? radius / norm : 1.0;
+    release.input_clipped_fraction = norm > radius ? 1.0 : 0.0;
+
+    GridLaplaceSampler sampler(source, release.plan);
+    release.latent.resize(latent.size());
+    for (std::size_t j = 0; j < latent.size(); ++j)
+        release.latent[j] = static_cast<float>(sampler.privatize(latent[j] * release.input_scale_factor));
+    return release;
+}
+
+}  // namespace dpflow

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "privacy/laplace_noise_plan.h"
+#include "privacy/random_source.h"
+
+#include <string>
+#include <vector>
+
+namespace dpflow {
+
+/// Per-element latent bounds of M1, calibrated once per model on its public training set only
+/// (docs/privacy-semantics.md, M1 step 1). Bounds computed from the images being released void
+/// the guarantee; the model file records where they came from and the release path refuses
+/// any other origin.
+struct LatentBox {
+    std::vector<float> lo;  ///< lo_j
+    std::vector<float> hi;  ///< hi_j, >= lo_j
+
+    /// Delta = sum_j (hi_j - lo_j), summed in double precision and rounded up.
+    double l1Sensitivity() const;
+};
+
+/// A privatized latent with the accounting that produced it.
+struct LatentRelease {
+    std::vector<float> latent;      ///< u~, ready to decode
+    LaplaceNoisePlan plan;          ///< Delta, grid, b
+    double input_clipped_fraction = 0.0;   ///< M1: share of elements of u outside [lo, hi]; M2: 1 if ||u||_1 > s, else 0
+    double input_scale_factor = 1.0;       ///< M2: min(1, s / ||u||_1); M1: 1
+    double output_clipped_fraction = 0.0;  ///< M1: share of noisy elements clipped back into the box; M2: 0
+};
+
+/// M1 `dpglow`: u = clip(u, lo, hi); u~ = u + Lap(Delta / eps) on the grid; u~ = clip(u~, lo, hi).
+/// eps-local DP for the whole image. Throws std::invalid_argument when sizes differ, a bound
+/// pair is inverted, the box has no width, or eps is not positive.
+LatentRelease privatizeLatentInBox(const std::vector<float>& latent, const LatentBox& box, double epsilon,
+                                   RandomSource& source);
+
+/// M2 `cadp` (corrected): u <- u * min(1, s / ||u||_1) for this image alone; u~ = u + Lap(2s / eps)
+/// on the grid. Never normalises across a batch: each call is one image.
+/// Throws std::invalid_argument for an empty latent, s <= 0 or eps <= 0.
+LatentRelease privatizeLatentInL1Ball(const std::vector<float>& latent, double radius, double epsilon,
+                                      RandomSource& source);
+
+}  // namespace dpflow
