@@ -1,11 +1,13 @@
 #include "main_window.h"
 
 #include "image_pane.h"
+#include "study_browser.h"
 
-#include "image/image_error.h"
-#include "image/image_reader.h"
+#include "image/folder_scan.h"
+#include "image/image_description.h"
 
 #include <QAction>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -20,17 +22,23 @@ namespace dpflow::ui {
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(tr("DP-Flow Studio"));
     setAcceptDrops(true);
-    resize(900, 760);
+    resize(1100, 800);
 
     pane_ = new ImagePane(this);
     setCentralWidget(pane_);
 
+    browser_ = new StudyBrowser(this);
+    auto* dock = new QDockWidget(tr("Study"), this);
+    dock->setObjectName("study-dock");
+    dock->setWidget(browser_);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+    connect(browser_, &StudyBrowser::imageSelected, this, &MainWindow::showImage);
+
     QMenu* file_menu = menuBar()->addMenu(tr("&File"));
-    QAction* open_action = file_menu->addAction(tr("&Open image..."), this, &MainWindow::chooseAndOpenImage);
-    open_action->setShortcut(QKeySequence::Open);
+    file_menu->addAction(tr("&Open images..."), QKeySequence::Open, this, &MainWindow::chooseAndOpenFiles);
+    file_menu->addAction(tr("Open &folder..."), this, &MainWindow::chooseAndOpenFolder);
     file_menu->addSeparator();
-    QAction* quit_action = file_menu->addAction(tr("&Quit"), this, &QWidget::close);
-    quit_action->setShortcut(QKeySequence::Quit);
+    file_menu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     status_label_ = new QLabel(this);
     cursor_label_ = new QLabel(this);
@@ -39,46 +47,63 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(pane_, &ImagePane::pixelHovered, this, [this](int x, int y, float value) {
         cursor_label_->setText(tr("x %1  y %2  value %3").arg(x).arg(y).arg(value, 0, 'f', 4));
     });
-    showStatus(tr("No image open"));
+    status_label_->setText(tr("No image open"));
 }
 
-bool MainWindow::openImage(const QString& path) {
-    try {
-        const Image image = readImage(path.toStdString());
-        pane_->setImage(image);
-        QString message = tr("%1 — %2 x %3, %4 bits stored, %5")
-                              .arg(QFileInfo(path).fileName())
-                              .arg(image.width)
-                              .arg(image.height)
-                              .arg(image.stored_bits)
-                              .arg(QString::fromStdString(image.photometric));
-        for (const std::string& warning : image.warnings) message += tr("; warning: %1").arg(QString::fromStdString(warning));
-        showStatus(message);
-        setWindowTitle(tr("DP-Flow Studio — %1").arg(QFileInfo(path).fileName()));
-        return true;
-    } catch (const std::exception& error) {
-        showStatus(tr("Cannot open %1: %2").arg(path, QString::fromLocal8Bit(error.what())));
+bool MainWindow::openPaths(const QStringList& paths) {
+    std::vector<ScanEntry> entries;
+    for (const QString& path : paths)
+        scanImages(path.toStdString(), [&entries](ScanEntry&& entry) { entries.push_back(std::move(entry)); });
+
+    std::size_t readable = 0, failed = 0;
+    QString first_failure;
+    for (const ScanEntry& entry : entries) {
+        readable += entry.outcome == ScanOutcome::Read;
+        failed += entry.outcome == ScanOutcome::Failed;
+        if (entry.outcome == ScanOutcome::Failed && first_failure.isEmpty())
+            first_failure = QString::fromStdString(describeScanEntry(entry));
+    }
+    browser_->setEntries(std::move(entries));
+    if (readable == 0) {
+        pane_->clear();
+        status_label_->setText(failed == 0 ? tr("Cannot open: no DICOM or PNG image found")
+                                           : tr("Cannot open: %1 file(s) unreadable; first: %2").arg(failed).arg(first_failure));
         return false;
     }
+    browser_->selectFirstImage();
+    if (failed > 0) status_label_->setText(status_label_->text() + tr("  (%1 file(s) could not be read: see the study list)").arg(failed));
+    return true;
+}
+
+void MainWindow::showImage(const Image& image) {
+    pane_->setImage(image);
+    const QString name = QFileInfo(QString::fromStdString(image.source_path.string())).fileName();
+    status_label_->setText(tr("%1 — %2").arg(name, QString::fromStdString(describeImage(image))));
+    setWindowTitle(tr("DP-Flow Studio — %1").arg(name));
 }
 
 QString MainWindow::statusMessage() const { return status_label_->text(); }
 
-void MainWindow::chooseAndOpenImage() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open radiograph"), QString(),
-                                                      tr("Images (*.dcm *.DCM *.png *.PNG);;All files (*)"));
-    if (!path.isEmpty()) openImage(path);
+void MainWindow::chooseAndOpenFiles() {
+    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Open radiographs"), QString(),
+                                                            tr("Images (*.dcm *.DCM *.png *.PNG);;All files (*)"));
+    if (!paths.isEmpty()) openPaths(paths);
 }
 
-void MainWindow::showStatus(const QString& message) { status_label_->setText(message); }
+void MainWindow::chooseAndOpenFolder() {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a folder of radiographs"));
+    if (!folder.isEmpty()) openPaths({folder});
+}
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
     if (event->mimeData()->hasUrls()) event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
-    const QList<QUrl> urls = event->mimeData()->urls();
-    if (!urls.isEmpty() && urls.first().isLocalFile()) openImage(urls.first().toLocalFile());
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile()) paths << url.toLocalFile();
+    if (!paths.isEmpty()) openPaths(paths);
 }
 
 }  // namespace dpflow::ui

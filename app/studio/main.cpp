@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
     parser.setApplicationDescription("DP-Flow Studio: privatize chest X-rays and see the privacy/utility trade-off.");
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption open_option("open", "Open the image at PATH.", "PATH");
+    const QCommandLineOption open_option("open", "Open the image or folder at PATH (repeatable).", "PATH");
     const QCommandLineOption screenshot_option("screenshot", "Render the window, save it as a PNG at FILE and quit.", "FILE");
     parser.addOption(open_option);
     parser.addOption(screenshot_option);
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     }
 
     dpflow::ui::MainWindow window;
-    if (parser.isSet(open_option) && !window.openImage(parser.value(open_option)))
+    if (parser.isSet(open_option) && !window.openPaths(parser.values(open_option)))
         err << "dpflow-studio: " << window.statusMessage() << '\n';
 
     if (!screenshot_path.isEmpty()) {

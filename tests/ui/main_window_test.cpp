@@ -1,5 +1,6 @@
 #include "image_pane.h"
 #include "main_window.h"
+#include "study_browser.h"
 
 #include "image/png_io.h"
 
@@ -9,17 +10,19 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <fstream>
+
 #include <filesystem>
 
 namespace dpflow::ui {
 namespace {
 
 // A gradient image written as a 16-bit PNG: its display values are known exactly.
-QString writeGradientPng(const QTemporaryDir& dir, int width, int height) {
+QString writeGradientPng(const QTemporaryDir& dir, int width, int height, const QString& name = "gradient.png") {
     Image image = makeImage(width, height);
     for (int y = 0; y < height; ++y)
         for (int x = 0; x < width; ++x) image.at(x, y) = static_cast<float>(x) / (width - 1);
-    const QString path = dir.filePath("gradient.png");
+    const QString path = dir.filePath(name);
     writePng(image, path.toStdString(), 16);
     return path;
 }
@@ -27,30 +30,46 @@ QString writeGradientPng(const QTemporaryDir& dir, int width, int height) {
 TEST(MainWindow, OpeningAPngShowsItsPixelsInThePane) {
     QTemporaryDir dir;
     MainWindow window;
-    ASSERT_TRUE(window.openImage(writeGradientPng(dir, 64, 32)));
+    ASSERT_TRUE(window.openPaths({writeGradientPng(dir, 64, 32)}));
     const Image& shown = window.pane()->image();
     EXPECT_EQ(shown.width, 64);
     EXPECT_EQ(shown.height, 32);
     EXPECT_FLOAT_EQ(shown.at(0, 5), 0.0f);
     EXPECT_FLOAT_EQ(shown.at(63, 5), 1.0f);
-    EXPECT_TRUE(window.statusMessage().contains("64 x 32")) << window.statusMessage().toStdString();
+    EXPECT_TRUE(window.statusMessage().contains("64x32")) << window.statusMessage().toStdString();
 }
 
-TEST(MainWindow, AnUnreadableFileIsReportedInTheStatusBarAndKeepsThePreviousImage) {
+TEST(MainWindow, AnUnreadableFileIsReportedInTheStatusBarAndTheBrowser) {
     QTemporaryDir dir;
     MainWindow window;
-    ASSERT_TRUE(window.openImage(writeGradientPng(dir, 16, 16)));
+    ASSERT_TRUE(window.openPaths({writeGradientPng(dir, 16, 16)}));
     const QString missing = dir.filePath("does-not-exist.dcm");
-    EXPECT_FALSE(window.openImage(missing));
+    EXPECT_FALSE(window.openPaths({missing}));
     EXPECT_TRUE(window.statusMessage().startsWith("Cannot open")) << window.statusMessage().toStdString();
-    EXPECT_EQ(window.pane()->image().width, 16);
+    EXPECT_TRUE(window.statusMessage().contains("does-not-exist.dcm")) << window.statusMessage().toStdString();
+    EXPECT_EQ(window.studyBrowser()->failedCount(), 1);
+    EXPECT_TRUE(window.pane()->image().empty());
+}
+
+TEST(MainWindow, OpeningAFolderListsEveryImageAndEveryUnreadableFile) {
+    QTemporaryDir dir;
+    writeGradientPng(dir, 16, 16, "a.png");
+    writeGradientPng(dir, 24, 24, "b.png");
+    std::ofstream(dir.filePath("c.png").toStdString(), std::ios::binary) << "\x89PNG\r\n\x1a\n truncated";
+    std::ofstream(dir.filePath("notes.txt").toStdString()) << "not an image";
+    MainWindow window;
+    ASSERT_TRUE(window.openPaths({dir.path()}));
+    EXPECT_EQ(window.studyBrowser()->rowCount(), 3);  // the text file is skipped, not listed
+    EXPECT_EQ(window.studyBrowser()->failedCount(), 1);
+    EXPECT_EQ(window.pane()->image().width, 16);      // the first readable image in path order
+    EXPECT_TRUE(window.statusMessage().contains("1 file(s) could not be read")) << window.statusMessage().toStdString();
 }
 
 TEST(MainWindow, ThePaneKeepsTheImageAspectRatio) {
     QTemporaryDir dir;
     MainWindow window;
     window.resize(800, 800);
-    ASSERT_TRUE(window.openImage(writeGradientPng(dir, 64, 32)));
+    ASSERT_TRUE(window.openPaths({writeGradientPng(dir, 64, 32)}));
     window.show();
     const QRect drawn = window.pane()->imageRect();
     ASSERT_FALSE(drawn.isEmpty());
