@@ -8,6 +8,11 @@
 
 namespace dpflow {
 
+/// Largest width or height the readers accept. A declared size above it is refused before any
+/// pixel memory is allocated, so a corrupt or hostile header cannot exhaust memory
+/// (16384 x 16384 float display values are already 1 GiB).
+constexpr int kMaxImageDimension = 16384;
+
 /// A display window in the image's modality units (after rescale slope/intercept).
 struct DisplayWindow {
     double center = 0.0;

@@ -1,13 +1,30 @@
 #pragma once
 
 #include "image/image.h"
+#include "image/read_options.h"
 
 #include <filesystem>
+#include <string>
 
 namespace dpflow {
+
+/// What a file's first bytes say it is.
+enum class ImageFileFormat { Png, Dicom, Unknown };
+
+/// Recognises a file by content, never by extension: PNG by its 8-byte signature; DICOM by the
+/// 128-byte preamble followed by "DICM", or, without preamble, by a first element of group
+/// 0002 (meta header) or 0008 (dataset) in either byte order, which DCMTK then parses.
+/// Unknown for anything else, including unreadable files and folders.
+ImageFileFormat detectImageFormat(const std::filesystem::path& path);
 
 /// Reads a DICOM or PNG file, recognising DICOM by content (preamble or meta header), not
 /// by extension. Throws ImageError with the reason when the file cannot be shown faithfully.
 Image readImage(const std::filesystem::path& path);
+
+/// As readImage(path), with the caller's choices (e.g. a window overriding the file's VOI).
+Image readImage(const std::filesystem::path& path, const ImageReadOptions& options);
+
+/// The reason readImage gives for a file that is neither PNG nor DICOM.
+extern const char* const kNotAnImageFileReason;
 
 }  // namespace dpflow

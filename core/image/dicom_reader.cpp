@@ -1,0 +1,453 @@
+#include "image/dicom_reader.h"
+
+#include "image/dicom_codecs.h"
+#include "image/image_error.h"
+#include "image/jpeg2000_decoder.h"
+#include "image/transfer_syntax.h"
+#include "image/voi_transform.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+namespace dpflow {
+namespace {
+
+// The pixel-describing attributes of the Image Pixel module that decoding depends on.
+struct PixelLayout {
+    int rows = 0;
+    int columns = 0;
+    int bits_allocated = 0;
+    int bits_stored = 0;
+    int high_bit = 0;
+    bool is_signed = false;
+    long frames = 1;
+    std::string photometric;
+};
+
+std::string stringOf(DcmItem& item, const DcmTagKey& tag) {
+    OFString value;
+    if (item.findAndGetOFStringArray(tag, value).bad()) {
+        return {};
+    }
+    return std::string(value.c_str());
+}
+
+// DCMTK's findAndGet functions zero their output when the attribute is missing, so defaults
+// must be applied afterwards.
+Uint16 uint16Or(DcmItem& item, const DcmTagKey& tag, Uint16 fallback) {
+    Uint16 value = 0;
+    return item.findAndGetUint16(tag, value).good() ? value : fallback;
+}
+
+Float64 float64Or(DcmItem& item, const DcmTagKey& tag, Float64 fallback) {
+    Float64 value = 0.0;
+    return item.findAndGetFloat64(tag, value).good() ? value : fallback;
+}
+
+int requiredUint16(DcmItem& item, const DcmTagKey& tag, const std::filesystem::path& path) {
+    Uint16 value = 0;
+    if (item.findAndGetUint16(tag, value).bad()) {
+        throw ImageError(path, "missing or invalid " + std::string(DcmTag(tag).getTagName()) +
+                                   " in the Image Pixel module");
+    }
+    return value;
+}
+
+PixelLayout readLayout(DcmItem& dataset, const std::filesystem::path& path) {
+    PixelLayout layout;
+    layout.photometric = stringOf(dataset, DCM_PhotometricInterpretation);
+    const Uint16 samples = uint16Or(dataset, DCM_SamplesPerPixel, 1);
+    if (layout.photometric.empty()) {
+        throw ImageError(path, "missing Photometric Interpretation");
+    }
+    if (layout.photometric != "MONOCHROME1" && layout.photometric != "MONOCHROME2") {
+        throw ImageError(path, "colour image (photometric interpretation " + layout.photometric +
+                                   ") is not supported: only grayscale MONOCHROME1/MONOCHROME2 images");
+    }
+    if (samples != 1) {
+        throw ImageError(path, "image has " + std::to_string(samples) +
+                                   " samples per pixel; only grayscale (1 sample) is supported");
+    }
+    layout.rows = requiredUint16(dataset, DCM_Rows, path);
+    layout.columns = requiredUint16(dataset, DCM_Columns, path);
+    if (layout.rows == 0 || layout.columns == 0) {
+        throw ImageError(path, "zero-size image (" + std::to_string(layout.columns) + "x" +
+                                   std::to_string(layout.rows) + ")");
+    }
+    if (layout.rows > kMaxImageDimension || layout.columns > kMaxImageDimension) {
+        throw ImageError(path, "declared size " + std::to_string(layout.columns) + "x" + std::to_string(layout.rows) +
+                                   " exceeds the limit of " + std::to_string(kMaxImageDimension) + " pixels per side");
+    }
+    layout.bits_allocated = requiredUint16(dataset, DCM_BitsAllocated, path);
+    if (layout.bits_allocated != 8 && layout.bits_allocated != 16) {
+        throw ImageError(path, "Bits Allocated " + std::to_string(layout.bits_allocated) +
+                                   " is not supported (8 or 16 expected)");
+    }
+    layout.bits_stored = requiredUint16(dataset, DCM_BitsStored, path);
+    layout.high_bit = uint16Or(dataset, DCM_HighBit, static_cast<Uint16>(layout.bits_stored - 1));
+    if (layout.bits_stored < 1 || layout.bits_stored > layout.bits_allocated ||
+        layout.high_bit < layout.bits_stored - 1 || layout.high_bit >= layout.bits_allocated) {
+        throw ImageError(path, "inconsistent bit layout (Bits Allocated " + std::to_string(layout.bits_allocated) +
+                                   ", Bits Stored " + std::to_string(layout.bits_stored) + ", High Bit " +
+                                   std::to_string(layout.high_bit) + ")");
+    }
+    layout.is_signed = uint16Or(dataset, DCM_PixelRepresentation, 0) == 1;
+    Sint32 frames = 1;
+    if (dataset.findAndGetSint32(DCM_NumberOfFrames, frames).good() && frames > 1) {
+        layout.frames = frames;
+    }
+    return layout;
+}
+
+int32_t signExtend(uint32_t raw, int bits) {
+    const uint32_t sign = 1u << (bits - 1);
+    return static_cast<int32_t>((raw ^ sign)) - static_cast<int32_t>(sign);
+}
+
+// Stored values from a frame buffer in host byte order, as DCMTK hands it out: the bits
+// [high_bit - bits_stored + 1, high_bit] of each allocated word, sign-extended if signed.
+StoredFrame unpackFrame(const std::vector<uint8_t>& buffer, const PixelLayout& layout) {
+    StoredFrame frame;
+    frame.width = layout.columns;
+    frame.height = layout.rows;
+    frame.bits_stored = layout.bits_stored;
+    frame.is_signed = layout.is_signed;
+    const size_t count = static_cast<size_t>(layout.rows) * layout.columns;
+    frame.values.resize(count);
+    const int shift = layout.high_bit - layout.bits_stored + 1;
+    const uint32_t mask = (1u << layout.bits_stored) - 1u;
+    for (size_t i = 0; i < count; ++i) {
+        uint32_t word = buffer[i];
+        if (layout.bits_allocated == 16) {
+            Uint16 value = 0;
+            std::memcpy(&value, buffer.data() + 2 * i, sizeof(value));
+            word = value;
+        }
+        const uint32_t raw = (word >> shift) & mask;
+        frame.values[i] = layout.is_signed ? signExtend(raw, layout.bits_stored) : static_cast<int32_t>(raw);
+    }
+    return frame;
+}
+
+DcmPixelData& pixelDataOf(DcmDataset& dataset, const std::filesystem::path& path) {
+    DcmElement* element = nullptr;
+    if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr) {
+        const std::string sop_class = stringOf(dataset, DCM_SOPClassUID);
+        if (dataset.tagExists(DCM_FloatPixelData) || dataset.tagExists(DCM_DoubleFloatPixelData)) {
+            throw ImageError(path, "floating-point pixel data is not supported");
+        }
+        const std::string what = sop_class.empty()
+                                     ? "the dataset has no SOP Class UID"
+                                     : std::string(dcmFindNameOfUID(sop_class.c_str(), sop_class.c_str()));
+        throw ImageError(path, "not an image: no Pixel Data (" + what + ")");
+    }
+    auto* pixel_data = dynamic_cast<DcmPixelData*>(element);
+    if (pixel_data == nullptr) {
+        throw ImageError(path, "malformed Pixel Data element");
+    }
+    return *pixel_data;
+}
+
+// The bytes of the first frame's JPEG 2000 codestream: fragments from the first one up to the
+// one that ends with the EOC marker (FFD9, possibly followed by one padding byte), which also
+// handles frames split over several fragments without a Basic Offset Table.
+std::vector<uint8_t> firstFrameFragments(DcmPixelData& pixel_data, E_TransferSyntax xfer,
+                                         const std::filesystem::path& path) {
+    DcmPixelSequence* sequence = nullptr;
+    if (pixel_data.getEncapsulatedRepresentation(xfer, nullptr, sequence).bad() || sequence == nullptr ||
+        sequence->card() < 2) {
+        throw ImageError(path, "JPEG 2000 pixel data is not encapsulated in fragments");
+    }
+    std::vector<uint8_t> bytes;
+    for (unsigned long i = 1; i < sequence->card(); ++i) {
+        DcmPixelItem* item = nullptr;
+        Uint8* data = nullptr;
+        if (sequence->getItem(item, i).bad() || item->getUint8Array(data).bad()) {
+            throw ImageError(path, "unreadable JPEG 2000 fragment " + std::to_string(i));
+        }
+        const Uint32 length = item->getLength();
+        if (data != nullptr) {
+            bytes.insert(bytes.end(), data, data + length);
+        }
+        const size_t n = bytes.size();
+        const bool ends_frame = (n >= 2 && bytes[n - 2] == 0xFF && bytes[n - 1] == 0xD9) ||
+                                (n >= 3 && bytes[n - 3] == 0xFF && bytes[n - 2] == 0xD9 && bytes[n - 1] == 0x00);
+        if (ends_frame) {
+            break;
+        }
+    }
+    return bytes;
+}
+
+StoredFrame decodeWithOpenJpeg(DcmDataset& dataset, DcmPixelData& pixel_data, const PixelLayout& layout,
+                               const std::filesystem::path& path) {
+    const std::vector<uint8_t> codestream = firstFrameFragments(pixel_data, dataset.getOriginalXfer(), path);
+    StoredFrame frame;
+    try {
+        frame = decodeJpeg2000(codestream);
+    } catch (const std::runtime_error& error) {
+        throw ImageError(path, error.what());
+    }
+    if (frame.width != layout.columns || frame.height != layout.rows) {
+        throw ImageError(path, "JPEG 2000 frame is " + std::to_string(frame.width) + "x" +
+                                   std::to_string(frame.height) + " but the header says " +
+                                   std::to_string(layout.columns) + "x" + std::to_string(layout.rows));
+    }
+    if (layout.is_signed && !frame.is_signed) {
+        // Some encoders mark signed data unsigned in the codestream; the DICOM header rules.
+        for (int32_t& value : frame.values) {
+            value = signExtend(static_cast<uint32_t>(value) & ((1u << layout.bits_stored) - 1u), layout.bits_stored);
+        }
+    }
+    frame.bits_stored = layout.bits_stored;
+    frame.is_signed = layout.is_signed;
+    return frame;
+}
+
+StoredFrame decodeWithDcmtk(DcmDataset& dataset, DcmPixelData& pixel_data, const PixelLayout& layout,
+                            const TransferSyntaxInfo& syntax, const std::filesystem::path& path) {
+    Uint32 frame_size = 0;
+    if (pixel_data.getUncompressedFrameSize(&dataset, frame_size).bad() || frame_size == 0) {
+        throw ImageError(path, "cannot determine the size of a frame");
+    }
+    const size_t needed = static_cast<size_t>(layout.rows) * layout.columns * (layout.bits_allocated / 8);
+    if (frame_size < needed) {
+        throw ImageError(path, "inconsistent frame size");
+    }
+    if (syntax.decoder == PixelDecoder::Native && pixel_data.getLength() < needed) {
+        throw ImageError(path, "pixel data holds " + std::to_string(pixel_data.getLength()) + " bytes, but one " +
+                                   std::to_string(layout.columns) + "x" + std::to_string(layout.rows) + " frame at " +
+                                   std::to_string(layout.bits_allocated) + " bits allocated needs " +
+                                   std::to_string(needed));
+    }
+    // DCMTK refuses an odd buffer size (an odd 8-bit frame), so round it up to even.
+    const Uint32 buffer_size = frame_size + frame_size % 2;
+    std::vector<uint8_t> buffer(buffer_size);
+    Uint32 start_fragment = 0;
+    OFString color_model;
+    const OFCondition status =
+        pixel_data.getUncompressedFrame(&dataset, 0, start_fragment, buffer.data(), buffer_size, color_model);
+    if (status.bad()) {
+        throw ImageError(path, "cannot decode the pixel data (" + syntax.name + "): " + status.text());
+    }
+    return unpackFrame(buffer, layout);
+}
+
+// A Modality or VOI LUT from a sequence item; nullopt (with a warning) when it is malformed.
+std::optional<LookupTable> readLookupTable(DcmItem& item, const char* what, std::vector<std::string>& warnings) {
+    Uint16 descriptor[3] = {};
+    Sint16 signed_first = 0;
+    for (unsigned long i = 0; i < 3; ++i) {
+        if (item.findAndGetUint16(DCM_LUTDescriptor, descriptor[i], i).bad()) {
+            Sint16 value = 0;
+            if (item.findAndGetSint16(DCM_LUTDescriptor, value, i).bad()) {
+                warnings.push_back(std::string(what) + " ignored: LUT Descriptor missing or malformed");
+                return std::nullopt;
+            }
+            descriptor[i] = static_cast<Uint16>(value);
+            if (i == 1) {
+                signed_first = value;
+            }
+        }
+    }
+    const Uint16* data = nullptr;
+    unsigned long words = 0;
+    if (item.findAndGetUint16Array(DCM_LUTData, data, &words).bad() || data == nullptr) {
+        warnings.push_back(std::string(what) + " ignored: LUT Data missing");
+        return std::nullopt;
+    }
+    LookupTable table;
+    const size_t count = descriptor[0] == 0 ? 65536 : descriptor[0];
+    table.first_mapped = signed_first != 0 ? signed_first : descriptor[1];
+    table.output_bits = descriptor[2];
+    if (table.output_bits < 8 || table.output_bits > 16) {
+        warnings.push_back(std::string(what) + " ignored: " + std::to_string(table.output_bits) + " bits per entry");
+        return std::nullopt;
+    }
+    if (words >= count) {
+        table.entries.assign(data, data + count);
+    } else if (table.output_bits == 8 && words * 2 >= count) {
+        // 8-bit entries packed two per 16-bit word, low byte first (PS3.5 8.1.1 byte order).
+        for (size_t i = 0; i < count; ++i) {
+            table.entries.push_back(static_cast<uint16_t>(i % 2 == 0 ? data[i / 2] & 0xFF : data[i / 2] >> 8));
+        }
+    } else {
+        warnings.push_back(std::string(what) + " ignored: LUT Data has " + std::to_string(words) +
+                           " entries, descriptor declares " + std::to_string(count));
+        return std::nullopt;
+    }
+    table.explanation = stringOf(item, DCM_LUTExplanation);
+    return table;
+}
+
+std::string withExplanation(std::string source, const std::string& explanation) {
+    return explanation.empty() ? source : source + " \"" + explanation + "\"";
+}
+
+VoiFunction voiFunctionOf(DcmItem& dataset, std::vector<std::string>& warnings) {
+    const std::string function = stringOf(dataset, DCM_VOILUTFunction);
+    if (function == "SIGMOID") {
+        return VoiFunction::Sigmoid;
+    }
+    if (function == "LINEAR_EXACT") {
+        return VoiFunction::LinearExact;
+    }
+    if (!function.empty() && function != "LINEAR") {
+        warnings.push_back("unknown VOI LUT Function " + function + ", using LINEAR");
+    }
+    return VoiFunction::Linear;
+}
+
+// Chooses the VOI step as documented in dicom_reader.h and records it in `image`.
+void chooseVoi(DcmDataset& dataset, const StoredFrame& frame, const ImageReadOptions& options,
+               DisplayTransform& transform, Image& image) {
+    if (options.window) {
+        transform.window = *options.window;
+        image.window = transform.window;
+        image.window_source = "user window";
+        return;
+    }
+    DcmItem* item = nullptr;
+    if (dataset.findAndGetSequenceItem(DCM_VOILUTSequence, item, 0).good() && item != nullptr) {
+        if (auto lut = readLookupTable(*item, "VOI LUT", image.warnings)) {
+            DcmSequenceOfItems* sequence = nullptr;
+            dataset.findAndGetSequence(DCM_VOILUTSequence, sequence);
+            image.window_source = withExplanation("file VOI LUT 1 of " + std::to_string(sequence->card()),
+                                                  lut->explanation);
+            transform.voi_lut = std::move(lut);
+            return;
+        }
+    }
+    DcmElement* centers = nullptr;
+    DcmElement* widths = nullptr;
+    if (dataset.findAndGetElement(DCM_WindowCenter, centers).good() &&
+        dataset.findAndGetElement(DCM_WindowWidth, widths).good()) {
+        const VoiFunction function = voiFunctionOf(dataset, image.warnings);
+        const unsigned long count = std::min(centers->getVM(), widths->getVM());
+        for (unsigned long i = 0; i < count; ++i) {
+            Float64 center = 0.0;
+            Float64 width = 0.0;
+            if (centers->getFloat64(center, i).bad() || widths->getFloat64(width, i).bad() ||
+                !std::isfinite(center) || !std::isfinite(width) ||
+                width < (function == VoiFunction::Linear ? 1.0 : std::numeric_limits<double>::min())) {
+                image.warnings.push_back("file window " + std::to_string(i + 1) + " is invalid and was skipped");
+                continue;
+            }
+            OFString explanation;
+            dataset.findAndGetOFString(DCM_WindowCenterWidthExplanation, explanation, i);
+            transform.window = DisplayWindow{center, width};
+            transform.function = function;
+            image.window = transform.window;
+            image.window_source = withExplanation(
+                "file window " + std::to_string(i + 1) + " of " + std::to_string(count), explanation.c_str());
+            if (function != VoiFunction::Linear) {
+                image.window_source += function == VoiFunction::Sigmoid ? ", SIGMOID" : ", LINEAR_EXACT";
+            }
+            return;
+        }
+    }
+    const auto [low, high] = modalityRange(frame, transform);
+    transform.window = minMaxWindow(low, high);
+    image.window = transform.window;
+    image.window_source = "min-max of the frame (no window in the file)";
+}
+
+void loadDicom(const std::filesystem::path& path, DcmFileFormat& file) {
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error)) {
+        throw ImageError(path, "is a folder, not an image file");
+    }
+    if (!std::filesystem::exists(path, error)) {
+        throw ImageError(path, "no such file");
+    }
+    if (std::filesystem::file_size(path, error) == 0) {
+        throw ImageError(path, "empty file");
+    }
+    const OFCondition status =
+        file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
+    if (status.bad()) {
+        throw ImageError(path, std::string("truncated or malformed DICOM file (") + status.text() + ")");
+    }
+}
+
+}  // namespace
+
+Image readDicom(const std::filesystem::path& path, const ImageReadOptions& options) {
+    prepareDcmtk();
+    DcmFileFormat file;
+    loadDicom(path, file);
+    DcmDataset& dataset = *file.getDataset();
+
+    std::string xfer_uid = stringOf(*file.getMetaInfo(), DCM_TransferSyntaxUID);
+    if (xfer_uid.empty()) {
+        xfer_uid = DcmXfer(dataset.getOriginalXfer()).getXferID();
+    }
+    const TransferSyntaxInfo syntax = lookUpTransferSyntax(xfer_uid);
+
+    DcmPixelData& pixel_data = pixelDataOf(dataset, path);
+    if (syntax.decoder == PixelDecoder::None) {
+        throw ImageError(path, "transfer syntax " + syntax.name + " (" + syntax.uid + ") has no decoder here");
+    }
+    const PixelLayout layout = readLayout(dataset, path);
+
+    const StoredFrame frame = syntax.decoder == PixelDecoder::OpenJpeg
+                                  ? decodeWithOpenJpeg(dataset, pixel_data, layout, path)
+                                  : decodeWithDcmtk(dataset, pixel_data, layout, syntax, path);
+
+    Image image;
+    image.width = frame.width;
+    image.height = frame.height;
+    image.stored_bits = layout.bits_stored;
+    image.photometric = layout.photometric;
+    image.transfer_syntax = syntax.name;
+    image.source_path = path;
+    if (layout.frames > 1) {
+        image.warnings.push_back("multi-frame: showing frame 1 of " + std::to_string(layout.frames));
+    }
+
+    DisplayTransform transform;
+    DcmItem* modality_item = nullptr;
+    if (dataset.findAndGetSequenceItem(DCM_ModalityLUTSequence, modality_item, 0).good() && modality_item) {
+        transform.modality_lut = readLookupTable(*modality_item, "Modality LUT", image.warnings);
+    }
+    if (!transform.modality_lut) {
+        Float64 slope = float64Or(dataset, DCM_RescaleSlope, 1.0);
+        const Float64 intercept = float64Or(dataset, DCM_RescaleIntercept, 0.0);
+        if (slope == 0.0 || !std::isfinite(slope)) {
+            image.warnings.push_back("Rescale Slope " + std::to_string(slope) + " is invalid, using 1");
+            slope = 1.0;
+        }
+        transform.rescale_slope = slope;
+        transform.rescale_intercept = std::isfinite(intercept) ? intercept : 0.0;
+    }
+    chooseVoi(dataset, frame, options, transform, image);
+    transform.invert = layout.photometric == "MONOCHROME1" || stringOf(dataset, DCM_PresentationLUTShape) == "INVERSE";
+    image.pixels = renderDisplay(frame, transform);
+
+    Float64 row_spacing = 0.0;
+    Float64 column_spacing = 0.0;
+    for (const DcmTagKey& tag : {DCM_PixelSpacing, DCM_ImagerPixelSpacing}) {
+        if (dataset.findAndGetFloat64(tag, row_spacing, 0).good() &&
+            dataset.findAndGetFloat64(tag, column_spacing, 1).good() && row_spacing > 0 && column_spacing > 0) {
+            image.pixel_spacing_mm = std::array<double, 2>{row_spacing, column_spacing};
+            break;
+        }
+    }
+    return image;
+}
+
+}  // namespace dpflow
