@@ -5,6 +5,7 @@
 
 #include "image/folder_scan.h"
 #include "image/image_description.h"
+#include "image/manifest.h"
 
 #include <QAction>
 #include <QDockWidget>
@@ -16,6 +17,8 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QStatusBar>
+
+#include <filesystem>
 
 namespace dpflow::ui {
 
@@ -52,8 +55,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
 bool MainWindow::openPaths(const QStringList& paths) {
     std::vector<ScanEntry> entries;
-    for (const QString& path : paths)
-        scanImages(path.toStdString(), [&entries](ScanEntry&& entry) { entries.push_back(std::move(entry)); });
+    const auto collect = [&entries](ScanEntry&& entry) { entries.push_back(std::move(entry)); };
+    for (const QString& path : paths) {
+        // A study folder with a manifest (like the bundled sample) lists its images there;
+        // anything else beside them (masks, notes) is not part of the study.
+        const std::filesystem::path manifest_path = std::filesystem::path(path.toStdString()) / "manifest.csv";
+        if (std::filesystem::is_regular_file(manifest_path)) {
+            try {
+                const Manifest manifest = Manifest::read(manifest_path);
+                for (std::size_t row = 0; row < manifest.size(); ++row) scanImages(manifest.file(row), collect);
+                continue;
+            } catch (const ManifestError& error) {
+                status_label_->setText(tr("Ignoring the unreadable manifest: %1").arg(QString::fromStdString(error.what())));
+            }
+        }
+        scanImages(path.toStdString(), collect);
+    }
 
     std::size_t readable = 0, failed = 0;
     QString first_failure;

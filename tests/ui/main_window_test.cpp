@@ -65,6 +65,18 @@ TEST(MainWindow, OpeningAFolderListsEveryImageAndEveryUnreadableFile) {
     EXPECT_TRUE(window.statusMessage().contains("1 file(s) could not be read")) << window.statusMessage().toStdString();
 }
 
+TEST(MainWindow, AStudyFolderWithAManifestListsOnlyTheManifestsImages) {
+    QTemporaryDir dir;
+    writeGradientPng(dir, 16, 16, "a.png");
+    writeGradientPng(dir, 16, 16, "a_mask.png");
+    writeGradientPng(dir, 24, 24, "b.png");
+    std::ofstream(dir.filePath("manifest.csv").toStdString()) << "file,split\nb.png,test\na.png,train\n";
+    MainWindow window;
+    ASSERT_TRUE(window.openPaths({dir.path()}));
+    EXPECT_EQ(window.studyBrowser()->rowCount(), 2);
+    EXPECT_EQ(window.pane()->image().width, 24);  // manifest order: b.png first
+}
+
 TEST(MainWindow, ThePaneKeepsTheImageAspectRatio) {
     QTemporaryDir dir;
     MainWindow window;
