@@ -12,5 +12,8 @@ void registerInfoCommand(CLI::App& app, int& exit_code);
 void registerConvertCommand(CLI::App& app, int& exit_code);
 void registerPhantomCommand(CLI::App& app, int& exit_code);
 void registerFlowCommands(CLI::App& app, int& exit_code);  // train, model-info, roundtrip
+void registerClassifierCommands(CLI::App& app, int& exit_code);  // classifier train, classifier eval
+void registerReidCommands(CLI::App& app, int& exit_code);  // reid, reid-embedding
+void registerPrivatizeCommand(CLI::App& app, int& exit_code);  // privatize, bench-sampler
 
 }  // namespace dpflow::cli

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
     dpflow::cli::registerConvertCommand(app, exit_code);
     dpflow::cli::registerPhantomCommand(app, exit_code);
     dpflow::cli::registerFlowCommands(app, exit_code);
+    dpflow::cli::registerClassifierCommands(app, exit_code);
+    dpflow::cli::registerReidCommands(app, exit_code);
+    dpflow::cli::registerPrivatizeCommand(app, exit_code);
 
     try {
         app.parse(argc, argv);

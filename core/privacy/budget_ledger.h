@@ -13,7 +13,7 @@ struct LedgerEntry {
     std::string mechanism;    ///< e.g. "dpglow"
     double epsilon_latent = 0.0;                        ///< eps of the latent (or pixel) mechanism
     std::map<std::string, double> epsilon_attributes;  ///< eps_k of each protected attribute
-    double epsilon_total = 0.0;  ///< eps_latent + sum of eps_k (times 2 under a resampling safeguard)
+    double epsilon_total = 0.0;  ///< eps_latent + sum of eps_k (times n under a safeguard resampling up to n times)
     std::string model_hash;      ///< SHA-256 of the model file; empty for image-space mechanisms
     std::string randomness;      ///< the RandomSource name; "NOT PRIVATE" sources are recorded as such
     std::string output;          ///< the file released

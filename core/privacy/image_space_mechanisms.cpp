@@ -28,10 +28,28 @@ Image derivedFrom(const Image& source) {
 
 }  // namespace
 
+LaplaceNoisePlan planPixelNoise(int width, int height, double epsilon) {
+    if (width < 1 || height < 1) throw std::invalid_argument("cannot privatize an empty image");
+    const std::size_t pixels = static_cast<std::size_t>(width) * height;
+    return planLaplaceNoise(static_cast<double>(pixels), pixels, epsilon);
+}
+
+LaplaceNoisePlan planDpPixNoise(int width, int height, int cell, int neighbourhood_pixels, double epsilon) {
+    if (width < 1 || height < 1) throw std::invalid_argument("cannot privatize an empty image");
+    if (cell < 1) throw std::invalid_argument("the dppix cell size must be at least 1 pixel");
+    if (neighbourhood_pixels < 1) throw std::invalid_argument("the dppix neighbourhood m must be at least 1 pixel");
+    const int cells_x = (width + cell - 1) / cell;
+    const int cells_y = (height + cell - 1) / cell;
+    const int smallest_width = width % cell == 0 ? cell : width % cell;
+    const int smallest_height = height % cell == 0 ? cell : height % cell;
+    const double sensitivity = static_cast<double>(neighbourhood_pixels) / (smallest_width * smallest_height);
+    return planLaplaceNoise(sensitivity, static_cast<std::size_t>(cells_x) * cells_y, epsilon);
+}
+
 ImageSpaceRelease privatizePixels(const Image& image, double epsilon, RandomSource& source) {
     requireReleasable(image, epsilon);
     const std::size_t pixels = image.pixels.size();
-    ImageSpaceRelease release{derivedFrom(image), planLaplaceNoise(static_cast<double>(pixels), pixels, epsilon)};
+    ImageSpaceRelease release{derivedFrom(image), planPixelNoise(image.width, image.height, epsilon)};
     GridLaplaceSampler sampler(source, release.plan);
     std::size_t clipped = 0;
     for (std::size_t i = 0; i < pixels; ++i) release.image.pixels[i] = clipToUnit(sampler.privatize(image.pixels[i]), clipped);
@@ -42,17 +60,9 @@ ImageSpaceRelease privatizePixels(const Image& image, double epsilon, RandomSour
 ImageSpaceRelease privatizeDpPix(const Image& image, int cell, int neighbourhood_pixels, double epsilon,
                                  RandomSource& source) {
     requireReleasable(image, epsilon);
-    if (cell < 1) throw std::invalid_argument("the dppix cell size must be at least 1 pixel");
-    if (neighbourhood_pixels < 1) throw std::invalid_argument("the dppix neighbourhood m must be at least 1 pixel");
-
+    ImageSpaceRelease release{derivedFrom(image), planDpPixNoise(image.width, image.height, cell, neighbourhood_pixels, epsilon)};
     const int cells_x = (image.width + cell - 1) / cell;
     const int cells_y = (image.height + cell - 1) / cell;
-    const int smallest_width = image.width % cell == 0 ? cell : image.width % cell;
-    const int smallest_height = image.height % cell == 0 ? cell : image.height % cell;
-    const double sensitivity = static_cast<double>(neighbourhood_pixels) / (smallest_width * smallest_height);
-
-    ImageSpaceRelease release{derivedFrom(image),
-                              planLaplaceNoise(sensitivity, static_cast<std::size_t>(cells_x) * cells_y, epsilon)};
     GridLaplaceSampler sampler(source, release.plan);
     std::size_t clipped = 0;
     for (int cy = 0; cy < cells_y; ++cy) {

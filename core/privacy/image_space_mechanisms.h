@@ -13,6 +13,14 @@ struct ImageSpaceRelease {
     double clipped_fraction = 0.0;  ///< share of output values that noise pushed outside [0, 1]
 };
 
+/// The accounting of privatizePixels for a width x height image: Delta = D = width * height.
+/// Throws std::invalid_argument for an empty size or a non-positive eps.
+LaplaceNoisePlan planPixelNoise(int width, int height, double epsilon);
+
+/// The accounting of privatizeDpPix for a width x height image (see there for the sensitivity).
+/// Throws std::invalid_argument for cell < 1, m < 1, an empty size or a non-positive eps.
+LaplaceNoisePlan planDpPixNoise(int width, int height, int cell, int neighbourhood_pixels, double epsilon);
+
 /// M4 `pixel`: every pixel in [0, 1] gets Laplace noise of scale H*W / eps (L1 sensitivity of a
 /// whole image is H*W when any image may replace any other), then is clipped to [0, 1].
 /// Throws std::invalid_argument for an empty image or a non-positive eps.

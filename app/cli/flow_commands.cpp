@@ -1,0 +1,172 @@
+#include "commands.h"
+
+#include "flow/decode_benchmark.h"
+#include "flow/flow_model.h"
+#include "flow/flow_trainer.h"
+#include "flow/roundtrip.h"
+#include "flow/runtime.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dpflow::cli {
+namespace {
+
+std::string duration(double seconds) {
+    const auto s = static_cast<long>(std::lround(seconds));
+    return s >= 3600 ? fmt::format("{}h{:02}m", s / 3600, s / 60 % 60) : fmt::format("{}m{:02}s", s / 60, s % 60);
+}
+
+void printProgress(const TrainProgress& p) {
+    if (!p.message.empty()) {
+        std::cout << p.message << std::endl;
+        return;
+    }
+    std::cout << fmt::format("epoch {}/{}  step {}/{}  bits/dim {:.4f}  lr {:.2e}  elapsed {}  ETA {}", p.epoch, p.epochs,
+                             p.step, p.total_steps, p.bits_per_dim, p.learning_rate, duration(p.elapsed_seconds),
+                             duration(p.eta_seconds))
+              << std::endl;
+}
+
+void registerTrain(CLI::App& app, int& exit_code) {
+    auto* command = app.add_subcommand("train", "Train a conditional multi-scale GLOW on the images of a manifest and "
+                                                "write MODEL.safetensors with its card MODEL.json (bits/dim, latent calibration).");
+    auto options = std::make_shared<TrainOptions>();
+    auto manifest = std::make_shared<std::string>();
+    auto output = std::make_shared<std::string>();
+    auto fit = std::make_shared<std::string>("resize");
+    auto bits = std::make_shared<int>(8);
+    command->add_option("--manifest", *manifest, "CSV with file, split and attribute columns")->required()->check(CLI::ExistingFile);
+    command->add_option("--out", *output, "Output weights file (.safetensors)")->required();
+    command->add_option("--attributes", options->attributes, "Conditioning columns, comma-separated (e.g. label)")->delimiter(',');
+    command->add_option("--train-split", options->train_split, "Split used for training and calibration")->capture_default_str();
+    command->add_option("--heldout-split", options->heldout_split, "Split for held-out bits/dim ('' for none)")->capture_default_str();
+    command->add_option("--size", options->architecture.image_size, "Model image size in pixels")->capture_default_str();
+    command->add_option("--fit", *fit, "How other sizes are brought to --size")->check(CLI::IsMember({"pad", "resize"}))->capture_default_str();
+    command->add_option("--levels", options->architecture.levels, "Multi-scale levels L")->capture_default_str();
+    command->add_option("--steps", options->architecture.steps, "Flow steps K per level")->capture_default_str();
+    command->add_option("--hidden", options->architecture.hidden_channels, "Hidden channels of the coupling networks")->capture_default_str();
+    command->add_option("--bits", *bits, "Bits per pixel modelled (n_bins = 2^bits)")->check(CLI::Range(1, 8))->capture_default_str();
+    command->add_option("--epochs", options->epochs, "Training epochs")->check(CLI::NonNegativeNumber)->capture_default_str();
+    command->add_option("--batch", options->batch_size, "Batch size")->check(CLI::PositiveNumber)->capture_default_str();
+    command->add_option("--lr", options->learning_rate, "Adam learning rate after warm-up")->check(CLI::PositiveNumber)->capture_default_str();
+    command->add_option("--warmup", options->warmup_steps, "Linear warm-up steps")->check(CLI::NonNegativeNumber)->capture_default_str();
+    command->add_option("--clip", options->clip_grad_norm, "Gradient norm limit (0: off)")->check(CLI::NonNegativeNumber)->capture_default_str();
+    command->add_option("--seed", options->seed, "Seed for initialisation, shuffling and dequantisation")->capture_default_str();
+    command->add_flag("--resume", options->resume, "Continue from the checkpoint beside --out");
+    command->add_option("--checkpoint-every", options->checkpoint_every, "Epochs between checkpoints")->check(CLI::PositiveNumber)->capture_default_str();
+    command->add_option("--max-images", options->max_images, "Use only the first N images of each split (0: all)")->capture_default_str();
+    command->add_option("--threads", options->threads, "CPU threads (0: automatic, half the cores, 1 to 4)")->capture_default_str();
+    command->add_option("--progress-every", options->progress_every, "Steps between progress lines")->check(CLI::PositiveNumber)->capture_default_str();
+    command->callback([=, &exit_code] {
+        options->manifest = *manifest;
+        options->output = *output;
+        options->fit = parseFitMode(*fit);
+        options->architecture.n_bins = 1 << *bits;
+        options->on_progress = printProgress;
+        options->command_line = "dpflow train";
+        for (const auto* option : command->get_options()) {
+            if (option->count() == 0 || option->get_name() == "--help") continue;
+            if (option->get_type_size() == 0) {
+                options->command_line += " " + option->get_name();
+            } else {
+                for (const auto& value : option->results()) options->command_line += " " + option->get_name() + " " + value;
+            }
+        }
+        const auto result = trainFlow(*options);
+        const auto& card = result.card;
+        std::cout << fmt::format("wrote {} (card {})\n", options->output.string(),
+                                 std::filesystem::path(options->output).replace_extension(".json").string());
+        std::cout << fmt::format("bits/dim: train {:.4f}", card.bits_per_dim_train.value_or(NAN));
+        if (card.bits_per_dim_heldout) std::cout << fmt::format(", {} {:.4f}", card.heldout_split, *card.bits_per_dim_heldout);
+        std::cout << '\n';
+        exit_code = 0;
+    });
+}
+
+void registerModelInfo(CLI::App& app, int& exit_code) {
+    auto* command = app.add_subcommand("model-info", "Check a flow model file and print its model card (JSON); "
+                                                     "optionally time decoding at batch 1.");
+    auto path = std::make_shared<std::string>();
+    auto bench = std::make_shared<int>(0);
+    auto threads = std::make_shared<int>(0);
+    auto device = std::make_shared<std::string>();
+    command->add_option("model", *path, "Weights file (.safetensors)")->required()->check(CLI::ExistingFile);
+    command->add_option("--bench", *bench, "Time this many batch-1 decodes and print the median")->check(CLI::NonNegativeNumber);
+    command->add_option("--threads", *threads, "CPU threads (0: automatic, half the cores, 1 to 4)");
+    command->add_option("--device", *device, "cpu or cuda (default: cuda when available)");
+    command->callback([=, &exit_code] {
+        configureThreads(*threads);
+        const auto model = FlowModel::load(*path, *device);
+        std::cout << modelCardToJson(model.card()).dump(2) << '\n';
+        if (*bench > 0) {
+            const auto t = measureDecodeLatency(model, *bench);
+            std::cout << fmt::format("decode batch 1 on {}: median {:.3f} ms, min {:.3f} ms, max {:.3f} ms over {} runs\n",
+                                     model.device(), t.median_ms, t.min_ms, t.max_ms, t.runs);
+        }
+        exit_code = 0;
+    });
+}
+
+void registerRoundtrip(CLI::App& app, int& exit_code) {
+    auto* command = app.add_subcommand("roundtrip", "Encode then decode images with a flow model and print the max and "
+                                                    "mean absolute reconstruction error (display units, [0,1]).");
+    auto path = std::make_shared<std::string>();
+    auto images = std::make_shared<std::vector<std::string>>();
+    auto attributes = std::make_shared<std::vector<std::string>>();
+    auto threads = std::make_shared<int>(0);
+    auto save = std::make_shared<std::string>();
+    command->add_option("model", *path, "Weights file (.safetensors)")->required()->check(CLI::ExistingFile);
+    command->add_option("--save", *save, "Also write inputs, latents and reconstructions as safetensors (for cross-checks)");
+    command->add_option("images", *images, "PNG or DICOM files")->required();
+    command->add_option("--attr", *attributes, "Attribute value NAME=VALUE (repeat for each attribute)");
+    command->add_option("--threads", *threads, "CPU threads (0: automatic, half the cores, 1 to 4)");
+    command->callback([=, &exit_code] {
+        configureThreads(*threads);
+        const auto model = FlowModel::load(*path);
+        AttributeValues values;
+        for (const auto& item : *attributes) {
+            const auto eq = item.find('=');
+            if (eq == std::string::npos) throw CLI::ValidationError("--attr", "expected NAME=VALUE, got '" + item + "'");
+            values[item.substr(0, eq)] = item.substr(eq + 1);
+        }
+        std::vector<RoundtripRecord> records;
+        bool failed = false;
+        for (const auto& file : *images) {
+            try {
+                records.push_back(roundtripImage(model, file, values));
+                std::cout << fmt::format("{}: max {:.3e} mean {:.3e}\n", file, records.back().max_error, records.back().mean_error);
+            } catch (const std::exception& e) {
+                std::cerr << "dpflow: " << file << ": " << e.what() << '\n';
+                failed = true;
+            }
+        }
+        if (!records.empty()) {
+            double overall_max = 0.0, mean_sum = 0.0;
+            for (const auto& r : records) {
+                overall_max = std::max(overall_max, r.max_error);
+                mean_sum += r.mean_error;
+            }
+            std::cout << fmt::format("overall: max {:.3e} mean {:.3e}\n", overall_max, mean_sum / static_cast<double>(records.size()));
+        }
+        if (!save->empty()) saveRoundtripRecords(*save, model, records, values);
+        exit_code = failed ? 1 : 0;
+    });
+}
+
+}  // namespace
+
+void registerFlowCommands(CLI::App& app, int& exit_code) {
+    registerTrain(app, exit_code);
+    registerModelInfo(app, exit_code);
+    registerRoundtrip(app, exit_code);
+}
+
+}  // namespace dpflow::cli

@@ -1,0 +1,56 @@
+#include "eval/classifier_evaluation.h"
+
+#include "image/manifest.h"
+#include "image/sha256.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <utility>
+
+namespace dpflow {
+
+ClassifierEvaluation evaluateClassifier(const BinaryClassifier& classifier, const LabelledImages& data) {
+    ClassifierEvaluation result;
+    result.auc = delongAuc(classifier.predict(data.images), data.labels);
+    const int size = classifier.card().image_size;
+    std::map<std::pair<int, int>, std::size_t> other_sizes;
+    for (const auto& image : data.images)
+        if (image.width != size || image.height != size) ++other_sizes[{image.width, image.height}];
+    std::vector<std::string> parts;
+    for (const auto& [dims, count] : other_sizes) {
+        result.resized += count;
+        parts.push_back(fmt::format("{} image{} of {}x{}", count, count == 1 ? "" : "s", dims.first, dims.second));
+    }
+    if (!parts.empty()) result.note = fmt::format("{} resized to the model's {}x{}", fmt::join(parts, ", "), size, size);
+    return result;
+}
+
+BinaryClassifier trainClassifierOnManifest(const ManifestClassifierOptions& options) {
+    const auto manifest = Manifest::read(options.manifest);
+    const auto train = loadLabelledImages(manifest, options.train_split, options.label_column);
+    const auto val = loadLabelledImages(manifest, options.val_split, options.label_column);
+    const auto trained = BinaryClassifier::train(train, val, options.training);
+    // Measure what ships: the weights after rounding to the storage type.
+    auto stored = BinaryClassifier::fromSafetensors(trained.toSafetensors(options.storage), options.output.string());
+    auto& card = stored.card();
+    card.label_column = options.label_column;
+    card.training_data = fmt::format("{} (train split '{}', epoch selected on '{}')", options.manifest.string(),
+                                     options.train_split, options.val_split);
+    card.training_manifest_sha256 = sha256OfFile(options.manifest);
+    card.training_command = options.command_line;
+    card.val_auc = evaluateClassifier(stored, val).auc.auc;
+    if (!options.test_split.empty()) {
+        const auto test = evaluateClassifier(stored, loadLabelledImages(manifest, options.test_split, options.label_column)).auc;
+        card.test = RecordedAuc{options.test_split,
+                                test.auc,
+                                test.ci_low,
+                                test.ci_high,
+                                static_cast<std::int64_t>(test.positives),
+                                static_cast<std::int64_t>(test.negatives)};
+    }
+    stored.save(options.output, options.storage);
+    return stored;
+}
+
+}  // namespace dpflow

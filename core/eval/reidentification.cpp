@@ -1,0 +1,129 @@
+#include "eval/reidentification.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+namespace dpflow {
+namespace {
+
+void checkFeatures(const IdentityFeatures& set, const char* name, std::size_t& length) {
+    if (set.features.empty()) throw std::invalid_argument(fmt::format("re-identification: the {} is empty", name));
+    if (set.features.size() != set.identities.size())
+        throw std::invalid_argument(fmt::format("re-identification: the {} has {} vectors but {} identities", name,
+                                                set.features.size(), set.identities.size()));
+    if (length == 0) length = set.features.front().size();
+    for (const auto& f : set.features)
+        if (f.size() != length || length == 0)
+            throw std::invalid_argument(fmt::format("re-identification: feature vectors of the {} differ in length "
+                                                    "({} vs {})", name, f.size(), length));
+}
+
+std::vector<std::vector<float>> unitVectors(const std::vector<std::vector<float>>& features) {
+    auto result = features;
+    for (auto& f : result) {
+        double norm = 0.0;
+        for (const float v : f) norm += static_cast<double>(v) * v;
+        norm = std::sqrt(norm);
+        if (norm > 0.0)
+            for (auto& v : f) v = static_cast<float>(v / norm);
+    }
+    return result;
+}
+
+double similarityOf(const std::vector<float>& a, const std::vector<float>& b, FeatureSimilarity similarity) {
+    double sum = 0.0;
+    if (similarity == FeatureSimilarity::Cosine) {
+        for (size_t i = 0; i < a.size(); ++i) sum += static_cast<double>(a[i]) * b[i];
+        return sum;
+    }
+    for (size_t i = 0; i < a.size(); ++i) {
+        const double d = static_cast<double>(a[i]) - b[i];
+        sum += d * d;
+    }
+    return -std::sqrt(sum);
+}
+
+std::string whereOf(const Manifest& manifest) { return manifest.baseDir().string(); }
+
+}  // namespace
+
+ReidentificationResult matchIdentities(const IdentityFeatures& gallery, const IdentityFeatures& probes,
+                                       FeatureSimilarity similarity) {
+    std::size_t length = 0;
+    checkFeatures(gallery, "gallery", length);
+    checkFeatures(probes, "probe set", length);
+    std::set<std::string> gallery_ids;
+    for (const auto& id : gallery.identities)
+        if (!gallery_ids.insert(id).second)
+            throw std::invalid_argument("re-identification: identity '" + id + "' appears twice in the gallery");
+    if (gallery_ids.size() < 2) throw std::invalid_argument("re-identification: the gallery needs at least two identities");
+    if (probes.features.size() < 2)
+        throw std::invalid_argument("re-identification: at least two probes are needed for a verification AUC");
+    for (const auto& id : probes.identities)
+        if (gallery_ids.count(id) == 0)
+            throw std::invalid_argument("re-identification: probe identity '" + id + "' is not in the gallery");
+
+    const bool cosine = similarity == FeatureSimilarity::Cosine;
+    const auto g = cosine ? unitVectors(gallery.features) : gallery.features;
+    const auto p = cosine ? unitVectors(probes.features) : probes.features;
+    ReidentificationResult result;
+    result.gallery_size = g.size();
+    result.probes = p.size();
+    result.chance_rate = 1.0 / static_cast<double>(g.size());
+    std::vector<double> scores;
+    std::vector<int> genuine;
+    scores.reserve(p.size() * g.size());
+    genuine.reserve(p.size() * g.size());
+    for (size_t i = 0; i < p.size(); ++i) {
+        size_t best = 0;
+        double best_score = -INFINITY;
+        for (size_t j = 0; j < g.size(); ++j) {
+            const double s = similarityOf(p[i], g[j], similarity);
+            scores.push_back(s);
+            genuine.push_back(gallery.identities[j] == probes.identities[i] ? 1 : 0);
+            if (s > best_score) {
+                best_score = s;
+                best = j;
+            }
+        }
+        if (gallery.identities[best] == probes.identities[i]) ++result.top1_hits;
+    }
+    result.top1_rate = static_cast<double>(result.top1_hits) / static_cast<double>(p.size());
+    result.verification = delongAuc(scores, genuine);
+    return result;
+}
+
+ReidentificationProtocol identificationProtocol(const Manifest& manifest, const std::string& patient_column,
+                                                const std::string& split) {
+    auto protocol = linkageProtocol(manifest, patient_column, split);
+    std::set<std::size_t> gallery(protocol.gallery_rows.begin(), protocol.gallery_rows.end());
+    protocol.probe_rows.clear();
+    for (const auto row : manifest.rowsInSplit(split))
+        if (gallery.count(row) == 0) protocol.probe_rows.push_back(row);
+    if (protocol.probe_rows.empty())
+        throw ManifestError(fmt::format("manifest in {}: no patient has a second image in split '{}' to use as a probe",
+                                        whereOf(manifest), split));
+    return protocol;
+}
+
+ReidentificationProtocol linkageProtocol(const Manifest& manifest, const std::string& patient_column,
+                                         const std::string& split) {
+    if (!manifest.hasColumn(patient_column))
+        throw ManifestError(fmt::format("manifest in {} has no column '{}' (columns: {})", whereOf(manifest),
+                                        patient_column, fmt::join(manifest.columns(), ", ")));
+    ReidentificationProtocol protocol;
+    std::set<std::string> seen;
+    for (const auto row : manifest.rowsInSplit(split))
+        if (seen.insert(manifest.value(row, patient_column)).second) protocol.gallery_rows.push_back(row);
+    if (protocol.gallery_rows.empty())
+        throw ManifestError(fmt::format("manifest in {} has no rows in split '{}'", whereOf(manifest), split));
+    protocol.probe_rows = protocol.gallery_rows;
+    return protocol;
+}
+
+}  // namespace dpflow

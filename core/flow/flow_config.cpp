@@ -1,0 +1,99 @@
+#include "flow/flow_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace dpflow {
+
+int FlowConfig::conditionDim() const {
+    int dim = 0;
+    for (const auto& attribute : attributes) dim += static_cast<int>(attribute.values.size());
+    return dim;
+}
+
+void FlowConfig::validate() const {
+    if (levels < 1 || levels > 8) throw std::invalid_argument("levels must be between 1 and 8");
+    if (steps < 1) throw std::invalid_argument("steps per level must be at least 1");
+    if (hidden_channels < 1) throw std::invalid_argument("hidden channels must be at least 1");
+    if (n_bins < 2 || n_bins > 256) throw std::invalid_argument("n_bins must be between 2 and 256 (8-bit levels)");
+    const int factor = 1 << levels;
+    if (image_size < factor || image_size % factor != 0) {
+        throw std::invalid_argument("image size " + std::to_string(image_size) +
+                                    " is not divisible by 2^levels = " + std::to_string(factor));
+    }
+    for (const auto& attribute : attributes) {
+        if (attribute.values.empty()) {
+            throw std::invalid_argument("attribute '" + attribute.name + "' has no values");
+        }
+    }
+}
+
+std::vector<float> FlowConfig::oneHot(const AttributeValues& values) const {
+    std::vector<float> vec(static_cast<std::size_t>(conditionDim()), 0.0f);
+    std::size_t base = 0;
+    for (const auto& attribute : attributes) {
+        const auto it = values.find(attribute.name);
+        if (it == values.end()) {
+            throw std::invalid_argument("attribute '" + attribute.name + "' is required by the model");
+        }
+        const auto pos = std::find(attribute.values.begin(), attribute.values.end(), it->second);
+        if (pos == attribute.values.end()) {
+            throw std::invalid_argument("attribute '" + attribute.name + "' has no value '" + it->second +
+                                        "' in this model");
+        }
+        vec[base + static_cast<std::size_t>(pos - attribute.values.begin())] = 1.0f;
+        base += attribute.values.size();
+    }
+    for (const auto& [name, value] : values) {
+        const bool known = std::any_of(attributes.begin(), attributes.end(),
+                                       [&](const FlowAttribute& a) { return a.name == name; });
+        if (!known) throw std::invalid_argument("the model has no attribute '" + name + "'");
+    }
+    return vec;
+}
+
+void to_json(nlohmann::json& j, const FlowConfig& config) {
+    nlohmann::json attributes = nlohmann::json::array();
+    for (const auto& a : config.attributes) attributes.push_back({{"name", a.name}, {"values", a.values}});
+    j = {{"family", "glow-multiscale-conditional"},
+         {"image_size", config.image_size},
+         {"channels", 1},
+         {"levels", config.levels},
+         {"steps_per_level", config.steps},
+         {"hidden_channels", config.hidden_channels},
+         {"n_bins", config.n_bins},
+         {"attributes", attributes}};
+}
+
+void from_json(const nlohmann::json& j, FlowConfig& config) {
+    config.image_size = j.at("image_size").get<int>();
+    config.levels = j.at("levels").get<int>();
+    config.steps = j.at("steps_per_level").get<int>();
+    config.hidden_channels = j.at("hidden_channels").get<int>();
+    config.n_bins = j.at("n_bins").get<int>();
+    config.attributes.clear();
+    for (const auto& a : j.at("attributes")) {
+        config.attributes.push_back({a.at("name").get<std::string>(), a.at("values").get<std::vector<std::string>>()});
+    }
+}
+
+LatentLayout latentLayout(const FlowConfig& config) {
+    config.validate();
+    LatentLayout layout;
+    int channels = 1;
+    int size = config.image_size;
+    for (int level = 0; level < config.levels; ++level) {
+        channels *= 4;
+        size /= 2;
+        const bool top = level == config.levels - 1;
+        const int latent_channels = top ? channels : channels / 2;
+        layout.levels.push_back({latent_channels, size, size, layout.total});
+        layout.total += layout.levels.back().size();
+        if (!top) channels /= 2;
+    }
+    return layout;
+}
+
+}  // namespace dpflow

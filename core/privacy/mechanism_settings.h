@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace dpflow {
+
+/// The mechanisms of docs/privacy-semantics.md that release an image.
+enum class PrivacyMechanism {
+    DpGlow,  ///< M1: latent Laplace with box clipping (needs a calibrated model)
+    Cadp,    ///< M2: latent Laplace with per-image L1-ball clipping
+    Pixel,   ///< M4: Laplace on every pixel
+    DpPix,   ///< M4: Fan (2018) pixelisation
+};
+
+/// "dpglow", "cadp", "pixel", "dppix".
+std::string mechanismName(PrivacyMechanism mechanism);
+
+/// Parses a name of mechanismName; throws std::invalid_argument listing the accepted names.
+PrivacyMechanism parseMechanism(const std::string& name);
+
+/// True for M1 and M2, which work on the flow's latent and therefore need a model.
+bool isLatentMechanism(PrivacyMechanism mechanism);
+
+/// What the image mechanism is and how much budget it spends (attributes are separate: see
+/// attribute_policy.h).
+struct MechanismSettings {
+    PrivacyMechanism mechanism = PrivacyMechanism::DpGlow;
+    double epsilon = 0.0;               ///< eps_latent (dpglow, cadp) or eps_pixel (pixel, dppix); > 0
+    std::optional<double> l1_radius;    ///< cadp: s; empty means defaultL1Radius(D)
+    int dppix_cell = 4;                 ///< dppix: cell side b in pixels
+    int dppix_neighbourhood = 16;       ///< dppix: m, the number of pixels in which neighbouring images may differ
+};
+
+/// The default M2 radius: the expected L1 norm of a standard normal latent, sqrt(2/pi) * D.
+/// It depends only on D, never on the images, so choosing it spends no budget.
+double defaultL1Radius(std::size_t dimension);
+
+/// Sentence recorded beside the default radius, saying why it is data-independent.
+extern const char* const kDefaultL1RadiusOrigin;
+
+/// Throws std::invalid_argument when eps is not positive and finite, a given radius is not,
+/// or the dppix cell or neighbourhood is below 1.
+void validateMechanismSettings(const MechanismSettings& settings);
+
+}  // namespace dpflow

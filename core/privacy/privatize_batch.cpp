@@ -1,0 +1,250 @@
+#include "privacy/privatize_batch.h"
+
+#include "image/dicom_writer.h"
+#include "image/image_reader.h"
+#include "image/manifest.h"
+#include "image/png_io.h"
+#include "privacy/budget_ledger.h"
+#include "privacy/source_identity.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace dpflow {
+namespace {
+
+namespace fs = std::filesystem;
+
+void completeAttributes(PrivatizeInput& input, const std::vector<FlowAttribute>& attributes, const AttributeValues& given) {
+    for (const auto& attribute : attributes) {
+        if (input.attributes.count(attribute.name)) continue;
+        const auto value = given.find(attribute.name);
+        if (value != given.end()) {
+            input.attributes[attribute.name] = value->second;
+        } else if (input.error.empty()) {
+            input.error = "no value for the model's attribute '" + attribute.name +
+                          "' (the flow encodes under it): give --attribute " + attribute.name +
+                          "=VALUE or list the image in a manifest with a '" + attribute.name + "' column";
+        }
+    }
+}
+
+std::vector<fs::path> imagesUnder(const fs::path& folder) {
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::recursive_directory_iterator(folder))
+        if (entry.is_regular_file() && detectImageFormat(entry.path()) != ImageFileFormat::Unknown) files.push_back(entry.path());
+    std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) { return a.generic_string() < b.generic_string(); });
+    return files;
+}
+
+std::string nowUtc() {
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
+}
+
+fs::path temporaryBeside(const fs::path& path) {
+    return path.parent_path() / fmt::format(".{}.{}.partial", path.filename().string(), ::getpid());
+}
+
+void writeTextAtomically(const fs::path& path, const std::string& text) {
+    const fs::path temporary = temporaryBeside(path);
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out.flush()) throw std::runtime_error(temporary.string() + ": cannot write the release record");
+    }
+    fs::rename(temporary, path);
+}
+
+std::string derivationDescription(const ReleaseRecord& record) {
+    std::string text = fmt::format("DP-Flow Studio {}, eps_total {:.6g}", mechanismName(record.accounting.mechanism),
+                                   record.accounting.epsilon_total);
+    if (record.not_private) text = std::string(kNotPrivateStamp) + " (seeded test randomness): " + text;
+    return text;
+}
+
+// Chooses output names: <stem>_<mechanism>[_NOT-PRIVATE], with _2, _3, ... when a stem repeats.
+class OutputNames {
+public:
+    std::string next(const fs::path& source, const std::string& suffix) {
+        const std::string base = source.stem().string() + suffix;
+        const int count = ++used_[base];
+        return count == 1 ? base : fmt::format("{}_{}", base, count);
+    }
+
+private:
+    std::map<std::string, int> used_;
+};
+
+}  // namespace
+
+int safeguardFeatureSize(const ModelReference& model) {
+    return model.model ? model.model->card().config.image_size : 64;
+}
+
+std::vector<PrivatizeInput> collectPrivatizeInputs(const std::vector<fs::path>& arguments,
+                                                   const std::vector<FlowAttribute>& attributes,
+                                                   const AttributeValues& given) {
+    std::vector<PrivatizeInput> inputs;
+    for (const auto& argument : arguments) {
+        if (fs::is_directory(argument)) {
+            for (auto& file : imagesUnder(argument)) inputs.push_back({std::move(file), {}, {}});
+        } else if (argument.extension() == ".csv") {
+            try {
+                const Manifest manifest = Manifest::read(argument);
+                for (std::size_t row = 0; row < manifest.size(); ++row) {
+                    PrivatizeInput input{manifest.file(row), {}, {}};
+                    for (const auto& attribute : attributes)
+                        if (manifest.hasColumn(attribute.name))
+                            input.attributes[attribute.name] = manifest.value(row, attribute.name);
+                    inputs.push_back(std::move(input));
+                }
+            } catch (const std::exception& e) {
+                inputs.push_back({argument, {}, e.what()});
+            }
+            continue;
+        } else {
+            inputs.push_back({argument, {}, {}});
+        }
+    }
+    for (auto& input : inputs) completeAttributes(input, attributes, given);
+    return inputs;
+}
+
+PrivatizeBatchResult privatizeBatch(const PrivatizeBatchOptions& options, const PrivatizerSettings& settings,
+                                    const ModelReference& model, RandomSource& source, std::ostream& log) {
+    const auto& model_attributes = model.model && isLatentMechanism(settings.mechanism.mechanism)
+                                       ? model.model->card().config.attributes
+                                       : std::vector<FlowAttribute>{};
+    std::vector<PrivatizeInput> inputs = collectPrivatizeInputs(options.inputs, model_attributes, options.given_attributes);
+    std::vector<std::optional<SourceIdentity>> identities(inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        if (!inputs[i].error.empty()) continue;
+        try {
+            identities[i] = identifySource(inputs[i].path);
+        } catch (const std::exception& e) {
+            inputs[i].error = e.what();
+        }
+    }
+
+    std::optional<ReferenceSet> reference;
+    SafeguardReference safeguard_reference;
+    if (settings.safeguard) {
+        log << "loading the safeguard's reference set " << settings.safeguard->reference_manifest.string() << '\n';
+        reference = ReferenceSet::load(settings.safeguard->reference_manifest, safeguardFeatureSize(model));
+        safeguard_reference.reference = &*reference;
+        for (const auto& identity : identities)
+            if (identity && reference->containsFile(identity->sha256)) safeguard_reference.holds_released_input = true;
+        if (safeguard_reference.holds_released_input || !settings.safeguard->reference_public)
+            log << "warning: the safeguard's reference set is private ("
+                << (safeguard_reference.holds_released_input ? "it contains an image being released"
+                                                             : "not asserted public with --reference-public")
+                << "): the formal differential-privacy guarantee no longer holds for the images of this run\n";
+    }
+    Privatizer privatizer(settings, model, source, safeguard_reference);
+    if (!source.isPrivate())
+        log << "warning: " << kNotPrivateStamp << ": randomness from '" << source.name()
+            << "'; nothing written by this run is a private release\n";
+
+    fs::create_directories(options.out_dir);
+    BudgetLedger ledger(options.ledger.empty() ? options.out_dir / "privacy-ledger.jsonl" : options.ledger, options.budget_limit);
+    for (const auto& warning : ledger.loadWarnings()) log << "warning: " << warning << '\n';
+
+    const std::string suffix = "_" + mechanismName(settings.mechanism.mechanism) + (source.isPrivate() ? "" : "_NOT-PRIVATE");
+    const std::string extension = options.format == ReleaseFormat::Png ? ".png" : ".dcm";
+    OutputNames names;
+    PrivatizeBatchResult result;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const auto& input = inputs[i];
+        const std::string prefix = fmt::format("[{}/{}] {}: ", i + 1, inputs.size(), input.path.string());
+        try {
+            if (!input.error.empty()) throw std::runtime_error(input.error);
+            const SourceIdentity& identity = *identities[i];
+            const Image image = readImage(input.path);
+            PrivatizedImage privatized = privatizer.privatize(privatizer.prepare(image, input.attributes));
+            ReleaseRecord& record = privatized.record;
+            record.source_path = input.path.string();
+            record.source_sha256 = identity.sha256;
+            record.source_sop_instance_uid = identity.sop_instance_uid;
+            record.ledger_key = identity.ledgerKey();
+            record.ledger_path = ledger.path().string();
+            record.time_utc = nowUtc();
+
+            const std::string name = names.next(input.path, suffix);
+            const fs::path output = options.out_dir / (name + extension);
+            const fs::path temporary = temporaryBeside(output);
+            if (privatized.image) {
+                if (options.format == ReleaseFormat::Png) {
+                    writePng(*privatized.image, temporary, 16);
+                } else {
+                    // Differential privacy bounds what the pixels disclose, it does not guarantee that
+                    // burned-in text is unreadable (at large eps it stays legible), so the header
+                    // never claims the image is free of identifying annotation.
+                    DerivedImageDescription description{derivationDescription(record), true, 16};
+                    const bool dicom_source = detectImageFormat(input.path) == ImageFileFormat::Dicom;
+                    writeDerivedDicom(*privatized.image, temporary, description, dicom_source ? input.path : fs::path{});
+                }
+                record.output_file = output.string();
+                record.output_format = options.format == ReleaseFormat::Png ? "png" : "dcm";
+            }
+
+            LedgerEntry entry;
+            entry.source_key = record.ledger_key;
+            entry.mechanism = mechanismName(record.accounting.mechanism);
+            entry.epsilon_latent = record.accounting.epsilon_mechanism;
+            for (const auto& attribute : record.accounting.attributes)
+                if (attribute.protect) entry.epsilon_attributes[attribute.name] = attribute.epsilon;
+            entry.epsilon_total = record.accounting.epsilon_total;
+            entry.model_hash = record.model_sha256;
+            entry.randomness = record.randomness;
+            entry.output = privatized.image ? output.string() : "withheld: " + name;
+            entry.time_utc = record.time_utc;
+            BudgetCheck check;
+            try {
+                check = ledger.append(entry);
+            } catch (...) {
+                std::error_code ignored;
+                fs::remove(temporary, ignored);
+                throw;
+            }
+            record.ledger_spent_before = check.spent_before;
+            record.ledger_spent_after = check.spent_after;
+            record.ledger_warning = check.warning;
+            if (privatized.image) fs::rename(temporary, output);
+
+            const fs::path record_path = options.out_dir / (name + ".json");
+            writeTextAtomically(record_path, releaseRecordToJson(record).dump(2) + "\n");
+            result.records.push_back(record_path);
+            if (privatized.image) {
+                ++result.released;
+                result.outputs.push_back(output);
+                log << prefix << "released " << output.string() << " (eps_total " << record.accounting.partsText() << ")\n";
+            } else {
+                ++result.withheld;
+                log << prefix << "withheld by the safeguard after " << record.safeguard.distances.size()
+                    << " tries (record " << record_path.string() << ")\n";
+            }
+            if (!check.warning.empty()) log << "warning: " << check.warning << '\n';
+        } catch (const std::exception& e) {
+            ++result.failed;
+            log << prefix << "error: " << e.what() << '\n';
+        }
+    }
+    log << fmt::format("{} released, {} withheld, {} failed\n", result.released, result.withheld, result.failed);
+    return result;
+}
+
+}  // namespace dpflow

@@ -1,0 +1,208 @@
+#include "privacy/privatizer.h"
+
+#include "privacy/image_space_mechanisms.h"
+#include "privacy/latent_mechanisms.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace dpflow {
+namespace {
+
+const std::vector<FlowAttribute> kNoAttributes;
+
+}  // namespace
+
+Privatizer::Privatizer(PrivatizerSettings settings, ModelReference model, RandomSource& source, SafeguardReference reference)
+    : settings_(std::move(settings)), model_(std::move(model)), source_(source), reference_(reference) {
+    validateMechanismSettings(settings_.mechanism);
+    const auto& mechanism = settings_.mechanism.mechanism;
+    if (isLatentMechanism(mechanism)) {
+        if (!model_.model) throw std::invalid_argument(mechanismName(mechanism) + " works in a flow's latent space: give --model");
+        if (mechanism == PrivacyMechanism::DpGlow && !model_.model->card().hasCalibration())
+            throw std::invalid_argument("model " + model_.name +
+                                        " has no latent calibration (its card names no calibration set); dpglow needs "
+                                        "bounds calibrated on public training data: retrain it with `dpflow train`, "
+                                        "or use --mechanism cadp, which needs no calibration");
+        validateAttributePolicy(settings_.attributes, model_.model->card().config.attributes);
+    } else if (!settings_.attributes.empty()) {
+        throw std::invalid_argument(mechanismName(mechanism) +
+                                    " releases pixels only, no attributes: remove --keep and --protect");
+    }
+    if (settings_.safeguard) validateSafeguardSettings(*settings_.safeguard);
+}
+
+int Privatizer::modelSize() const { return model_.model ? model_.model->card().config.image_size : 0; }
+
+PreparedInput Privatizer::prepare(const Image& image, const AttributeValues& attributes) const {
+    PreparedInput input;
+    input.attributes = attributes;
+    if (!model_.model) {
+        if (image.empty()) throw std::invalid_argument("cannot privatize an empty image");
+        input.image = image;
+        return input;
+    }
+    const int size = modelSize();
+    input.image = makeImage(size, size);
+    input.image.pixels = model_.model->prepare(image);
+    input.image.stored_bits = image.stored_bits;
+    if (isLatentMechanism(settings_.mechanism.mechanism)) {
+        for (const auto& attribute : model_.model->card().config.attributes)
+            if (!attributes.count(attribute.name))
+                throw std::invalid_argument("the model encodes under attribute '" + attribute.name +
+                                            "' and no value was given for it");
+        input.latent = model_.model->encode(input.image.pixels, attributes);
+    }
+    return input;
+}
+
+Privatizer::Attempt Privatizer::attempt(const PreparedInput& input) {
+    const auto& m = settings_.mechanism;
+    Attempt a;
+    if (isLatentMechanism(m.mechanism)) {
+        a.attributes = releaseAttributes(settings_.attributes, model_.model->card().config.attributes, input.attributes, source_);
+        const LatentRelease latent =
+            m.mechanism == PrivacyMechanism::DpGlow
+                ? privatizeLatentInBox(input.latent, LatentBox{model_.model->calibrationLo(), model_.model->calibrationHi()},
+                                       m.epsilon, source_)
+                : privatizeLatentInL1Ball(input.latent, m.l1_radius.value_or(defaultL1Radius(input.latent.size())),
+                                          m.epsilon, source_);
+        a.plan = latent.plan;
+        a.input_clipped_fraction = latent.input_clipped_fraction;
+        a.input_scale_factor = latent.input_scale_factor;
+        a.output_clipped_fraction = latent.output_clipped_fraction;
+        a.image = makeImage(input.image.width, input.image.height);
+        a.image.pixels = model_.model->decode(latent.latent, releasedValues(a.attributes));
+        a.image.stored_bits = input.image.stored_bits;
+    } else {
+        const ImageSpaceRelease pixels =
+            m.mechanism == PrivacyMechanism::Pixel
+                ? privatizePixels(input.image, m.epsilon, source_)
+                : privatizeDpPix(input.image, m.dppix_cell, m.dppix_neighbourhood, m.epsilon, source_);
+        a.plan = pixels.plan;
+        a.output_clipped_fraction = pixels.clipped_fraction;
+        a.image = pixels.image;
+    }
+    return a;
+}
+
+PrivatizedImage Privatizer::privatize(const PreparedInput& input) {
+    if (settings_.safeguard && !reference_.reference)
+        throw std::logic_error("the safeguard's reference set was not loaded before privatizing");
+    PrivatizedImage result;
+    ReleaseRecord& record = result.record;
+    record.randomness = source_.name();
+    record.not_private = !source_.isPrivate();
+    record.model_name = model_.name;
+    record.model_sha256 = model_.sha256;
+    if (model_.model) record.model_calibration_set = model_.model->card().calibration_set;
+    record.accounting = accounting(input.image.width, input.image.height);
+    if (settings_.mechanism.mechanism == PrivacyMechanism::DpPix) {
+        record.dppix_cell = settings_.mechanism.dppix_cell;
+        record.dppix_neighbourhood = settings_.mechanism.dppix_neighbourhood;
+    }
+
+    const auto& safeguard = settings_.safeguard;
+    const int tries = safeguard ? safeguardAccountingFactor(*safeguard) : 1;
+    if (safeguard) {
+        auto& s = record.safeguard;
+        s.configured = true;
+        s.reference_manifest = safeguard->reference_manifest.string();
+        s.reference_images = reference_.reference->size();
+        s.feature_space = safeguardFeatureSpace(reference_.reference->featureSize());
+        s.tau = safeguard->tau;
+        s.policy = safeguardPolicyName(safeguard->policy);
+        s.tries_allowed = tries;
+        s.reference_public = safeguard->reference_public && !reference_.holds_released_input;
+        s.reference_status = reference_.holds_released_input
+                                 ? "private: it contains a file being released (same SHA-256)"
+                             : safeguard->reference_public ? "public, as asserted with --reference-public"
+                                                           : "private: not asserted public with --reference-public";
+    }
+    for (int t = 0; t < tries; ++t) {
+        Attempt a = attempt(input);
+        record.attributes = a.attributes;
+        record.accounting.plan = a.plan;
+        record.input_clipped_fraction = a.input_clipped_fraction;
+        record.input_scale_factor = a.input_scale_factor;
+        record.output_clipped_fraction = a.output_clipped_fraction;
+        if (safeguard) {
+            const double distance =
+                reference_.reference->nearestDistance(safeguardFeature(a.image, reference_.reference->featureSize()));
+            record.safeguard.distances.push_back(distance);
+            if (distance < safeguard->tau) continue;
+            record.safeguard.passed = true;
+        }
+        result.image = std::move(a.image);
+        break;
+    }
+    record.withheld = !result.image;
+    describeGuarantee(record);
+    return result;
+}
+
+void Privatizer::describeGuarantee(ReleaseRecord& record) const {
+    const auto& a = record.accounting;
+    if (record.not_private) {
+        record.guarantee_holds = false;
+        record.guarantee = std::string(kNotPrivateStamp) + ": the noise came from '" + record.randomness +
+                           "', a repeatable test generator; this is not a private release and no guarantee holds";
+        return;
+    }
+    if (record.safeguard.configured && !record.safeguard.reference_public) {
+        record.guarantee_holds = false;
+        record.guarantee = "The formal differential-privacy guarantee no longer holds for this image: the safeguard "
+                           "compared it with a reference set that is " + record.safeguard.reference_status +
+                           ", so whether it was released depends on private data. The epsilon figures describe the "
+                           "noise only.";
+        return;
+    }
+    record.guarantee_holds = true;
+    std::string kept;
+    for (const auto& attribute : a.attributes)
+        if (!attribute.protect) kept += (kept.empty() ? "" : ", ") + attribute.name;
+    switch (a.mechanism) {
+        case PrivacyMechanism::DpGlow:
+        case PrivacyMechanism::Cadp:
+            record.guarantee = fmt::format("{:.17g}-local differential privacy for the whole image and its protected "
+                                           "attributes: any image may replace any other",
+                                           a.epsilon_total);
+            if (!kept.empty()) record.guarantee += "; the kept attributes (" + kept + ") are disclosed exactly";
+            break;
+        case PrivacyMechanism::Pixel:
+            record.guarantee = fmt::format("{:.17g}-local differential privacy for the whole image: any image of the "
+                                           "same size may replace any other",
+                                           a.epsilon_total);
+            break;
+        case PrivacyMechanism::DpPix:
+            record.guarantee = fmt::format("{:.17g}-differential privacy only between images that differ in at most {} "
+                                           "pixels (Fan 2018); images that differ in more pixels are not covered",
+                                           a.epsilon_total, settings_.mechanism.dppix_neighbourhood);
+            break;
+    }
+    if (record.safeguard.configured)
+        record.guarantee += record.safeguard.policy == "withhold"
+                                ? "; the safeguard's public reference set makes withholding post-processing"
+                                : fmt::format("; resampling with at most {} tries is accounted as {} times the budget",
+                                              a.safeguard_factor, a.safeguard_factor);
+}
+
+ReleaseAccounting Privatizer::accounting(int width, int height) const {
+    const auto& m = settings_.mechanism;
+    const std::size_t dimension = static_cast<std::size_t>(width) * height;
+    const double box = m.mechanism == PrivacyMechanism::DpGlow
+                           ? LatentBox{model_.model->calibrationLo(), model_.model->calibrationHi()}.l1Sensitivity()
+                           : 0.0;
+    return accountRelease(m, mechanismNoisePlan(m, dimension, box, width, height), settings_.attributes,
+                          model_.model && isLatentMechanism(m.mechanism) ? model_.model->card().config.attributes : kNoAttributes,
+                          settings_.safeguard ? safeguardAccountingFactor(*settings_.safeguard) : 1);
+}
+
+ReleaseAccounting Privatizer::accountingWithoutImage() const {
+    if (model_.model) return accounting(modelSize(), modelSize());
+    return accountRelease(settings_.mechanism, std::nullopt, settings_.attributes, kNoAttributes,
+                          settings_.safeguard ? safeguardAccountingFactor(*settings_.safeguard) : 1);
+}
+
+}  // namespace dpflow

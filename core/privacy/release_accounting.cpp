@@ -1,0 +1,93 @@
+#include "privacy/release_accounting.h"
+
+#include "privacy/image_space_mechanisms.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace dpflow {
+
+std::string ReleaseAccounting::mechanismEpsilonName() const {
+    return isLatentMechanism(mechanism) ? "eps_latent" : "eps_pixel";
+}
+
+std::string ReleaseAccounting::partsText() const {
+    std::string parts = fmt::format("{} {:.17g}", mechanismEpsilonName(), epsilon_mechanism);
+    for (const auto& attribute : attributes)
+        if (attribute.protect) parts += fmt::format(" + eps_{} {:.17g}", attribute.name, attribute.epsilon);
+    if (safeguard_factor != 1) parts = fmt::format("{} x ({})", safeguard_factor, parts);
+    return fmt::format("{} = {:.17g}", parts, epsilon_total);
+}
+
+LaplaceNoisePlan mechanismNoisePlan(const MechanismSettings& settings, std::size_t latent_dimension,
+                                    double box_sensitivity, int width, int height) {
+    switch (settings.mechanism) {
+        case PrivacyMechanism::DpGlow: return planLaplaceNoise(box_sensitivity, latent_dimension, settings.epsilon);
+        case PrivacyMechanism::Cadp:
+            return planLaplaceNoise(2.0 * settings.l1_radius.value_or(defaultL1Radius(latent_dimension)), latent_dimension,
+                                    settings.epsilon);
+        case PrivacyMechanism::Pixel: return planPixelNoise(width, height, settings.epsilon);
+        case PrivacyMechanism::DpPix:
+            return planDpPixNoise(width, height, settings.dppix_cell, settings.dppix_neighbourhood, settings.epsilon);
+    }
+    throw std::invalid_argument("unknown privacy mechanism");
+}
+
+ReleaseAccounting accountRelease(const MechanismSettings& settings, std::optional<LaplaceNoisePlan> plan,
+                                 const AttributePolicy& policy, const std::vector<FlowAttribute>& attributes,
+                                 int safeguard_factor) {
+    ReleaseAccounting accounting;
+    accounting.mechanism = settings.mechanism;
+    accounting.plan = plan;
+    accounting.epsilon_mechanism = settings.epsilon;
+    if (settings.mechanism == PrivacyMechanism::Cadp && plan) {
+        accounting.l1_radius = settings.l1_radius.value_or(defaultL1Radius(plan->dimension));
+        accounting.l1_radius_origin = settings.l1_radius ? "given with --l1-radius" : kDefaultL1RadiusOrigin;
+    }
+    accounting.epsilon_per_try = settings.epsilon;
+    for (const auto& attribute : attributes) {
+        accounting.attributes.push_back(describeAttributeTreatment(policy, attribute));
+        accounting.epsilon_per_try += accounting.attributes.back().epsilon;
+    }
+    accounting.safeguard_factor = safeguard_factor;
+    accounting.epsilon_total = safeguard_factor * accounting.epsilon_per_try;
+    return accounting;
+}
+
+std::string explainAccounting(const ReleaseAccounting& a) {
+    std::string text = fmt::format("mechanism: {}\n", mechanismName(a.mechanism));
+    if (a.plan) {
+        const auto& p = *a.plan;
+        text += fmt::format("D (released elements): {}\n", p.dimension);
+        text += fmt::format("Delta (L1 sensitivity): {:.17g}\n", p.l1_sensitivity);
+        if (a.l1_radius) text += fmt::format("s (L1 radius): {:.17g} ({})\n", *a.l1_radius, a.l1_radius_origin);
+        text += fmt::format("r (grid granularity): {:.17g} (2^{})\n", p.granularity, std::ilogb(p.granularity));
+        text += fmt::format("Delta_r = Delta + D r: {:.17g}\n", p.accounted_sensitivity);
+        text += fmt::format("b (noise scale per element) = Delta_r / {}: {:.17g}\n", a.mechanismEpsilonName(), p.scale);
+    } else {
+        text += "D, Delta, r and b depend on each image's size: pixel uses D = Delta = H*W, dppix one element per "
+                "cell; each image's record states them\n";
+    }
+    text += fmt::format("{}: {:.17g}\n", a.mechanismEpsilonName(), a.epsilon_mechanism);
+    if (a.attributes.empty()) text += "attributes: none released\n";
+    for (const auto& attribute : a.attributes) {
+        if (!attribute.protect)
+            text += fmt::format("attribute {}: kept (disclosed exactly, keep probability 1)\n", attribute.name);
+        else if (attribute.method == "randomized response")
+            text += fmt::format("attribute {}: protected, eps_{} = {:.17g}, randomized response over {} values, "
+                                "keep probability {:.6f}\n",
+                                attribute.name, attribute.name, attribute.epsilon, attribute.categories,
+                                attribute.keep_probability);
+        else
+            text += fmt::format("attribute {}: protected, eps_{} = 0, drawn from the {}, keep probability {:.6f}\n",
+                                attribute.name, attribute.name, attribute.prior, attribute.keep_probability);
+    }
+    if (a.safeguard_factor != 1)
+        text += fmt::format("safeguard: resample with at most {} tries: every try spends the budget again\n",
+                            a.safeguard_factor);
+    text += fmt::format("eps_total: {}\n", a.partsText());
+    return text;
+}
+
+}  // namespace dpflow

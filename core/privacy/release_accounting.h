@@ -1,0 +1,49 @@
+#pragma once
+
+#include "privacy/attribute_policy.h"
+#include "privacy/laplace_noise_plan.h"
+#include "privacy/mechanism_settings.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dpflow {
+
+/// Every privacy number of one image's release, computed before any image is read or noise is
+/// drawn, so `dpflow privatize --explain` and the release record show the same figures.
+struct ReleaseAccounting {
+    PrivacyMechanism mechanism = PrivacyMechanism::DpGlow;
+    std::optional<LaplaceNoisePlan> plan;  ///< D, Delta, r, Delta_r, b, eps_mechanism; empty when D is not known yet (pixel without a model)
+    std::optional<double> l1_radius;       ///< cadp: s
+    std::string l1_radius_origin;          ///< cadp: where s came from (user flag or the data-independent default)
+    double epsilon_mechanism = 0.0;        ///< eps_latent or eps_pixel
+    std::vector<ReleasedAttribute> attributes;  ///< treatment of each model attribute (released values empty)
+    double epsilon_per_try = 0.0;          ///< eps_mechanism + sum of protected eps_k
+    int safeguard_factor = 1;              ///< resample tries n, else 1
+    double epsilon_total = 0.0;            ///< safeguard_factor * epsilon_per_try
+
+    /// "eps_latent" for dpglow and cadp, "eps_pixel" for pixel and dppix.
+    std::string mechanismEpsilonName() const;
+
+    /// The parts as one line, e.g. "3 x (eps_latent 100000 + eps_sex 1) = 300003".
+    std::string partsText() const;
+};
+
+/// The noise plan of `settings` for a latent of D elements (dpglow: Delta = `box_sensitivity`;
+/// cadp: Delta = 2 s) or a width x height image (pixel, dppix). Throws std::invalid_argument as
+/// the mechanisms would.
+LaplaceNoisePlan mechanismNoisePlan(const MechanismSettings& settings, std::size_t latent_dimension,
+                                    double box_sensitivity, int width, int height);
+
+/// Assembles the accounting. `plan` may be empty only for image-space mechanisms without a
+/// model. `attributes` are the model's (empty for image-space mechanisms).
+ReleaseAccounting accountRelease(const MechanismSettings& settings, std::optional<LaplaceNoisePlan> plan,
+                                 const AttributePolicy& policy, const std::vector<FlowAttribute>& attributes,
+                                 int safeguard_factor);
+
+/// The multi-line explanation printed by `dpflow privatize --explain`: D, Delta, r, b, the eps
+/// parts and total, and every attribute with its keep probability.
+std::string explainAccounting(const ReleaseAccounting& accounting);
+
+}  // namespace dpflow

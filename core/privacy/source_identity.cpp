@@ -1,0 +1,29 @@
+#include "privacy/source_identity.h"
+
+#include "image/image_reader.h"
+#include "image/sha256.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+
+namespace dpflow {
+
+std::string SourceIdentity::ledgerKey() const {
+    return sop_instance_uid.empty() ? "sha256:" + sha256 : "sop:" + sop_instance_uid;
+}
+
+SourceIdentity identifySource(const std::filesystem::path& path) {
+    SourceIdentity identity;
+    identity.path = path;
+    identity.sha256 = sha256OfFile(path);
+    if (detectImageFormat(path) == ImageFileFormat::Dicom) {
+        DcmFileFormat file;
+        OFString uid;
+        // Stop before the pixel data: only the header is needed.
+        if (file.loadFileUntilTag(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect, DCM_PixelData).good() && file.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid).good())
+            identity.sop_instance_uid = uid.c_str();
+    }
+    return identity;
+}
+
+}  // namespace dpflow

@@ -1,0 +1,234 @@
+#include "eval/patient_embedding.h"
+#include "eval/pixel_features.h"
+#include "eval/reidentification.h"
+#include "eval_test_support.h"
+#include "image/image_reader.h"
+#include "image/manifest.h"
+#include "phantom/phantom_study.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <random>
+
+namespace dpflow {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A small phantom study, generated once for the suite: 16 patients x 3 images at 64 px.
+const Manifest& phantomStudy() {
+    static const Manifest manifest = [] {
+        PhantomStudyOptions options;
+        options.out_dir = fs::temp_directory_path() / ("dpflow_eval_reid_phantoms_" + std::to_string(getpid()));
+        options.patients = 16;
+        options.images_per_patient = 3;
+        options.size = 64;
+        options.seed = 11;
+        options.pathology_rate = 0.5;
+        return Manifest::read(generatePhantomStudy(options).manifest_path);
+    }();
+    return manifest;
+}
+
+std::vector<Image> readRows(const Manifest& manifest, const std::vector<std::size_t>& rows) {
+    std::vector<Image> images;
+    for (const auto row : rows) images.push_back(readImage(manifest.file(row)));
+    return images;
+}
+
+IdentityFeatures pixelFeatures(const std::vector<Image>& images, const Manifest& manifest,
+                               const std::vector<std::size_t>& rows) {
+    IdentityFeatures result;
+    for (size_t i = 0; i < images.size(); ++i) {
+        result.features.push_back(normalisedPixelFeatures(images[i], 32));
+        result.identities.push_back(manifest.value(rows[i], "patient_id"));
+    }
+    return result;
+}
+
+// Pure noise: 50 identities, two noise images each; nothing links them.
+struct NoiseStudy {
+    std::vector<Image> gallery, probes;
+    std::vector<std::string> gallery_ids, probe_ids;
+};
+
+NoiseStudy noiseStudy(int size) {
+    std::mt19937_64 rng(99);
+    NoiseStudy study;
+    for (int id = 0; id < 50; ++id) {
+        study.gallery.push_back(test::noiseImage(size, rng));
+        study.gallery_ids.push_back("p" + std::to_string(id));
+        for (int k = 0; k < 2; ++k) {
+            study.probes.push_back(test::noiseImage(size, rng));
+            study.probe_ids.push_back("p" + std::to_string(id));
+        }
+    }
+    return study;
+}
+
+// Hits of a guesser against 50 identities over 100 probes are Binomial(100, 0.02): mean 2,
+// P(X >= 9) < 1e-3.
+constexpr std::size_t kMaxChanceHits = 8;
+
+TEST(Reidentification, MatcherFindsNoisyCopiesOfDistinctVectors) {
+    IdentityFeatures gallery{{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, {"a", "b", "c"}};
+    IdentityFeatures probes{{{0.9f, 0.1f, 0}, {0.1f, 0.8f, 0.2f}, {0, 0.2f, 1.1f}, {1.2f, 0, 0.1f}}, {"a", "b", "c", "a"}};
+    for (const auto similarity : {FeatureSimilarity::Cosine, FeatureSimilarity::Euclidean}) {
+        const auto result = matchIdentities(gallery, probes, similarity);
+        EXPECT_EQ(result.top1_hits, 4u);
+        EXPECT_DOUBLE_EQ(result.top1_rate, 1.0);
+        EXPECT_DOUBLE_EQ(result.chance_rate, 1.0 / 3.0);
+        EXPECT_DOUBLE_EQ(result.verification.auc, 1.0);
+        EXPECT_EQ(result.verification.positives, 4u);
+        EXPECT_EQ(result.verification.negatives, 8u);
+    }
+}
+
+TEST(Reidentification, MatcherRejectsProbesOfUnknownIdentities) {
+    IdentityFeatures gallery{{{1, 0}, {0, 1}}, {"a", "b"}};
+    IdentityFeatures probes{{{1, 0}, {0, 1}}, {"a", "z"}};
+    EXPECT_THROW(matchIdentities(gallery, probes), std::invalid_argument);
+}
+
+TEST(Reidentification, MatcherRejectsDuplicateGalleryIdentitiesAndUnequalLengths) {
+    IdentityFeatures probes{{{1, 0}, {0, 1}}, {"a", "a"}};
+    EXPECT_THROW(matchIdentities({{{1, 0}, {0, 1}}, {"a", "a"}}, probes), std::invalid_argument);
+    EXPECT_THROW(matchIdentities({{{1, 0, 0}, {0, 1, 0}}, {"a", "b"}}, probes), std::invalid_argument);
+}
+
+TEST(Reidentification, IdentificationProtocolUsesTheFirstImageOfEachPatientAsGallery) {
+    Manifest manifest({"file", "patient_id", "split"}, fs::temp_directory_path());
+    manifest.addRow({"a0.png", "A", "test"});
+    manifest.addRow({"b0.png", "B", "test"});
+    manifest.addRow({"a1.png", "A", "test"});
+    manifest.addRow({"c0.png", "C", "train"});
+    manifest.addRow({"a2.png", "A", "test"});
+    const auto protocol = identificationProtocol(manifest, "patient_id", "test");
+    EXPECT_EQ(protocol.gallery_rows, (std::vector<std::size_t>{0, 1}));
+    EXPECT_EQ(protocol.probe_rows, (std::vector<std::size_t>{2, 4}));
+    const auto linkage = linkageProtocol(manifest, "patient_id", "test");
+    EXPECT_EQ(linkage.probe_rows, linkage.gallery_rows);
+    EXPECT_THROW(identificationProtocol(manifest, "subject", "test"), ManifestError);
+    EXPECT_THROW(identificationProtocol(manifest, "patient_id", "train"), ManifestError);  // C has one image
+}
+
+TEST(Reidentification, PixelAttackerFindsPhantomPatientsFarAboveChance) {
+    const auto& manifest = phantomStudy();
+    const auto protocol = identificationProtocol(manifest, "patient_id", "");
+    const auto gallery = pixelFeatures(readRows(manifest, protocol.gallery_rows), manifest, protocol.gallery_rows);
+    const auto probes = pixelFeatures(readRows(manifest, protocol.probe_rows), manifest, protocol.probe_rows);
+    const auto result = matchIdentities(gallery, probes);
+    EXPECT_EQ(result.gallery_size, 16u);
+    EXPECT_EQ(result.probes, 32u);
+    EXPECT_GT(result.top1_rate, 5 * result.chance_rate);
+    EXPECT_GT(result.verification.auc, 0.65);
+}
+
+TEST(Reidentification, PixelAttackerFallsToChanceOnPureNoise) {
+    const auto study = noiseStudy(32);
+    IdentityFeatures gallery, probes;
+    for (const auto& image : study.gallery) gallery.features.push_back(normalisedPixelFeatures(image));
+    for (const auto& image : study.probes) probes.features.push_back(normalisedPixelFeatures(image));
+    gallery.identities = study.gallery_ids;
+    probes.identities = study.probe_ids;
+    const auto result = matchIdentities(gallery, probes);
+    EXPECT_DOUBLE_EQ(result.chance_rate, 0.02);
+    EXPECT_LE(result.top1_hits, kMaxChanceHits);
+    EXPECT_NEAR(result.verification.auc, 0.5, 4 * result.verification.standard_error);
+}
+
+TEST(Reidentification, PixelFeaturesIgnoreBrightnessAndContrast) {
+    std::mt19937_64 rng(5);
+    const Image image = test::noiseImage(16, rng);
+    Image brighter = image;
+    for (auto& v : brighter.pixels) v = 0.5f * v + 0.3f;
+    const auto a = normalisedPixelFeatures(image), b = normalisedPixelFeatures(brighter);
+    for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-4);
+    EXPECT_EQ(normalisedPixelFeatures(makeImage(8, 8, 0.4f)), std::vector<float>(64, 0.0f));
+}
+
+EmbeddingTrainOptions tinyEmbeddingOptions() {
+    EmbeddingTrainOptions options;
+    options.image_size = 32;
+    options.base_channels = 4;
+    options.embedding_dim = 16;
+    options.steps = 150;
+    options.patients_per_batch = 8;
+    options.learning_rate = 3e-3;
+    options.seed = 2;
+    return options;
+}
+
+// The embedding attacker, trained on the study's train patients, tested on all of them.
+struct TrainedEmbedding {
+    PatientEmbedding model;
+    std::vector<double> losses;
+};
+
+const TrainedEmbedding& trainedEmbedding() {
+    static const TrainedEmbedding trained = [] {
+        const auto& manifest = phantomStudy();
+        const auto rows = manifest.rowsInSplit("train");
+        std::vector<std::string> ids;
+        for (const auto row : rows) ids.push_back(manifest.value(row, "patient_id"));
+        std::vector<double> losses;
+        auto model = PatientEmbedding::train(readRows(manifest, rows), ids, tinyEmbeddingOptions(), &losses);
+        return TrainedEmbedding{std::move(model), std::move(losses)};
+    }();
+    return trained;
+}
+
+TEST(PatientEmbedding, ContrastiveTrainingLowersTheLoss) {
+    const auto& losses = trainedEmbedding().losses;
+    ASSERT_EQ(losses.size(), 150u);
+    const double first = std::accumulate(losses.begin(), losses.begin() + 20, 0.0) / 20;
+    const double last = std::accumulate(losses.end() - 20, losses.end(), 0.0) / 20;
+    EXPECT_LT(last, 0.8 * first);
+}
+
+TEST(PatientEmbedding, EmbeddingAttackerFindsPhantomPatientsFarAboveChance) {
+    const auto& manifest = phantomStudy();
+    const auto protocol = identificationProtocol(manifest, "patient_id", "");
+    const auto& model = trainedEmbedding().model;
+    IdentityFeatures gallery{model.embed(readRows(manifest, protocol.gallery_rows)), {}};
+    IdentityFeatures probes{model.embed(readRows(manifest, protocol.probe_rows)), {}};
+    for (const auto row : protocol.gallery_rows) gallery.identities.push_back(manifest.value(row, "patient_id"));
+    for (const auto row : protocol.probe_rows) probes.identities.push_back(manifest.value(row, "patient_id"));
+    const auto result = matchIdentities(gallery, probes);
+    EXPECT_GT(result.top1_rate, 5 * result.chance_rate);
+    EXPECT_GT(result.verification.auc, 0.8);
+}
+
+TEST(PatientEmbedding, EmbeddingAttackerFallsToChanceOnPureNoise) {
+    const auto study = noiseStudy(32);
+    const auto& model = trainedEmbedding().model;
+    const auto result = matchIdentities({model.embed(study.gallery), study.gallery_ids},
+                                        {model.embed(study.probes), study.probe_ids});
+    EXPECT_LE(result.top1_hits, kMaxChanceHits);
+    EXPECT_NEAR(result.verification.auc, 0.5, 4 * result.verification.standard_error);
+}
+
+TEST(PatientEmbedding, SaveAndLoadGiveBitExactEmbeddings) {
+    const auto path = fs::temp_directory_path() / ("dpflow_eval_embedding_" + std::to_string(getpid()) + ".safetensors");
+    const auto& model = trainedEmbedding().model;
+    model.save(path);
+    const auto loaded = PatientEmbedding::load(path);
+    std::mt19937_64 rng(8);
+    const std::vector<Image> images{test::noiseImage(32, rng), test::noiseImage(40, rng)};
+    EXPECT_EQ(model.embed(images), loaded.embed(images));
+    EXPECT_EQ(loaded.imageSize(), 32);
+    {
+        std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+        file.seekp(-3, std::ios::end);
+        file.put('\x11');
+    }
+    EXPECT_THROW(PatientEmbedding::load(path), SafetensorsError);
+}
+
+}  // namespace
+}  // namespace dpflow

@@ -1,0 +1,72 @@
+#include "training_fixture.h"
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+namespace dpflow {
+namespace {
+
+struct CommandResult {
+    int status = -1;
+    std::string output;
+};
+
+CommandResult run(const std::string& arguments) {
+    const std::string command = std::string(DPFLOW_CLI) + " " + arguments + " 2>&1";
+    CommandResult result;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (!pipe) return result;
+    std::array<char, 4096> buffer{};
+    while (std::fgets(buffer.data(), buffer.size(), pipe)) result.output += buffer.data();
+    const int status = ::pclose(pipe);
+    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+}
+
+class FlowCliTest : public test::TrainingFixture {
+protected:
+    CommandResult train(const std::string& extra = "") {
+        return run("train --manifest " + (dir_ / "manifest.csv").string() + " --out " + (dir_ / "m.safetensors").string() +
+                   " --attributes label --size 8 --fit pad --levels 2 --steps 2 --hidden 16 --epochs 1 --batch 8 --threads 1 " +
+                   extra);
+    }
+};
+
+TEST_F(FlowCliTest, TrainThenModelInfoThenRoundtrip) {
+    const auto trained = train();
+    ASSERT_EQ(trained.status, 0) << trained.output;
+    EXPECT_NE(trained.output.find("bits/dim"), std::string::npos) << trained.output;
+    EXPECT_NE(trained.output.find("ETA"), std::string::npos) << trained.output;
+
+    const auto info = run("model-info --threads 1 " + (dir_ / "m.safetensors").string());
+    ASSERT_EQ(info.status, 0) << info.output;
+    EXPECT_NE(info.output.find("\"data_sha256\""), std::string::npos) << info.output;
+    EXPECT_NE(info.output.find("dpflow train --manifest"), std::string::npos) << info.output;
+
+    const auto roundtrip = run("roundtrip --threads 1 " + (dir_ / "m.safetensors").string() + " " + (dir_ / "png/img_0.png").string() +
+                               " " + (dir_ / "png/img_1.png").string() + " --attr label=1");
+    ASSERT_EQ(roundtrip.status, 0) << roundtrip.output;
+    const auto pos = roundtrip.output.find("overall: max ");
+    ASSERT_NE(pos, std::string::npos) << roundtrip.output;
+    EXPECT_LT(std::stod(roundtrip.output.substr(pos + 13)), 1e-4) << roundtrip.output;
+}
+
+TEST_F(FlowCliTest, ModelInfoOnCorruptFileFailsWithMessage) {
+    const auto path = dir_ / "bad.safetensors";
+    std::ofstream(path) << "not a model";
+    const auto info = run("model-info " + path.string());
+    EXPECT_EQ(info.status, 1);
+    EXPECT_NE(info.output.find("bad.safetensors"), std::string::npos) << info.output;
+}
+
+TEST_F(FlowCliTest, UnknownAttributeColumnFailsTraining) {
+    const auto result = run("train --manifest " + (dir_ / "manifest.csv").string() + " --out " +
+                            (dir_ / "m.safetensors").string() + " --attributes sex --size 8 --levels 2 --epochs 1");
+    EXPECT_EQ(result.status, 1);
+    EXPECT_NE(result.output.find("sex"), std::string::npos) << result.output;
+}
+
+}  // namespace
+}  // namespace dpflow

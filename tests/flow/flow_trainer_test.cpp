@@ -1,0 +1,79 @@
+#include "flow/flow_trainer.h"
+
+#include "flow/model_io.h"
+#include "training_fixture.h"
+
+namespace dpflow {
+namespace {
+
+class FlowTrainerTest : public test::TrainingFixture {
+protected:
+    TrainOptions tinyOptions(const std::string& output) {
+        TrainOptions o;
+        o.manifest = dir_ / "manifest.csv";
+        o.attributes = {"label"};
+        o.architecture = test::tinyConfig(8, 2);
+        o.fit = FitMode::Pad;
+        o.output = dir_ / output;
+        o.epochs = 4;
+        o.batch_size = 8;
+        o.learning_rate = 2e-3;
+        o.warmup_steps = 4;
+        o.threads = 1;
+        o.seed = 7;
+        return o;
+    }
+};
+
+TEST_F(FlowTrainerTest, TrainingTinyModelLowersBitsPerDim) {
+    const auto result = trainFlow(tinyOptions("m.safetensors"));
+    ASSERT_EQ(result.epoch_bits_per_dim.size(), 4u);
+    EXPECT_LT(result.epoch_bits_per_dim.back(), result.epoch_bits_per_dim.front() - 0.1);
+    RecordProperty("bpd_first_epoch", std::to_string(result.epoch_bits_per_dim.front()));
+    RecordProperty("bpd_last_epoch", std::to_string(result.epoch_bits_per_dim.back()));
+}
+
+TEST_F(FlowTrainerTest, CardRecordsDataHashEvaluationAndCalibration) {
+    const auto card = trainFlow(tinyOptions("m.safetensors")).card;
+    EXPECT_EQ(card.training_data_sha256.size(), 64u);
+    EXPECT_EQ(card.training_images, 32);
+    EXPECT_EQ(card.epochs, 4);
+    ASSERT_TRUE(card.bits_per_dim_train && card.bits_per_dim_heldout);
+    EXPECT_GT(*card.bits_per_dim_heldout, 0.0);
+    EXPECT_EQ(card.calibration_images, 32);
+    EXPECT_EQ(card.config.attributes.at(0).values, (std::vector<std::string>{"0", "1"}));
+    const auto loaded = loadGlow(dir_ / "m.safetensors");
+    EXPECT_TRUE((loaded.calibration_lo < loaded.calibration_hi).all().item<bool>());
+    EXPECT_TRUE(std::filesystem::exists(dir_ / "m.json"));
+}
+
+TEST_F(FlowTrainerTest, ResumedTrainingMatchesUninterruptedTraining) {
+    trainFlow(tinyOptions("full.safetensors"));
+    auto first_half = tinyOptions("split.safetensors");
+    first_half.epochs = 2;
+    trainFlow(first_half);
+    auto second_half = tinyOptions("split.safetensors");
+    second_half.resume = true;
+    trainFlow(second_half);
+    const auto full = loadGlow(dir_ / "full.safetensors");
+    const auto split = loadGlow(dir_ / "split.safetensors");
+    const auto reference = full.glow->named_parameters();
+    for (const auto& item : split.glow->named_parameters()) {
+        EXPECT_LT((item.value() - reference[item.key()]).abs().max().item<double>(), 1e-5) << item.key();
+    }
+}
+
+TEST_F(FlowTrainerTest, MissingTrainSplitIsReported) {
+    auto options = tinyOptions("m.safetensors");
+    options.train_split = "nonexistent";
+    EXPECT_THROW(trainFlow(options), TrainingError);
+}
+
+TEST_F(FlowTrainerTest, ResumeWithoutCheckpointIsReported) {
+    auto options = tinyOptions("m.safetensors");
+    options.resume = true;
+    EXPECT_THROW(trainFlow(options), TrainingError);
+}
+
+}  // namespace
+}  // namespace dpflow

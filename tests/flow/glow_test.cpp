@@ -1,0 +1,105 @@
+#include "flow/glow.h"
+
+#include "flow_test_support.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace dpflow {
+namespace {
+
+using test::conditionBatch;
+using test::FlowTest;
+using test::randomizeGlow;
+using test::tinyConfig;
+
+TEST_F(FlowTest, LatentLayoutCoversAllPixelsLevelByLevel) {
+    auto config = tinyConfig(32, 3);
+    const auto layout = latentLayout(config);
+    ASSERT_EQ(layout.levels.size(), 3u);
+    EXPECT_EQ(layout.total, 32 * 32);
+    EXPECT_EQ(layout.levels[0].channels, 2);
+    EXPECT_EQ(layout.levels[0].height, 16);
+    EXPECT_EQ(layout.levels[1].offset, 512);
+    EXPECT_EQ(layout.levels[2].channels, 16);
+    EXPECT_EQ(layout.levels[2].height, 4);
+    EXPECT_EQ(layout.levels[2].offset, 768);
+}
+
+TEST_F(FlowTest, ConfigRejectsSizeNotDivisibleByLevels) {
+    auto config = tinyConfig(28, 3);
+    EXPECT_THROW(config.validate(), std::invalid_argument);
+}
+
+TEST_F(FlowTest, OneHotRejectsUnknownValue) {
+    const auto config = tinyConfig();
+    EXPECT_EQ(config.oneHot({{"label", "b"}}), (std::vector<float>{0.0f, 1.0f}));
+    EXPECT_THROW(config.oneHot({{"label", "c"}}), std::invalid_argument);
+    EXPECT_THROW(config.oneHot({}), std::invalid_argument);
+}
+
+TEST_F(FlowTest, DecodeInvertsEncodeForWholeModel) {
+    Glow glow(tinyConfig(16, 3));
+    randomizeGlow(glow);
+    const auto x = torch::rand({4, 1, 16, 16}) - 0.5;
+    const auto cond = conditionBatch(glow->config(), 4, 1);
+    const auto u = glow->encode(x, cond).u;
+    EXPECT_EQ(u.sizes().vec(), (std::vector<int64_t>{4, 256}));
+    const auto back = glow->decode(u, cond);
+    EXPECT_LT((back - x).abs().max().item<double>(), 1e-4);
+}
+
+TEST_F(FlowTest, LogDetEqualsLogAbsDetOfFullJacobian) {
+    Glow glow(tinyConfig(4, 2));
+    randomizeGlow(glow, 0.2);
+    glow->to(torch::kFloat64);
+    const auto cond = conditionBatch(glow->config(), 1, 1).to(torch::kFloat64);
+    const auto x = (torch::rand({1, 1, 4, 4}, torch::kFloat64) - 0.5).requires_grad_(true);
+    const auto encoding = glow->encode(x, cond);
+    // log p(x) = log N(u; 0, I) + log|det du/dx|, so the flow's own log-det (all layers and the
+    // prior's standardisation) is log_prob minus the standard normal term.
+    const auto u = encoding.u;
+    const auto log_normal = (-0.5 * std::log(2.0 * M_PI) - 0.5 * u * u).sum();
+    const double flow_logdet = (encoding.log_prob.sum() - log_normal).item<double>();
+    auto jacobian = torch::zeros({16, 16}, torch::kFloat64);
+    for (int64_t i = 0; i < 16; ++i) {
+        const auto grad = torch::autograd::grad({u[0][i]}, {x}, {}, true)[0];
+        jacobian[i] = grad.flatten();
+    }
+    const double expected = std::get<1>(torch::linalg_slogdet(jacobian)).item<double>();
+    RecordProperty("logdet_flow", fmt::format("{:.15g}", flow_logdet));
+    RecordProperty("logdet_jacobian", fmt::format("{:.15g}", expected));
+    EXPECT_NEAR(flow_logdet, expected, 1e-8 * std::max(1.0, std::abs(expected)));
+}
+
+TEST_F(FlowTest, DecodingWithOtherAttributesChangesImage) {
+    Glow glow(tinyConfig(8, 2));
+    randomizeGlow(glow);
+    const auto u = torch::randn({2, 64});
+    const auto a = glow->decode(u, conditionBatch(glow->config(), 2, 0));
+    const auto b = glow->decode(u, conditionBatch(glow->config(), 2, 1));
+    EXPECT_GT((a - b).abs().mean().item<double>(), 1e-3);
+}
+
+TEST_F(FlowTest, EncodingDependsOnAttributesAndInvertsWithSameOnes) {
+    Glow glow(tinyConfig(8, 2));
+    randomizeGlow(glow);
+    const auto x = torch::rand({2, 1, 8, 8}) - 0.5;
+    const auto c0 = conditionBatch(glow->config(), 2, 0);
+    const auto c1 = conditionBatch(glow->config(), 2, 1);
+    const auto u0 = glow->encode(x, c0).u;
+    EXPECT_GT((u0 - glow->encode(x, c1).u).abs().max().item<double>(), 1e-3);
+    EXPECT_LT((glow->decode(u0, c0) - x).abs().max().item<double>(), 1e-4);
+}
+
+TEST_F(FlowTest, BitsPerDimOfFreshModelIsFinitePositive) {
+    Glow glow(tinyConfig(8, 2));
+    glow->train();
+    const auto bpd = glow->bitsPerDim(torch::rand({8, 1, 8, 8}) - 0.5, conditionBatch(glow->config(), 8, 0));
+    EXPECT_TRUE(torch::isfinite(bpd).all().item<bool>());
+    EXPECT_GT(bpd.mean().item<double>(), 0.0);
+}
+
+}  // namespace
+}  // namespace dpflow

@@ -1,0 +1,181 @@
+#include "image/image_reader.h"
+#include "privatizer_test_support.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace dpflow {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+    int status = -1;
+    std::string output;  ///< stdout and stderr together
+};
+
+class PrivatizeCliTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = test::tinyFlowFiles().dir / ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+        // Two images of the study with their attributes, as a manifest the CLI reads.
+        const fs::path study = test::tinyFlowFiles().dir / "png";
+        Manifest manifest({"file", "label", "sex"}, dir_);
+        manifest.addRow({(study / "img_21.png").string(), "1", "F"});
+        manifest.addRow({(study / "img_22.png").string(), "0", "M"});
+        manifest_ = dir_ / "release.csv";
+        manifest.write(manifest_);
+    }
+
+    CliRun dpflow(const std::string& arguments) const {
+        const std::string command = std::string(DPFLOW_CLI) + " " + arguments + " 2>&1";
+        CliRun run;
+        FILE* pipe = ::popen(command.c_str(), "r");
+        char buffer[4096];
+        for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) run.output.append(buffer, n);
+        const int status = ::pclose(pipe);
+        run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        return run;
+    }
+    std::string model() const { return test::tinyFlowFiles().model.string(); }
+    static nlohmann::json readJson(const fs::path& path) {
+        std::ifstream in(path);
+        return nlohmann::json::parse(in);
+    }
+
+    fs::path dir_;
+    fs::path manifest_;
+};
+
+TEST_F(PrivatizeCliTest, ExplainPrintsTheAccountingWithoutReadingImages) {
+    const CliRun run = dpflow("privatize --explain --model " + model() +
+                           " --mechanism cadp --l1-radius 8 --epsilon 1000 --keep label --protect sex:1");
+    ASSERT_EQ(run.status, 0) << run.output;
+    EXPECT_NE(run.output.find("D (released elements): 64\n"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("Delta (L1 sensitivity): 16\n"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("r (grid granularity): 2.8421709430404007e-14 (2^-45)\n"), std::string::npos) << run.output;
+    // 16 + 64 * 2^-45, moved up one ulp so rounding never shrinks the noise.
+    EXPECT_NE(run.output.find("Delta_r = Delta + D r: 16.000000000001823\n"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("attribute label: kept"), std::string::npos);
+    EXPECT_NE(run.output.find("keep probability 0.731059"), std::string::npos);
+    EXPECT_NE(run.output.find("eps_total: eps_latent 1000 + eps_sex 1 = 1001"), std::string::npos) << run.output;
+}
+
+TEST_F(PrivatizeCliTest, ExplainShowsResampleAccountingAndThePrivateReferenceWarning) {
+    const CliRun run = dpflow("privatize --explain --model " + model() + " --mechanism cadp --epsilon 2 --keep label,sex --safeguard " +
+                           manifest_.string() + " --tau 0.5 --policy resample --tries 4");
+    ASSERT_EQ(run.status, 0) << run.output;
+    EXPECT_NE(run.output.find("eps_total: 4 x (eps_latent 2) = 8"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("the formal guarantee no longer holds"), std::string::npos) << run.output;
+}
+
+TEST_F(PrivatizeCliTest, ReleasesOneImageAndOneRecordPerInputStampedNotPrivate) {
+    const CliRun run = dpflow("privatize --model " + model() + " --mechanism dpglow --epsilon 1e4 --keep label --protect sex:2 "
+                           "--insecure-test-seed 5 --out " + (dir_ / "out").string() + " " + manifest_.string());
+    ASSERT_EQ(run.status, 0) << run.output;
+    const fs::path png = dir_ / "out" / "img_21_dpglow_NOT-PRIVATE.png";
+    ASSERT_TRUE(fs::exists(png)) << run.output;
+    EXPECT_TRUE(fs::exists(dir_ / "out" / "img_22_dpglow_NOT-PRIVATE.png"));
+    const Image released = readImage(png);
+    EXPECT_EQ(released.width, 8);
+    EXPECT_EQ(released.stored_bits, 16);
+    const auto record = readJson(dir_ / "out" / "img_21_dpglow_NOT-PRIVATE.json");
+    EXPECT_EQ(record["stamp"], "NOT PRIVATE");
+    EXPECT_EQ(record["mechanism"], "dpglow");
+    EXPECT_EQ(record["epsilon"]["total"], 10002.0);
+    EXPECT_EQ(record["attributes"]["released_values"]["label"], "1");
+    EXPECT_EQ(record["source"]["ledger_key"], "sha256:" + record["source"]["sha256"].get<std::string>());
+    EXPECT_EQ(record["model"]["name"], "tiny.safetensors");
+    EXPECT_EQ(record["noise"]["dimension"], 64);
+    EXPECT_NE(run.output.find("[2/2]"), std::string::npos);
+    EXPECT_NE(run.output.find("NOT PRIVATE"), std::string::npos);
+}
+
+TEST_F(PrivatizeCliTest, LedgerComposesAcrossRunsAndWarnsPastTheLimit) {
+    const std::string common = "privatize --model " + model() + " --mechanism cadp --epsilon 3 --keep label,sex "
+                               "--insecure-test-seed 9 --budget-limit 5 --ledger " + (dir_ / "ledger.jsonl").string() + " ";
+    const CliRun first = dpflow(common + "--out " + (dir_ / "a").string() + " " + manifest_.string());
+    ASSERT_EQ(first.status, 0) << first.output;
+    EXPECT_EQ(first.output.find("above the per-image limit"), std::string::npos) << first.output;
+    const CliRun second = dpflow(common + "--out " + (dir_ / "b").string() + " " + manifest_.string());
+    ASSERT_EQ(second.status, 0) << second.output;
+    EXPECT_NE(second.output.find("total epsilon to 6, above the per-image limit of 5"), std::string::npos) << second.output;
+    const auto record = readJson(dir_ / "b" / "img_21_cadp_NOT-PRIVATE.json");
+    EXPECT_EQ(record["ledger"]["spent_before"], 3.0);
+    EXPECT_EQ(record["ledger"]["spent_after"], 6.0);
+    std::ifstream ledger(dir_ / "ledger.jsonl");
+    int lines = 0;
+    for (std::string line; std::getline(ledger, line);) ++lines;
+    EXPECT_EQ(lines, 4);
+}
+
+TEST_F(PrivatizeCliTest, SafeguardWithTheImageItselfInTheReferenceWithholdsIt) {
+    const CliRun run = dpflow("privatize --model " + model() + " --mechanism cadp --epsilon 1 --keep label,sex --safeguard " +
+                           manifest_.string() + " --tau 100 --reference-public --out " + (dir_ / "out").string() + " " +
+                           manifest_.string());
+    ASSERT_EQ(run.status, 0) << run.output;
+    EXPECT_NE(run.output.find("withheld by the safeguard"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("it contains an image being released"), std::string::npos) << run.output;
+    EXPECT_FALSE(fs::exists(dir_ / "out" / "img_21_cadp.png"));
+    const auto record = readJson(dir_ / "out" / "img_21_cadp.json");
+    EXPECT_EQ(record["output"]["withheld"], true);
+    EXPECT_EQ(record["safeguard"]["reference_public"], false);
+    EXPECT_EQ(record["guarantee"]["holds"], false);
+}
+
+TEST_F(PrivatizeCliTest, BadInputIsReportedAndTheBatchGoesOn) {
+    const CliRun run = dpflow("privatize --mechanism pixel --epsilon 50 --out " + (dir_ / "out").string() + " " +
+                           (dir_ / "missing.png").string() + " " + (test::tinyFlowFiles().dir / "png/img_0.png").string());
+    EXPECT_EQ(run.status, 1) << run.output;
+    EXPECT_NE(run.output.find("missing.png: error:"), std::string::npos) << run.output;
+    const Image released = readImage(dir_ / "out" / "img_0_pixel.png");
+    EXPECT_EQ(released.width, 6);  // no model: the image's own size
+}
+
+TEST_F(PrivatizeCliTest, PlainFilesWithoutAttributeValuesAreRefusedWithAHint) {
+    const std::string file = (test::tinyFlowFiles().dir / "png/img_0.png").string();
+    const CliRun run = dpflow("privatize --model " + model() + " --mechanism cadp --epsilon 1 --keep label,sex --out " +
+                           (dir_ / "out").string() + " " + file);
+    EXPECT_EQ(run.status, 1);
+    EXPECT_NE(run.output.find("--attribute label=VALUE"), std::string::npos) << run.output;
+    const CliRun given = dpflow("privatize --model " + model() + " --mechanism cadp --epsilon 1 --keep label,sex --attribute "
+                             "label=0 --attribute sex=F --out " + (dir_ / "out").string() + " " + file);
+    EXPECT_EQ(given.status, 0) << given.output;
+}
+
+TEST_F(PrivatizeCliTest, DicomOutputIsDerivedAndStampedInTheDerivationDescription) {
+    const CliRun run = dpflow("privatize --model " + model() + " --mechanism cadp --epsilon 1 --keep label,sex --format dcm "
+                           "--insecure-test-seed 1 --out " + (dir_ / "out").string() + " " + manifest_.string());
+    ASSERT_EQ(run.status, 0) << run.output;
+    DcmFileFormat file;
+    ASSERT_TRUE(file.loadFile((dir_ / "out" / "img_21_cadp_NOT-PRIVATE.dcm").c_str()).good());
+    OFString description, image_type;
+    file.getDataset()->findAndGetOFString(DCM_DerivationDescription, description);
+    file.getDataset()->findAndGetOFStringArray(DCM_ImageType, image_type);
+    EXPECT_EQ(std::string(description.c_str()).rfind("NOT PRIVATE", 0), 0u) << description;
+    EXPECT_NE(std::string(image_type.c_str()).find("DERIVED"), std::string::npos) << image_type;
+}
+
+TEST_F(PrivatizeCliTest, UsageErrorsExitWithStatusTwo) {
+    EXPECT_EQ(dpflow("privatize --model " + model() + " --epsilon 1 --protect sex --keep label --explain").status, 2);
+    EXPECT_EQ(dpflow("privatize --model " + model() + " --epsilon 1 --keep label --explain").status, 2);  // sex untreated
+    EXPECT_EQ(dpflow("privatize --mechanism dpglow --epsilon 1 --explain").status, 2);  // no model
+}
+
+TEST_F(PrivatizeCliTest, DpGlowRefusesAModelWithoutCalibration) {
+    const CliRun run = dpflow("privatize --model " + test::tinyFlowFiles().uncalibrated.string() +
+                           " --epsilon 1 --keep label,sex --explain");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.output.find("no latent calibration"), std::string::npos) << run.output;
+}
+
+}  // namespace
+}  // namespace dpflow
