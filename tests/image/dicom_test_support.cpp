@@ -17,11 +17,12 @@
 #include <mutex>
 #include <stdexcept>
 #include <vector>
+#include <unistd.h>
 
 namespace dpflow::test {
 
 std::filesystem::path freshTempFolder(const std::string& name) {
-    auto folder = std::filesystem::temp_directory_path() / ("dpflow_image_test_" + name);
+    auto folder = std::filesystem::temp_directory_path() / ("dpflow_image_test_" + name + "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(folder);
     std::filesystem::create_directories(folder);
     return folder;

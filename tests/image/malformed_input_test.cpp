@@ -14,6 +14,7 @@
 #include <functional>
 #include <iterator>
 #include <random>
+#include <unistd.h>
 
 namespace dpflow {
 namespace {
@@ -56,7 +57,7 @@ Bytes minimalPng(uint32_t width, uint32_t height) {
     image.width = static_cast<int>(width);
     image.height = static_cast<int>(height);
     image.pixels.assign(static_cast<size_t>(width) * height, 0.5f);
-    const auto path = std::filesystem::temp_directory_path() / "dpflow_minimal.png";
+    const auto path = std::filesystem::temp_directory_path() / ("dpflow_minimal_" + std::to_string(::getpid()) + ".png");
     writePng(image, path, 8);
     return readBytes(path);
 }

@@ -4,12 +4,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 namespace dpflow {
 namespace {
 
 std::filesystem::path writeTempFile(const std::string& name, const std::string& text) {
-    auto path = std::filesystem::temp_directory_path() / name;
+    auto path = std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "_" + name);
     std::ofstream(path, std::ios::binary) << text;
     return path;
 }
@@ -33,7 +34,7 @@ TEST(Manifest, SelectsRowsBySplit) {
 TEST(Manifest, QuotedFieldsSurviveAWriteReadRoundTrip) {
     Manifest manifest({"file", "note"}, std::filesystem::temp_directory_path());
     manifest.addRow({"x.png", "Doe, \"John\"\nline two"});
-    auto csv = std::filesystem::temp_directory_path() / "dpflow_manifest_quotes.csv";
+    auto csv = std::filesystem::temp_directory_path() / ("dpflow_manifest_quotes_" + std::to_string(::getpid()) + ".csv");
     manifest.write(csv);
     Manifest back = Manifest::read(csv);
     ASSERT_EQ(back.size(), 1u);

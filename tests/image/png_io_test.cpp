@@ -8,12 +8,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <vector>
+#include <unistd.h>
 
 namespace dpflow {
 namespace {
 
 std::filesystem::path tempPng(const std::string& name) {
-    return std::filesystem::temp_directory_path() / ("dpflow_png_test_" + name + ".png");
+    return std::filesystem::temp_directory_path() / ("dpflow_png_test_" + name + "_" + std::to_string(::getpid()) + ".png");
 }
 
 // Writes raw PNG rows with libpng's simplified API, for inputs writePng cannot produce.

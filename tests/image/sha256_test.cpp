@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <unistd.h>
 
 namespace dpflow {
 namespace {
@@ -17,7 +18,7 @@ TEST(Sha256, MatchesTheVectorForTheEmptyMessage) {
 }
 
 TEST(Sha256, HashesAFileLikeItsBytes) {
-    const auto path = std::filesystem::temp_directory_path() / "dpflow_sha256_test.bin";
+    const auto path = std::filesystem::temp_directory_path() / ("dpflow_sha256_test_" + std::to_string(::getpid()) + ".bin");
     const std::string content(200000, 'x');
     std::ofstream(path, std::ios::binary) << content;
     EXPECT_EQ(sha256OfFile(path), sha256Hex(content.data(), content.size()));

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace {
 
@@ -26,7 +27,7 @@ CommandResult runCli(const std::string& arguments) {
 }
 
 std::string tempDir(const std::string& name) {
-    const auto dir = std::filesystem::temp_directory_path() / ("dpflow_phantom_cli_" + name);
+    const auto dir = std::filesystem::temp_directory_path() / ("dpflow_phantom_cli_" + name + "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     return dir.string();
 }

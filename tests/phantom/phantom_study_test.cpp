@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <unistd.h>
 
 namespace dpflow {
 namespace {
@@ -20,7 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path freshDir(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("dpflow_phantom_" + name);
+    const fs::path dir = fs::temp_directory_path() / ("dpflow_phantom_" + name + "_" + std::to_string(::getpid()));
     fs::remove_all(dir);
     return dir;
 }
