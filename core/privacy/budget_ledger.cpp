@@ -1,4 +1,5 @@
 #include "privacy/budget_ledger.h"
+#include "privacy/utc_time.h"
 
 #include <nlohmann/json.hpp>
 
@@ -37,14 +38,6 @@ LedgerEntry fromJson(const nlohmann::json& j) {
     return e;
 }
 
-std::string nowUtc() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
 
 [[noreturn]] void throwIoError(const std::filesystem::path& path, const char* what) {
     throw std::runtime_error(path.string() + ": " + what + ": " + std::strerror(errno));
@@ -105,7 +98,7 @@ BudgetCheck BudgetLedger::check(const std::string& source_key, double epsilon_to
 }
 
 BudgetCheck BudgetLedger::append(LedgerEntry entry) {
-    if (entry.time_utc.empty()) entry.time_utc = nowUtc();
+    if (entry.time_utc.empty()) entry.time_utc = currentUtcTimestamp();
     const BudgetCheck result = check(entry.source_key, entry.epsilon_total);
     const std::string line = toJson(entry).dump() + "\n";
 

@@ -1,4 +1,5 @@
 #include "privacy/privatize_batch.h"
+#include "privacy/utc_time.h"
 
 #include "image/dicom_writer.h"
 #include "image/image_reader.h"
@@ -46,14 +47,6 @@ std::vector<fs::path> imagesUnder(const fs::path& folder) {
     return files;
 }
 
-std::string nowUtc() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
 
 fs::path temporaryBeside(const fs::path& path) {
     return path.parent_path() / fmt::format(".{}.{}.partial", path.filename().string(), ::getpid());
@@ -181,7 +174,7 @@ PrivatizeBatchResult privatizeBatch(const PrivatizeBatchOptions& options, const 
             record.source_sop_instance_uid = identity.sop_instance_uid;
             record.ledger_key = identity.ledgerKey();
             record.ledger_path = ledger.path().string();
-            record.time_utc = nowUtc();
+            record.time_utc = currentUtcTimestamp();
 
             const std::string name = names.next(input.path, suffix);
             const fs::path output = options.out_dir / (name + extension);
