@@ -1,14 +1,21 @@
 #include "main_window.h"
 
 #include "image_pane.h"
+#include "plot_panel.h"
+#include "preview_controller.h"
+#include "privacy_panel.h"
 #include "study_browser.h"
 
 #include "image/folder_scan.h"
 #include "image/image_description.h"
+#include "image/image_reader.h"
 #include "image/manifest.h"
+#include "preview/model_location.h"
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -16,54 +23,173 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QToolBar>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace dpflow::ui {
+namespace {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+constexpr int kMaxRecent = 8;
+
+QString modelPathFor(const StudioOptions& options) {
+    if (!options.model_path.isEmpty()) return options.model_path;
+    return QString::fromStdString(locateShippedModel(currentExecutable(), kDefaultStudioModel).string());
+}
+
+}  // namespace
+
+MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(tr("DP-Flow Studio"));
+    setObjectName("studio-window");
     setAcceptDrops(true);
-    resize(1100, 800);
+    resize(1500, 950);
 
-    pane_ = new ImagePane(this);
-    setCentralWidget(pane_);
+    original_pane_ = new ImagePane(tr("Original (as the model sees it)"), this);
+    privatized_pane_ = new ImagePane(tr("Privatized preview"), this);
+    difference_pane_ = new ImagePane(tr("Signed difference (privatized - original)"), this);
+    difference_pane_->setVisible(false);
+    auto* panes = new QSplitter(Qt::Horizontal, this);
+    for (ImagePane* pane : {original_pane_, privatized_pane_, difference_pane_}) {
+        panes->addWidget(pane);
+        connect(pane, &ImagePane::viewChanged, this, [this, pane] { linkViews(pane); });
+        connect(pane, &ImagePane::pixelHovered, this, [this, pane](int x, int y, float value) {
+            cursor_label_->setText(tr("%1: x %2  y %3  value %4")
+                                       .arg(pane == original_pane_ ? tr("original") : pane == privatized_pane_ ? tr("privatized") : tr("difference"))
+                                       .arg(x).arg(y).arg(value, 0, 'f', 4));
+        });
+    }
+    setCentralWidget(panes);
 
     browser_ = new StudyBrowser(this);
-    auto* dock = new QDockWidget(tr("Study"), this);
-    dock->setObjectName("study-dock");
-    dock->setWidget(browser_);
-    addDockWidget(Qt::LeftDockWidgetArea, dock);
+    auto* study_dock = new QDockWidget(tr("Study"), this);
+    study_dock->setObjectName("study-dock");
+    study_dock->setWidget(browser_);
+    addDockWidget(Qt::LeftDockWidgetArea, study_dock);
     connect(browser_, &StudyBrowser::imageSelected, this, &MainWindow::showImage);
+
+    panel_ = new PrivacyPanel(this);
+    auto* privacy_dock = new QDockWidget(tr("Privacy"), this);
+    privacy_dock->setObjectName("privacy-dock");
+    privacy_dock->setWidget(panel_);
+    addDockWidget(Qt::RightDockWidgetArea, privacy_dock);
+
+    plot_ = new PlotPanel(this);
+    auto* plot_dock = new QDockWidget(tr("Utility and re-identification against eps"), this);
+    plot_dock->setObjectName("plot-dock");
+    plot_dock->setWidget(plot_);
+    addDockWidget(Qt::BottomDockWidgetArea, plot_dock);
 
     QMenu* file_menu = menuBar()->addMenu(tr("&File"));
     file_menu->addAction(tr("&Open images..."), QKeySequence::Open, this, &MainWindow::chooseAndOpenFiles);
     file_menu->addAction(tr("Open &folder..."), this, &MainWindow::chooseAndOpenFolder);
+    recent_menu_ = file_menu->addMenu(tr("Open &recent"));
+    file_menu->addAction(tr("&Export privatized image..."), QKeySequence::Save, this, &MainWindow::chooseAndExport);
+    file_menu->addAction(tr("Load sweep &results..."), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Sweep results"), {}, tr("Sweep results (*.csv)"));
+        if (!path.isEmpty()) loadSweepResults(path);
+    });
     file_menu->addSeparator();
     file_menu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
+    QToolBar* view_bar = addToolBar(tr("View"));
+    view_bar->setObjectName("view-toolbar");
+    link_action_ = view_bar->addAction(tr("Link views"));
+    link_action_->setCheckable(true);
+    link_action_->setChecked(true);
+    link_action_->setToolTip(tr("Zoom, pan and window/level move together in every pane"));
+    full_resolution_action_ = view_bar->addAction(tr("Full-resolution original"), this, [this](bool on) { setFullResolutionOriginal(on); });
+    full_resolution_action_->setCheckable(true);
+    difference_action_ = view_bar->addAction(tr("Difference"), this, [this](bool on) { setDifferenceVisible(on); });
+    difference_action_->setCheckable(true);
+    difference_scale_ = new QDoubleSpinBox(this);
+    difference_scale_->setPrefix(tr("x"));
+    difference_scale_->setRange(0.5, 50.0);
+    difference_scale_->setValue(2.0);
+    difference_scale_->setToolTip(tr("Difference gain: mid-grey is no change, brighter means the privatized image is brighter"));
+    view_bar->addWidget(difference_scale_);
+    connect(difference_scale_, &QDoubleSpinBox::valueChanged, this, &MainWindow::updateDifference);
+    ground_truth_action_ = view_bar->addAction(tr("Ground truth"), this, [this](bool on) { setGroundTruthVisible(on); });
+    ground_truth_action_->setCheckable(true);
+    ground_truth_action_->setToolTip(tr("Phantom ground truth: pathology mask, side marker and text box (when the manifest has them)"));
+    view_bar->addSeparator();
+    view_bar->addAction(tr("Export..."), this, &MainWindow::chooseAndExport);
+
     status_label_ = new QLabel(this);
     cursor_label_ = new QLabel(this);
+    engine_label_ = new QLabel(this);
     statusBar()->addWidget(status_label_, 1);
     statusBar()->addPermanentWidget(cursor_label_);
-    connect(pane_, &ImagePane::pixelHovered, this, [this](int x, int y, float value) {
-        cursor_label_->setText(tr("x %1  y %2  value %3").arg(x).arg(y).arg(value, 0, 'f', 4));
-    });
+    statusBar()->addPermanentWidget(engine_label_);
     status_label_->setText(tr("No image open"));
+
+    try {
+        controller_ = std::make_unique<PreviewController>(modelPathFor(options));
+        const auto& attributes = controller_->model().card().config.attributes;
+        panel_->setModelAttributes(attributes);
+        panel_->setDevice(controller_->device(), controller_->modelName());
+        engine_label_->setText(tr("%1 on %2").arg(controller_->modelName(), controller_->device().toUpper()));
+        connect(controller_.get(), &PreviewController::imageLoaded, this, &MainWindow::onModelImage);
+        connect(controller_.get(), &PreviewController::previewReady, this, &MainWindow::onPreview);
+        connect(controller_.get(), &PreviewController::exportFinished, this, &MainWindow::onExported);
+        connect(controller_.get(), &PreviewController::failed, this, [this](const QString& what, const QString& message) {
+            if (what == "export") {
+                status_label_->setText(tr("Export failed: %1").arg(message));
+                emit exportFailed(message);
+                return;
+            }
+            // The status bar keeps describing the image; the panel says why there is no preview.
+            panel_->showError(tr("%1 failed: %2").arg(what, message));
+            emit previewFailed(message);
+        });
+    } catch (const std::exception& error) {
+        panel_->setEnabled(false);
+        engine_label_->setText(tr("no model"));
+        status_label_->setText(tr("No flow model: %1. Images can be viewed; privatization needs a model (--model).")
+                                   .arg(QString::fromStdString(error.what())));
+    }
+    connect(panel_, &PrivacyPanel::requestChanged, this, &MainWindow::submitPreview);
+    connect(panel_, &PrivacyPanel::epsilonChanged, plot_, &PlotPanel::setEpsilon);
+    connect(panel_, &PrivacyPanel::requestChanged, this, [this] {
+        plot_->setMechanism(QString::fromStdString(mechanismName(panel_->request().mechanism.mechanism)));
+    });
+    connect(panel_, &PrivacyPanel::trueAttributesChanged, this, [this] {
+        if (!controller_ || source_image_.empty()) return;
+        controller_->setTrueAttributes(panel_->trueAttributes());
+        submitPreview();
+    });
+    connect(panel_, &PrivacyPanel::newNoiseDrawRequested, this, [this] {
+        if (!controller_ || source_image_.empty()) return;
+        controller_->newNoiseDraw();
+        submitPreview();
+    });
+    restoreSettings();
 }
+
+MainWindow::~MainWindow() = default;
 
 bool MainWindow::openPaths(const QStringList& paths) {
     std::vector<ScanEntry> entries;
     const auto collect = [&entries](ScanEntry&& entry) { entries.push_back(std::move(entry)); };
+    manifest_rows_.clear();
     for (const QString& path : paths) {
-        // A study folder with a manifest (like the bundled sample) lists its images there;
-        // anything else beside them (masks, notes) is not part of the study.
+        // A study folder with a manifest (like the bundled sample) lists its images there; its
+        // columns give each image's attribute values and ground truth. Anything else beside them
+        // (masks, notes) is not part of the study.
         const std::filesystem::path manifest_path = std::filesystem::path(path.toStdString()) / "manifest.csv";
         if (std::filesystem::is_regular_file(manifest_path)) {
             try {
                 const Manifest manifest = Manifest::read(manifest_path);
-                for (std::size_t row = 0; row < manifest.size(); ++row) scanImages(manifest.file(row), collect);
+                for (std::size_t row = 0; row < manifest.size(); ++row) {
+                    ManifestRow values;
+                    for (const auto& column : manifest.columns()) values[column] = manifest.value(row, column);
+                    manifest_rows_[manifest.file(row).lexically_normal().string()] = {values, manifest.baseDir()};
+                    scanImages(manifest.file(row), collect);
+                }
                 continue;
             } catch (const ManifestError& error) {
                 status_label_->setText(tr("Ignoring the unreadable manifest: %1").arg(QString::fromStdString(error.what())));
@@ -77,26 +203,153 @@ bool MainWindow::openPaths(const QStringList& paths) {
     for (const ScanEntry& entry : entries) {
         readable += entry.outcome == ScanOutcome::Read;
         failed += entry.outcome == ScanOutcome::Failed;
-        if (entry.outcome == ScanOutcome::Failed && first_failure.isEmpty())
-            first_failure = QString::fromStdString(describeScanEntry(entry));
+        if (entry.outcome == ScanOutcome::Failed && first_failure.isEmpty()) first_failure = QString::fromStdString(describeScanEntry(entry));
     }
     browser_->setEntries(std::move(entries));
     if (readable == 0) {
-        pane_->clear();
+        for (ImagePane* pane : {original_pane_, privatized_pane_, difference_pane_}) pane->clear();
+        source_image_ = Image{};
         status_label_->setText(failed == 0 ? tr("Cannot open: no DICOM or PNG image found")
                                            : tr("Cannot open: %1 file(s) unreadable; first: %2").arg(failed).arg(first_failure));
         return false;
     }
+    addRecent(paths);
     browser_->selectFirstImage();
     if (failed > 0) status_label_->setText(status_label_->text() + tr("  (%1 file(s) could not be read: see the study list)").arg(failed));
     return true;
 }
 
 void MainWindow::showImage(const Image& image) {
-    pane_->setImage(image);
+    source_image_ = image;
+    model_image_ = Image{};
+    image_ready_ = false;
+    last_preview_.reset();
+    privatized_pane_->clear();
+    difference_pane_->clear();
     const QString name = QFileInfo(QString::fromStdString(image.source_path.string())).fileName();
     status_label_->setText(tr("%1 — %2").arg(name, QString::fromStdString(describeImage(image))));
     setWindowTitle(tr("DP-Flow Studio — %1").arg(name));
+
+    const auto row = manifest_rows_.find(image.source_path.lexically_normal().string());
+    if (row != manifest_rows_.end()) panel_->setTrueAttributes(row->second.first);
+    updateOriginalPane();
+    if (controller_) {
+        controller_->loadImage(image, panel_->trueAttributes());
+        submitPreview();
+    }
+}
+
+void MainWindow::updateOriginalPane() {
+    const bool full = full_resolution_action_->isChecked() || model_image_.empty();
+    const Image& shown = full ? source_image_ : model_image_;
+    if (shown.empty()) return;
+    original_pane_->setImage(shown);
+    const auto overlayFor = [this](int pane_width) {
+        const auto row = manifest_rows_.find(source_image_.source_path.lexically_normal().string());
+        return row == manifest_rows_.end() ? PaneOverlay{}
+                                           : phantomOverlay(row->second.first, row->second.second, source_image_.width, pane_width);
+    };
+    original_pane_->setOverlay(overlayFor(shown.width));
+    if (!model_image_.empty()) privatized_pane_->setOverlay(overlayFor(model_image_.width));
+}
+
+void MainWindow::onModelImage(const Image& model_image, double encode_ms) {
+    model_image_ = model_image;
+    model_image_.source_path = source_image_.source_path;
+    image_ready_ = true;
+    updateOriginalPane();
+    engine_label_->setText(tr("%1 on %2  encode %3 ms").arg(controller_->modelName(), controller_->device().toUpper()).arg(encode_ms, 0, 'f', 0));
+}
+
+void MainWindow::submitPreview() {
+    if (controller_ && !source_image_.empty()) controller_->submit(panel_->request());
+}
+
+void MainWindow::onPreview(const PreviewResult& result) {
+    // Until the engine reports the new image loaded, a result belongs to the previous one.
+    if (source_image_.empty() || !image_ready_) return;
+    last_preview_ = result;
+    privatized_pane_->setImage(result.image);
+    panel_->showResult(result);
+    engine_label_->setText(tr("%1 on %2  decode %3 ms").arg(controller_->modelName(), controller_->device().toUpper()).arg(result.decode_ms, 0, 'f', 0));
+    updateDifference();
+    emit previewShown();
+}
+
+void MainWindow::updateDifference() {
+    if (!difference_action_->isChecked() || !last_preview_ || model_image_.empty()) return;
+    const Image& privatized = last_preview_->image;
+    Image difference = makeImage(privatized.width, privatized.height);
+    const float gain = static_cast<float>(difference_scale_->value());
+    for (std::size_t i = 0; i < difference.pixels.size(); ++i)
+        difference.pixels[i] = std::clamp(0.5f + 0.5f * gain * (privatized.pixels[i] - model_image_.pixels[i]), 0.0f, 1.0f);
+    difference_pane_->setImage(difference);
+}
+
+void MainWindow::setDifferenceVisible(bool visible) {
+    difference_action_->setChecked(visible);
+    difference_pane_->setVisible(visible);
+    updateDifference();
+}
+
+void MainWindow::setFullResolutionOriginal(bool full) {
+    full_resolution_action_->setChecked(full);
+    updateOriginalPane();
+}
+
+void MainWindow::setGroundTruthVisible(bool visible) {
+    ground_truth_action_->setChecked(visible);
+    original_pane_->setOverlayVisible(visible);
+    privatized_pane_->setOverlayVisible(visible);
+}
+
+void MainWindow::linkViews(ImagePane* source) {
+    if (!link_action_->isChecked()) return;
+    for (ImagePane* pane : {original_pane_, privatized_pane_, difference_pane_})
+        if (pane != source) pane->setViewState(source->viewState());
+}
+
+void MainWindow::exportCurrent(const QString& path, StudioExportFormat format) {
+    if (!controller_ || source_image_.empty()) {
+        emit exportFailed(tr("nothing to export: open an image first"));
+        return;
+    }
+    StudioExportOptions options;
+    options.output = path.toStdString();
+    options.format = format;
+    options.window_low = privatized_pane_->viewState().window.low;
+    options.window_high = privatized_pane_->viewState().window.high;
+    if (format == StudioExportFormat::Dicom && detectImageFormat(source_image_.source_path) == ImageFileFormat::Dicom)
+        options.source_dicom = source_image_.source_path;
+    const quint64 tag = next_export_tag_++;
+    pending_exports_[tag] = options;
+    status_label_->setText(tr("Exporting with fresh secure noise..."));
+    controller_->exportRelease(panel_->request(), tag);
+}
+
+void MainWindow::onExported(const PrivatizedImage& release, quint64 tag) {
+    const auto found = pending_exports_.find(tag);
+    if (found == pending_exports_.end()) return;
+    const StudioExportOptions options = found->second;
+    pending_exports_.erase(found);
+    try {
+        const StudioExportResult written = writeStudioExport(release, options);
+        const QString image = QString::fromStdString(written.image.string());
+        const QString record = QString::fromStdString(written.record.string());
+        status_label_->setText(written.image.empty() ? tr("Withheld by the safeguard; record %1").arg(record)
+                                                     : tr("Exported %1 with its record %2").arg(image, record));
+        if (!written.ledger_warning.empty()) status_label_->setText(status_label_->text() + "  " + QString::fromStdString(written.ledger_warning));
+        emit exportWritten(image, record);
+    } catch (const std::exception& error) {
+        status_label_->setText(tr("Export failed: %1").arg(QString::fromStdString(error.what())));
+        emit exportFailed(QString::fromStdString(error.what()));
+    }
+}
+
+bool MainWindow::loadSweepResults(const QString& csv_path) {
+    const bool ok = plot_->loadResults(csv_path);
+    if (ok) QSettings().setValue("plot/results", csv_path);
+    return ok;
 }
 
 QString MainWindow::statusMessage() const { return status_label_->text(); }
@@ -110,6 +363,68 @@ void MainWindow::chooseAndOpenFiles() {
 void MainWindow::chooseAndOpenFolder() {
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a folder of radiographs"));
     if (!folder.isEmpty()) openPaths({folder});
+}
+
+void MainWindow::chooseAndExport() {
+    QString filter;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export the privatized image (fresh secure noise)"), QSettings().value("export/folder").toString(),
+        tr("PNG at the current window (*.png);;16-bit PNG (*.png);;DICOM, de-identified (*.dcm)"), &filter);
+    if (path.isEmpty()) return;
+    QSettings().setValue("export/folder", QFileInfo(path).absolutePath());
+    const StudioExportFormat format = filter.startsWith("DICOM")    ? StudioExportFormat::Dicom
+                                      : filter.startsWith("16-bit") ? StudioExportFormat::Png16
+                                                                    : StudioExportFormat::WindowedPng;
+    exportCurrent(path, format);
+}
+
+void MainWindow::addRecent(const QStringList& paths) {
+    for (const QString& path : paths) {
+        recent_.removeAll(path);
+        recent_.prepend(path);
+    }
+    while (recent_.size() > kMaxRecent) recent_.removeLast();
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recent_menu_->clear();
+    for (const QString& path : recent_) recent_menu_->addAction(path, this, [this, path] { openPaths({path}); });
+    recent_menu_->setEnabled(!recent_.isEmpty());
+}
+
+void MainWindow::restoreSettings() {
+    QSettings settings;
+    recent_ = settings.value("studio/recent").toStringList();
+    rebuildRecentMenu();
+    restoreGeometry(settings.value("studio/geometry").toByteArray());
+    restoreState(settings.value("studio/state").toByteArray());
+    link_action_->setChecked(settings.value("view/link", true).toBool());
+    difference_scale_->setValue(settings.value("view/difference-scale", 2.0).toDouble());
+    setDifferenceVisible(settings.value("view/difference", false).toBool());
+    setGroundTruthVisible(settings.value("view/ground-truth", false).toBool());
+    panel_->setMechanism(parseMechanism(settings.value("privacy/mechanism", "dpglow").toString().toStdString()));
+    panel_->setEpsilon(settings.value("privacy/epsilon", 1e5).toDouble());
+    const QString results = settings.value("plot/results").toString();
+    if (!results.isEmpty() && QFileInfo::exists(results)) plot_->loadResults(results);
+}
+
+void MainWindow::saveSettings() const {
+    QSettings settings;
+    settings.setValue("studio/recent", recent_);
+    settings.setValue("studio/geometry", saveGeometry());
+    settings.setValue("studio/state", saveState());
+    settings.setValue("view/link", link_action_->isChecked());
+    settings.setValue("view/difference-scale", difference_scale_->value());
+    settings.setValue("view/difference", difference_action_->isChecked());
+    settings.setValue("view/ground-truth", ground_truth_action_->isChecked());
+    settings.setValue("privacy/mechanism", QString::fromStdString(mechanismName(panel_->request().mechanism.mechanism)));
+    settings.setValue("privacy/epsilon", panel_->epsilon());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    saveSettings();
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

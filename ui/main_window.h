@@ -1,54 +1,132 @@
 #pragma once
 
+#include "image/image.h"
+#include "phantom_overlay.h"
+#include "preview/preview_result.h"
+#include "preview/studio_export.h"
+
 #include <QMainWindow>
 #include <QString>
 #include <QStringList>
 
-class QLabel;
+#include <map>
+#include <memory>
+#include <optional>
 
-namespace dpflow {
-struct Image;
-}
+class QAction;
+class QDoubleSpinBox;
+class QLabel;
+class QMenu;
 
 namespace dpflow::ui {
 
 class ImagePane;
+class PlotPanel;
+class PreviewController;
+class PrivacyPanel;
 class StudyBrowser;
 
-/// The studio's main window: a study browser of the opened files and folders and a pane
-/// showing the selected radiograph with its acquisition facts. Unreadable files are reported in
-/// the browser and the status bar, never in a modal dialog, so opening a folder with many bad
-/// files cannot cause a storm of pop-ups.
+/// What the studio starts with.
+struct StudioOptions {
+    QString model_path;  ///< flow weights; empty: the shipped default (locateShippedModel)
+};
+
+/// The studio: study browser (left), original / privatized / signed-difference panes (centre,
+/// zoom, pan and window linked on request), privacy panel (right), trade-off plot (bottom).
+/// The engine runs on a PreviewWorker: the window only queues requests and shows results.
+/// Unreadable files are reported in the browser and the status bar, never in a modal storm.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    explicit MainWindow(const StudioOptions& options = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
 
-    /// Opens files and folders (DICOM and PNG, recognised by content; folders recursively) into
-    /// the study browser and shows the first readable image. Returns false when nothing in
-    /// `paths` could be shown; the reasons are in the browser and the status bar.
+    /// Opens files and folders (DICOM and PNG by content; folders recursively; a folder with a
+    /// manifest.csv lists its rows, whose columns give true attribute values and ground truth).
+    /// Shows the first readable image. Returns false when nothing could be shown.
     bool openPaths(const QStringList& paths);
 
-    /// The message currently shown about the open image or the last error.
-    QString statusMessage() const;
+    /// Exports the current image with fresh secure noise (never the preview's draw) as `format`
+    /// to `path`, with its JSON record beside it; exportWritten or exportFailed follows.
+    void exportCurrent(const QString& path, StudioExportFormat format);
 
-    ImagePane* pane() const { return pane_; }
+    /// Loads `dpflow sweep` results into the plot panel. Returns false when unreadable.
+    bool loadSweepResults(const QString& csv_path);
+
+    QString statusMessage() const;
+    /// The image as read (full resolution).
+    const Image& sourceImage() const { return source_image_; }
+    ImagePane* originalPane() const { return original_pane_; }
+    ImagePane* privatizedPane() const { return privatized_pane_; }
+    ImagePane* differencePane() const { return difference_pane_; }
+    PrivacyPanel* privacyPanel() const { return panel_; }
+    PlotPanel* plotPanel() const { return plot_; }
     StudyBrowser* studyBrowser() const { return browser_; }
+    /// The last preview shown, if any.
+    const std::optional<PreviewResult>& lastPreview() const { return last_preview_; }
+    /// Whether a flow model is loaded (without one only the original is shown).
+    bool hasModel() const { return controller_ != nullptr; }
+
+    void setDifferenceVisible(bool visible);
+    void setFullResolutionOriginal(bool full);
+    void setGroundTruthVisible(bool visible);
+
+signals:
+    /// A preview for the current settings reached the privatized pane.
+    void previewShown();
+    /// Loading or previewing the current image failed (the reason is shown in the privacy panel).
+    void previewFailed(const QString& message);
+    void exportWritten(const QString& image_path, const QString& record_path);
+    void exportFailed(const QString& message);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     void showImage(const dpflow::Image& image);
+    void onModelImage(const dpflow::Image& model_image, double encode_ms);
+    void onPreview(const dpflow::PreviewResult& result);
+    void onExported(const dpflow::PrivatizedImage& release, quint64 tag);
+    void submitPreview();
+    void updateOriginalPane();
+    void updateDifference();
+    void linkViews(ImagePane* source);
     void chooseAndOpenFiles();
     void chooseAndOpenFolder();
+    void chooseAndExport();
+    void addRecent(const QStringList& paths);
+    void rebuildRecentMenu();
+    void restoreSettings();
+    void saveSettings() const;
 
-    ImagePane* pane_ = nullptr;
+    std::unique_ptr<PreviewController> controller_;
+    ImagePane* original_pane_ = nullptr;
+    ImagePane* privatized_pane_ = nullptr;
+    ImagePane* difference_pane_ = nullptr;
     StudyBrowser* browser_ = nullptr;
+    PrivacyPanel* panel_ = nullptr;
+    PlotPanel* plot_ = nullptr;
     QLabel* status_label_ = nullptr;
     QLabel* cursor_label_ = nullptr;
+    QLabel* engine_label_ = nullptr;
+    QAction* link_action_ = nullptr;
+    QAction* difference_action_ = nullptr;
+    QAction* full_resolution_action_ = nullptr;
+    QAction* ground_truth_action_ = nullptr;
+    QDoubleSpinBox* difference_scale_ = nullptr;
+    QMenu* recent_menu_ = nullptr;
+    QStringList recent_;
+
+    Image source_image_;
+    Image model_image_;
+    bool image_ready_ = false;  ///< the engine has loaded source_image_ (previews before that are the previous image's)
+    std::optional<PreviewResult> last_preview_;
+    std::map<std::string, std::pair<ManifestRow, std::filesystem::path>> manifest_rows_;  ///< by image path: row and manifest folder
+    std::map<quint64, StudioExportOptions> pending_exports_;
+    quint64 next_export_tag_ = 1;
 };
 
 }  // namespace dpflow::ui

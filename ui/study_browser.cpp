@@ -1,6 +1,9 @@
 #include "study_browser.h"
 
+#include "qimage_conversion.h"
+
 #include <QApplication>
+#include <QPixmap>
 #include <QListWidget>
 #include <QStyle>
 #include <QVBoxLayout>
@@ -11,6 +14,7 @@ namespace dpflow::ui {
 
 StudyBrowser::StudyBrowser(QWidget* parent) : QWidget(parent) {
     list_ = new QListWidget(this);
+    list_->setIconSize(QSize(48, 48));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(list_);
@@ -34,6 +38,8 @@ void StudyBrowser::setEntries(std::vector<ScanEntry> entries) {
             item->setToolTip(QString::fromStdString(entry.reason));
         } else {
             item->setToolTip(QString::fromStdString(entry.path.string()));
+            if (entry.image)
+                item->setIcon(QPixmap::fromImage(toQImage(*entry.image).scaled(48, 48, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
         }
     }
 }

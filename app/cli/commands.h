@@ -15,5 +15,10 @@ void registerFlowCommands(CLI::App& app, int& exit_code);  // train, model-info,
 void registerClassifierCommands(CLI::App& app, int& exit_code);  // classifier train, classifier eval
 void registerReidCommands(CLI::App& app, int& exit_code);  // reid, reid-embedding
 void registerPrivatizeCommand(CLI::App& app, int& exit_code);  // privatize, bench-sampler
+void registerSampleCommand(CLI::App& app, int& exit_code);  // sample (random draws from a flow)
+void registerStripCommand(CLI::App& app, int& exit_code);  // strip (mechanisms x epsilons picture)
+void registerBenchCommand(CLI::App& app, int& exit_code);  // bench (the studio's preview pipeline)
+void registerSweepCommand(CLI::App& app, int& exit_code);  // sweep (utility and privacy over eps)
+void registerReleaseCommands(CLI::App& app, int& exit_code);  // release, verify-release
 
 }  // namespace dpflow::cli

@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "attribute_arguments.h"
+
 #include "flow/decode_benchmark.h"
 #include "flow/flow_model.h"
 #include "flow/flow_trainer.h"
@@ -61,6 +63,7 @@ void registerTrain(CLI::App& app, int& exit_code) {
     command->add_option("--clip", options->clip_grad_norm, "Gradient norm limit (0: off)")->check(CLI::NonNegativeNumber)->capture_default_str();
     command->add_option("--seed", options->seed, "Seed for initialisation, shuffling and dequantisation")->capture_default_str();
     command->add_flag("--resume", options->resume, "Continue from the checkpoint beside --out");
+    command->add_option("--notes", options->notes, "Free text for the model card: hardware, resumed runs, design budget");
     command->add_option("--checkpoint-every", options->checkpoint_every, "Epochs between checkpoints")->check(CLI::PositiveNumber)->capture_default_str();
     command->add_option("--max-images", options->max_images, "Use only the first N images of each split (0: all)")->capture_default_str();
     command->add_option("--threads", options->threads, "CPU threads (0: automatic, half the cores, 1 to 4)")->capture_default_str();
@@ -102,8 +105,11 @@ void registerModelInfo(CLI::App& app, int& exit_code) {
     command->add_option("--bench", *bench, "Time this many batch-1 decodes and print the median")->check(CLI::NonNegativeNumber);
     command->add_option("--threads", *threads, "CPU threads (0: automatic, half the cores, 1 to 4)");
     command->add_option("--device", *device, "cpu or cuda (default: cuda when available)");
+    auto notes = std::make_shared<std::string>();
+    command->add_option("--set-notes", *notes, "Replace the card's notes (where and how it was trained), keeping the weights");
     command->callback([=, &exit_code] {
         configureThreads(*threads);
+        if (command->count("--set-notes")) setModelNotes(*path, *notes);
         const auto model = FlowModel::load(*path, *device);
         std::cout << modelCardToJson(model.card()).dump(2) << '\n';
         if (*bench > 0) {
@@ -125,26 +131,38 @@ void registerRoundtrip(CLI::App& app, int& exit_code) {
     auto save = std::make_shared<std::string>();
     command->add_option("model", *path, "Weights file (.safetensors)")->required()->check(CLI::ExistingFile);
     command->add_option("--save", *save, "Also write inputs, latents and reconstructions as safetensors (for cross-checks)");
-    command->add_option("images", *images, "PNG or DICOM files")->required();
-    command->add_option("--attr", *attributes, "Attribute value NAME=VALUE (repeat for each attribute)");
+    auto manifest = std::make_shared<std::string>();
+    auto split = std::make_shared<std::string>("test");
+    auto max_images = std::make_shared<std::size_t>(0);
+    auto* files = command->add_option("images", *images, "PNG or DICOM files");
+    auto* attr = command->add_option("--attr", *attributes, "Attribute value NAME=VALUE for the files (repeat for each attribute)");
+    auto* from_manifest = command->add_option("--manifest", *manifest, "Check the images of a manifest split instead, each under its own attribute columns")
+                              ->check(CLI::ExistingFile)->excludes(files)->excludes(attr);
+    command->add_option("--split", *split, "Split of --manifest")->needs(from_manifest)->capture_default_str();
+    command->add_option("--max-images", *max_images, "First N images of the split (0: all)")->needs(from_manifest);
+    from_manifest->excludes(command->get_option("--save"));
     command->add_option("--threads", *threads, "CPU threads (0: automatic, half the cores, 1 to 4)");
     command->callback([=, &exit_code] {
         configureThreads(*threads);
         const auto model = FlowModel::load(*path);
-        AttributeValues values;
-        for (const auto& item : *attributes) {
-            const auto eq = item.find('=');
-            if (eq == std::string::npos) throw CLI::ValidationError("--attr", "expected NAME=VALUE, got '" + item + "'");
-            values[item.substr(0, eq)] = item.substr(eq + 1);
+        const auto values = parseAttributeValues(*attributes, "--attr");
+        std::vector<RoundtripInput> inputs;
+        if (!manifest->empty()) {
+            inputs = roundtripInputsFromManifest(model, *manifest, *split, *max_images);
+            if (inputs.empty()) throw std::invalid_argument(*manifest + ": no rows in split '" + *split + "'");
+        } else {
+            if (images->empty()) throw CLI::ValidationError("images", "give image files or --manifest");
+            for (const auto& file : *images) inputs.push_back({file, values});
         }
         std::vector<RoundtripRecord> records;
         bool failed = false;
-        for (const auto& file : *images) {
+        for (const auto& input : inputs) {
             try {
-                records.push_back(roundtripImage(model, file, values));
-                std::cout << fmt::format("{}: max {:.3e} mean {:.3e}\n", file, records.back().max_error, records.back().mean_error);
+                records.push_back(roundtripImage(model, input.file, input.attributes));
+                std::cout << fmt::format("{}: max {:.3e} mean {:.3e}\n", input.file.string(), records.back().max_error,
+                                         records.back().mean_error);
             } catch (const std::exception& e) {
-                std::cerr << "dpflow: " << file << ": " << e.what() << '\n';
+                std::cerr << "dpflow: " << input.file.string() << ": " << e.what() << '\n';
                 failed = true;
             }
         }

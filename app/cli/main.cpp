@@ -20,6 +20,11 @@ int main(int argc, char** argv) {
     dpflow::cli::registerClassifierCommands(app, exit_code);
     dpflow::cli::registerReidCommands(app, exit_code);
     dpflow::cli::registerPrivatizeCommand(app, exit_code);
+    dpflow::cli::registerSampleCommand(app, exit_code);
+    dpflow::cli::registerStripCommand(app, exit_code);
+    dpflow::cli::registerBenchCommand(app, exit_code);
+    dpflow::cli::registerSweepCommand(app, exit_code);
+    dpflow::cli::registerReleaseCommands(app, exit_code);
 
     try {
         app.parse(argc, argv);

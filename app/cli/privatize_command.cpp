@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "attribute_arguments.h"
+
 #include "flow/flow_model.h"
 #include "flow/runtime.h"
 #include "image/sha256.h"
@@ -41,17 +43,8 @@ struct PrivatizeArguments {
     bool explain = false;
     std::optional<std::uint64_t> test_seed;
     int threads = 0;
+    std::string decoding = "shrink";
 };
-
-AttributeValues parseAttributeValues(const std::vector<std::string>& items) {
-    AttributeValues values;
-    for (const auto& item : items) {
-        const auto eq = item.find('=');
-        if (eq == std::string::npos || eq == 0) throw CLI::ValidationError("--attribute", "expected NAME=VALUE, got '" + item + "'");
-        values[item.substr(0, eq)] = item.substr(eq + 1);
-    }
-    return values;
-}
 
 void registerPrivatize(CLI::App& app, int& exit_code) {
     auto* command = app.add_subcommand(
@@ -66,6 +59,8 @@ void registerPrivatize(CLI::App& app, int& exit_code) {
     command->add_option("--keep", a->keep, "Attributes disclosed exactly, comma-separated")->delimiter(',');
     command->add_option("--protect", a->protect, "Protected attributes NAME:EPS (EPS 0: drawn from the prior), comma-separated")->delimiter(',');
     command->add_option("--attribute", a->attributes, "True attribute value NAME=VALUE for inputs that are not in a manifest (repeatable)");
+    command->add_option("--decode", a->decoding, "dpglow, cadp: decode u~ directly, or shrink it by 1/(1+2b^2) first (post-processing)")
+        ->check(CLI::IsMember({"direct", "shrink"}))->capture_default_str();
     command->add_option("--l1-radius", a->l1_radius, "cadp: L1 radius s (default sqrt(2/pi) * D)")->check(CLI::PositiveNumber);
     command->add_option("--dppix-cell", a->dppix_cell, "dppix: cell side b in pixels")->check(CLI::PositiveNumber)->capture_default_str();
     command->add_option("--dppix-m", a->dppix_neighbourhood, "dppix: neighbouring images differ in at most m pixels")->check(CLI::PositiveNumber)->capture_default_str();
@@ -89,6 +84,7 @@ void registerPrivatize(CLI::App& app, int& exit_code) {
         settings.mechanism.epsilon = a->epsilon;
         if (command->count("--l1-radius")) settings.mechanism.l1_radius = a->l1_radius;
         settings.mechanism.dppix_cell = a->dppix_cell;
+        settings.mechanism.decoding = parseLatentDecoding(a->decoding);
         settings.mechanism.dppix_neighbourhood = a->dppix_neighbourhood;
         try {
             settings.attributes = makeAttributePolicy(a->keep, a->protect);
@@ -128,7 +124,7 @@ void registerPrivatize(CLI::App& app, int& exit_code) {
         if (a->inputs.empty()) throw CLI::ValidationError("inputs", "give at least one image, folder or manifest");
         PrivatizeBatchOptions options;
         options.inputs.assign(a->inputs.begin(), a->inputs.end());
-        options.given_attributes = parseAttributeValues(a->attributes);
+        options.given_attributes = parseAttributeValues(a->attributes, "--attribute");
         options.out_dir = a->out;
         options.format = a->format == "png" ? ReleaseFormat::Png : ReleaseFormat::Dicom;
         options.ledger = a->ledger;

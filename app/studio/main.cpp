@@ -1,9 +1,12 @@
 #include "main_window.h"
+#include "privacy_panel.h"
 #include "studio_launch.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QEventLoop>
 #include <QTextStream>
+#include <QTimer>
 
 #ifndef DPFLOW_VERSION
 #define DPFLOW_VERSION "unknown"
@@ -22,8 +25,14 @@ int main(int argc, char** argv) {
     parser.addVersionOption();
     const QCommandLineOption open_option("open", "Open the image or folder at PATH (repeatable).", "PATH");
     const QCommandLineOption screenshot_option("screenshot", "Render the window, save it as a PNG at FILE and quit.", "FILE");
-    parser.addOption(open_option);
-    parser.addOption(screenshot_option);
+    const QCommandLineOption model_option("model", "Flow weights to use (default: the shipped phantom128-glow).", "FILE");
+    const QCommandLineOption epsilon_option("epsilon", "Start with eps set to E.", "E");
+    const QCommandLineOption mechanism_option("mechanism", "Start with mechanism M (dpglow, cadp, pixel, dppix).", "M");
+    const QCommandLineOption results_option("results", "Show the `dpflow sweep` results CSV in the plot.", "CSV");
+    const QCommandLineOption difference_option("difference", "Show the signed-difference pane.");
+    const QCommandLineOption ground_truth_option("ground-truth", "Show the phantom ground-truth overlay.");
+    parser.addOptions({open_option, screenshot_option, model_option, epsilon_option, mechanism_option, results_option, difference_option,
+                       ground_truth_option});
     parser.process(app);
 
     QTextStream err(stderr);
@@ -36,11 +45,41 @@ int main(int argc, char** argv) {
                "xvfb-run -a dpflow-studio ...\n";
     }
 
-    dpflow::ui::MainWindow window;
-    if (parser.isSet(open_option) && !window.openPaths(parser.values(open_option)))
-        err << "dpflow-studio: " << window.statusMessage() << '\n';
+    dpflow::ui::MainWindow window(dpflow::ui::StudioOptions{parser.value(model_option)});
+    if (parser.isSet(mechanism_option)) {
+        try {
+            window.privacyPanel()->setMechanism(dpflow::parseMechanism(parser.value(mechanism_option).toStdString()));
+        } catch (const std::exception& error) {
+            err << "dpflow-studio: " << error.what() << '\n';
+            return 2;
+        }
+    }
+    if (parser.isSet(epsilon_option)) {
+        bool ok = false;
+        const double epsilon = parser.value(epsilon_option).toDouble(&ok);
+        if (!ok || !(epsilon > 0)) {
+            err << "dpflow-studio: --epsilon needs a positive number, got '" << parser.value(epsilon_option) << "'\n";
+            return 2;
+        }
+        window.privacyPanel()->setEpsilon(epsilon);
+    }
+    if (parser.isSet(results_option) && !window.loadSweepResults(parser.value(results_option)))
+        err << "dpflow-studio: cannot read the sweep results " << parser.value(results_option) << '\n';
+    if (parser.isSet(difference_option)) window.setDifferenceVisible(true);
+    if (parser.isSet(ground_truth_option)) window.setGroundTruthVisible(true);
+    const bool opened = parser.isSet(open_option) && window.openPaths(parser.values(open_option));
+    if (parser.isSet(open_option) && !opened) err << "dpflow-studio: " << window.statusMessage() << '\n';
 
     if (!screenshot_path.isEmpty()) {
+        if (opened && window.hasModel()) {
+            // The preview is computed on the engine's thread: wait for it (at most a minute).
+            QEventLoop loop;
+            QObject::connect(&window, &dpflow::ui::MainWindow::previewShown, &loop, &QEventLoop::quit);
+            QObject::connect(&window, &dpflow::ui::MainWindow::previewFailed, &loop, &QEventLoop::quit);
+            QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+            if (!window.lastPreview()) loop.exec();
+            if (!window.lastPreview()) err << "dpflow-studio: the screenshot shows no preview (see the privacy panel for why)\n";
+        }
         if (!dpflow::ui::saveWindowScreenshot(window, screenshot_path)) {
             err << "dpflow-studio: cannot write the screenshot " << screenshot_path << '\n';
             return 1;

@@ -109,4 +109,10 @@ std::vector<float> FlowModel::decodeBatch(const std::vector<float>& u, const std
     return toVector(fromModelSpace(x, config.n_bins).clamp(0.0, 1.0));
 }
 
+void setModelNotes(const std::filesystem::path& path, const std::string& notes) {
+    auto model = loadGlow(path);
+    model.card.notes = notes;
+    saveGlow(path, model);
+}
+
 }  // namespace dpflow

@@ -64,4 +64,9 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+/// Replaces the notes of a stored model's card (ModelCard::notes), keeping every tensor bit for
+/// bit: for recording after the fact where and how a model was trained. Rewrites the weights
+/// file atomically and the card JSON beside it. Throws SafetensorsError.
+void setModelNotes(const std::filesystem::path& path, const std::string& notes);
+
 }  // namespace dpflow

@@ -104,6 +104,7 @@ TrainResult trainFlow(const TrainOptions& o) {
     }
     card.seed = o.seed;
     card.training_command = o.command_line;
+    if (!o.notes.empty()) card.notes = o.notes;
     card.heldout_split = heldout_rows.empty() ? "" : o.heldout_split;
 
     const torch::Device device = cudaAvailable() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);

@@ -58,6 +58,7 @@ struct TrainOptions {
     int threads = 0;                         ///< LibTorch CPU threads (0: defaultThreadCount())
     int progress_every = 20;                 ///< steps between progress reports
     std::string command_line;                ///< recorded in the model card
+    std::string notes;                       ///< recorded in the model card (kept from the checkpoint when empty)
     std::function<void(const TrainProgress&)> on_progress;  ///< optional progress sink
 };
 

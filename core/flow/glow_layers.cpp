@@ -118,9 +118,17 @@ torch::Tensor AffineCouplingImpl::forward(const torch::Tensor& x, const torch::T
 }
 
 torch::Tensor AffineCouplingImpl::inverse(const torch::Tensor& y, const torch::Tensor& cond) {
+    // Noised latents, or attributes changed at decoding, can lead far from the training data,
+    // where the scale underflows and the division overflows to inf and then NaN through the
+    // next 1x1 convolution. Bounding the divisor and the result keeps every decode finite
+    // (saturated, not NaN). Both bounds are far outside what encoding real images produces
+    // (scales stay above 1e-2, activations below 1e2), so exactness on data is unchanged.
+    constexpr double kMinInverseScale = 1e-6;
+    constexpr double kMaxActivation = 1e6;
     const auto halves = y.chunk(2, 1);
     const auto [shift, scale] = shiftAndScale(halves[0], cond);
-    return torch::cat({halves[0], halves[1] / scale - shift}, 1);
+    const auto restored = halves[1] / scale.clamp_min(kMinInverseScale) - shift;
+    return torch::cat({halves[0], restored}, 1).clamp(-kMaxActivation, kMaxActivation);
 }
 
 FlowStepImpl::FlowStepImpl(int channels, int hidden_channels, int cond_dim) {

@@ -43,7 +43,8 @@ nlohmann::json modelCardToJson(const ModelCard& card) {
                      {"images", card.training_images},
                      {"command", card.training_command},
                      {"epochs", card.epochs},
-                     {"seed", card.seed}};
+                     {"seed", card.seed},
+                     {"notes", card.notes}};
     j["evaluation"] = {{"bits_per_dim_train", optionalNumber(card.bits_per_dim_train)},
                        {"bits_per_dim_heldout", optionalNumber(card.bits_per_dim_heldout)},
                        {"heldout_split", card.heldout_split}};
@@ -73,6 +74,7 @@ ModelCard modelCardFromJson(const nlohmann::json& j) {
         card.training_command = t.at("command").get<std::string>();
         card.epochs = t.at("epochs").get<int>();
         card.seed = t.at("seed").get<std::uint64_t>();
+        card.notes = t.value("notes", std::string());
         const auto& e = j.at("evaluation");
         card.bits_per_dim_train = readOptional(e, "bits_per_dim_train");
         card.bits_per_dim_heldout = readOptional(e, "bits_per_dim_heldout");

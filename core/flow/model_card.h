@@ -23,6 +23,9 @@ struct ModelCard {
     std::string training_command;     ///< the command line that produced the model
     int epochs = 0;                   ///< epochs completed
     std::uint64_t seed = 0;           ///< training seed
+    /// Free text from whoever trained the model: where and how it was trained (hardware, runs
+    /// resumed) and which design budget bounded the architecture. Empty when none was given.
+    std::string notes;
     std::optional<double> bits_per_dim_train;    ///< on the training split (dequantised, one pass)
     std::optional<double> bits_per_dim_heldout;  ///< on `heldout_split`
     std::string heldout_split;        ///< name of the held-out split (empty if none)

@@ -2,6 +2,7 @@
 
 #include "flow/safetensors.h"
 #include "image/image_reader.h"
+#include "image/manifest.h"
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +26,21 @@ SafetensorsTensor stack(const std::vector<RoundtripRecord>& records, std::vector
 }
 
 }  // namespace
+
+std::vector<RoundtripInput> roundtripInputsFromManifest(const FlowModel& model, const std::filesystem::path& manifest_path,
+                                                        const std::string& split, std::size_t max_images) {
+    const auto manifest = Manifest::read(manifest_path);
+    std::vector<RoundtripInput> inputs;
+    for (const auto row : manifest.rowsInSplit(split)) {
+        if (max_images > 0 && inputs.size() == max_images) break;
+        RoundtripInput input{manifest.file(row), {}};
+        for (const auto& attribute : model.card().config.attributes) {
+            input.attributes[attribute.name] = manifest.value(row, attribute.name);
+        }
+        inputs.push_back(std::move(input));
+    }
+    return inputs;
+}
 
 RoundtripRecord roundtripImage(const FlowModel& model, const std::filesystem::path& file, const AttributeValues& attributes) {
     RoundtripRecord record;

@@ -18,6 +18,18 @@ struct RoundtripRecord {
     double mean_error = 0.0;     ///< mean |decoded - input|
 };
 
+/// One image to check and the attribute values it is encoded and decoded under.
+struct RoundtripInput {
+    std::filesystem::path file;
+    AttributeValues attributes;
+};
+
+/// The first `max_images` rows (0: all) of `split` in a manifest, each with its own values of the
+/// model's attributes (the manifest columns named like them), so a conditional model is checked
+/// under the attributes each image really has. Throws ManifestError for a missing column.
+std::vector<RoundtripInput> roundtripInputsFromManifest(const FlowModel& model, const std::filesystem::path& manifest,
+                                                        const std::string& split, std::size_t max_images);
+
 /// Reads, prepares, encodes and decodes `file` under `attributes`. Throws the reader's and the
 /// model's errors.
 RoundtripRecord roundtripImage(const FlowModel& model, const std::filesystem::path& file, const AttributeValues& attributes);

@@ -61,4 +61,12 @@ LatentRelease privatizeLatentInL1Ball(const std::vector<float>& latent, double r
     return release;
 }
 
+std::vector<float> decodableLatent(const LatentRelease& release, LatentDecoding decoding) {
+    if (decoding == LatentDecoding::Direct) return release.latent;
+    const double k = latentShrinkFactor(release.plan.scale);
+    std::vector<float> shrunk(release.latent.size());
+    for (size_t j = 0; j < shrunk.size(); ++j) shrunk[j] = static_cast<float>(k * release.latent[j]);
+    return shrunk;
+}
+
 }  // namespace dpflow

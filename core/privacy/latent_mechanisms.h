@@ -1,6 +1,7 @@
 #pragma once
 
 #include "privacy/laplace_noise_plan.h"
+#include "privacy/mechanism_settings.h"
 #include "privacy/random_source.h"
 
 #include <string>
@@ -28,6 +29,10 @@ struct LatentRelease {
     double input_scale_factor = 1.0;       ///< M2: min(1, s / ||u||_1); M1: 1
     double output_clipped_fraction = 0.0;  ///< M1: share of noisy elements clipped back into the box; M2: 0
 };
+
+/// The latent to decode: u~ itself (Direct) or k u~ with k = latentShrinkFactor(b) (Shrink).
+/// Post-processing: uses only the release's b.
+std::vector<float> decodableLatent(const LatentRelease& release, LatentDecoding decoding);
 
 /// M1 `dpglow`: u = clip(u, lo, hi); u~ = u + Lap(Delta / eps) on the grid; u~ = clip(u~, lo, hi).
 /// eps-local DP for the whole image. Throws std::invalid_argument when sizes differ, a bound

@@ -42,4 +42,16 @@ void validateMechanismSettings(const MechanismSettings& settings) {
     if (settings.dppix_neighbourhood < 1) throw std::invalid_argument("the dppix neighbourhood m must be at least 1 pixel");
 }
 
+std::string latentDecodingName(LatentDecoding decoding) {
+    return decoding == LatentDecoding::Direct ? "direct" : "shrink";
+}
+
+LatentDecoding parseLatentDecoding(const std::string& name) {
+    if (name == "direct") return LatentDecoding::Direct;
+    if (name == "shrink") return LatentDecoding::Shrink;
+    throw std::invalid_argument("unknown latent decoding '" + name + "' (use direct or shrink)");
+}
+
+double latentShrinkFactor(double noise_scale) { return 1.0 / (1.0 + 2.0 * noise_scale * noise_scale); }
+
 }  // namespace dpflow

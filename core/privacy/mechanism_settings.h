@@ -23,6 +23,26 @@ PrivacyMechanism parseMechanism(const std::string& name);
 /// True for M1 and M2, which work on the flow's latent and therefore need a model.
 bool isLatentMechanism(PrivacyMechanism mechanism);
 
+/// How a noisy latent u~ becomes an image. Both use only public quantities (b and the N(0,1)
+/// prior of u), so both are post-processing and spend no budget.
+enum class LatentDecoding {
+    Direct,  ///< x~ = f^-1(u~ | c'), as DP-GLOW and CADP publish
+    /// x~ = f^-1(k u~ | c') with k = 1 / (1 + 2 b^2): the linear least-squares estimate of u from
+    /// u~ under u ~ N(0,1) and Laplace noise of variance 2 b^2. At small eps it moves u~ towards
+    /// the prior mode instead of far outside anything the decoder was trained on, which is where
+    /// Direct decodes to saturated, blown-up images.
+    Shrink,
+};
+
+/// "direct", "shrink".
+std::string latentDecodingName(LatentDecoding decoding);
+
+/// Parses a name of latentDecodingName; throws std::invalid_argument listing the accepted names.
+LatentDecoding parseLatentDecoding(const std::string& name);
+
+/// k = 1 / (1 + 2 b^2), the factor of LatentDecoding::Shrink for noise scale b >= 0.
+double latentShrinkFactor(double noise_scale);
+
 /// What the image mechanism is and how much budget it spends (attributes are separate: see
 /// attribute_policy.h).
 struct MechanismSettings {
@@ -31,6 +51,7 @@ struct MechanismSettings {
     std::optional<double> l1_radius;    ///< cadp: s; empty means defaultL1Radius(D)
     int dppix_cell = 4;                 ///< dppix: cell side b in pixels
     int dppix_neighbourhood = 16;       ///< dppix: m, the number of pixels in which neighbouring images may differ
+    LatentDecoding decoding = LatentDecoding::Shrink;  ///< dpglow, cadp: how u~ is decoded
 };
 
 /// The default M2 radius: the expected L1 norm of a standard normal latent, sqrt(2/pi) * D.

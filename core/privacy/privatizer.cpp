@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace dpflow {
@@ -73,7 +75,12 @@ Privatizer::Attempt Privatizer::attempt(const PreparedInput& input) {
         a.input_scale_factor = latent.input_scale_factor;
         a.output_clipped_fraction = latent.output_clipped_fraction;
         a.image = makeImage(input.image.width, input.image.height);
-        a.image.pixels = model_.model->decode(latent.latent, releasedValues(a.attributes));
+        a.image.pixels = model_.model->decode(decodableLatent(latent, m.decoding), releasedValues(a.attributes));
+        if (std::any_of(a.image.pixels.begin(), a.image.pixels.end(), [](float v) { return !std::isfinite(v); })) {
+            // Nothing is released for this draw; the noise is discarded unseen, so no budget is spent.
+            throw std::runtime_error("the flow decoded this noise draw to non-finite pixels (its inverse overflows far from "
+                                     "its training data); nothing was released for this image. Use --decode shrink or a larger eps");
+        }
         a.image.stored_bits = input.image.stored_bits;
     } else {
         const ImageSpaceRelease pixels =

@@ -45,6 +45,10 @@ ReleaseAccounting accountRelease(const MechanismSettings& settings, std::optiona
         accounting.l1_radius = settings.l1_radius.value_or(defaultL1Radius(plan->dimension));
         accounting.l1_radius_origin = settings.l1_radius ? "given with --l1-radius" : kDefaultL1RadiusOrigin;
     }
+    if (isLatentMechanism(settings.mechanism)) {
+        accounting.decoding = settings.decoding;
+        if (settings.decoding == LatentDecoding::Shrink && plan) accounting.shrink_factor = latentShrinkFactor(plan->scale);
+    }
     accounting.epsilon_per_try = settings.epsilon;
     for (const auto& attribute : attributes) {
         accounting.attributes.push_back(describeAttributeTreatment(policy, attribute));
@@ -68,6 +72,11 @@ std::string explainAccounting(const ReleaseAccounting& a) {
     } else {
         text += "D, Delta, r and b depend on each image's size: pixel uses D = Delta = H*W, dppix one element per "
                 "cell; each image's record states them\n";
+    }
+    if (a.decoding == LatentDecoding::Direct) text += "decoding: direct, x~ = f^-1(u~ | c')\n";
+    if (a.shrink_factor) {
+        text += fmt::format("decoding: shrink, x~ = f^-1(k u~ | c') with k = 1 / (1 + 2 b^2) = {:.6g} "
+                            "(post-processing with public b and prior: spends no budget)\n", *a.shrink_factor);
     }
     text += fmt::format("{}: {:.17g}\n", a.mechanismEpsilonName(), a.epsilon_mechanism);
     if (a.attributes.empty()) text += "attributes: none released\n";

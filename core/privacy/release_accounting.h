@@ -17,6 +17,8 @@ struct ReleaseAccounting {
     std::optional<LaplaceNoisePlan> plan;  ///< D, Delta, r, Delta_r, b, eps_mechanism; empty when D is not known yet (pixel without a model)
     std::optional<double> l1_radius;       ///< cadp: s
     std::string l1_radius_origin;          ///< cadp: where s came from (user flag or the data-independent default)
+    std::optional<LatentDecoding> decoding;  ///< dpglow, cadp: how u~ is decoded (post-processing)
+    std::optional<double> shrink_factor;     ///< decoding shrink: k = 1 / (1 + 2 b^2) applied to u~
     double epsilon_mechanism = 0.0;        ///< eps_latent or eps_pixel
     std::vector<ReleasedAttribute> attributes;  ///< treatment of each model attribute (released values empty)
     double epsilon_per_try = 0.0;          ///< eps_mechanism + sum of protected eps_k

@@ -40,6 +40,11 @@ nlohmann::json accountingJson(const ReleaseAccounting& a) {
     }
     nlohmann::json j = {{"mechanism", mechanismName(a.mechanism)}, {"epsilon", epsilon}, {"noise", noise}};
     if (a.l1_radius) j["l1_radius"] = {{"value", *a.l1_radius}, {"origin", a.l1_radius_origin}};
+    if (a.decoding) {
+        j["latent_decoding"] = {{"method", latentDecodingName(*a.decoding)},
+                                {"post_processing", "uses only b and the N(0,1) prior: spends no budget"}};
+        if (a.shrink_factor) j["latent_decoding"]["shrink_factor"] = *a.shrink_factor;
+    }
     return j;
 }
 

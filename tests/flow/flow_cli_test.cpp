@@ -53,6 +53,28 @@ TEST_F(FlowCliTest, TrainThenModelInfoThenRoundtrip) {
     EXPECT_LT(std::stod(roundtrip.output.substr(pos + 13)), 1e-4) << roundtrip.output;
 }
 
+TEST_F(FlowCliTest, RoundtripOfAManifestSplitUsesEachRowsAttributes) {
+    ASSERT_EQ(train("--notes 'a test model'").status, 0);
+    const auto roundtrip = run("roundtrip --threads 1 " + (dir_ / "m.safetensors").string() + " --manifest " +
+                               (dir_ / "manifest.csv").string() + " --split val --max-images 5");
+    ASSERT_EQ(roundtrip.status, 0) << roundtrip.output;
+    EXPECT_NE(roundtrip.output.find("img_36.png"), std::string::npos) << roundtrip.output;
+    EXPECT_EQ(roundtrip.output.find("img_37.png"), std::string::npos) << "more than --max-images rows checked";
+    const auto pos = roundtrip.output.find("overall: max ");
+    ASSERT_NE(pos, std::string::npos) << roundtrip.output;
+    EXPECT_LT(std::stod(roundtrip.output.substr(pos + 13)), 1e-4) << roundtrip.output;
+    const auto info = run("model-info --threads 1 " + (dir_ / "m.safetensors").string());
+    EXPECT_NE(info.output.find("\"notes\": \"a test model\""), std::string::npos) << info.output;
+
+    const auto before = run("roundtrip --threads 1 " + (dir_ / "m.safetensors").string() + " --manifest " +
+                            (dir_ / "manifest.csv").string() + " --split val --max-images 2");
+    const auto annotated = run("model-info --threads 1 " + (dir_ / "m.safetensors").string() + " --set-notes 'trained twice'");
+    EXPECT_NE(annotated.output.find("\"notes\": \"trained twice\""), std::string::npos) << annotated.output;
+    const auto after = run("roundtrip --threads 1 " + (dir_ / "m.safetensors").string() + " --manifest " +
+                           (dir_ / "manifest.csv").string() + " --split val --max-images 2");
+    EXPECT_EQ(before.output, after.output) << "setting notes must keep the weights";
+}
+
 TEST_F(FlowCliTest, ModelInfoOnCorruptFileFailsWithMessage) {
     const auto path = dir_ / "bad.safetensors";
     std::ofstream(path) << "not a model";

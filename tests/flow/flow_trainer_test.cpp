@@ -47,6 +47,19 @@ TEST_F(FlowTrainerTest, CardRecordsDataHashEvaluationAndCalibration) {
     EXPECT_TRUE(std::filesystem::exists(dir_ / "m.json"));
 }
 
+TEST_F(FlowTrainerTest, NotesAreRecordedAndKeptWhenAResumeGivesNone) {
+    auto first = tinyOptions("notes.safetensors");
+    first.epochs = 1;
+    first.notes = "trained on a test machine";
+    trainFlow(first);
+    auto resumed = tinyOptions("notes.safetensors");
+    resumed.epochs = 2;
+    resumed.resume = true;
+    const auto card = trainFlow(resumed).card;
+    EXPECT_EQ(card.notes, "trained on a test machine");
+    EXPECT_EQ(loadGlow(dir_ / "notes.safetensors").card.notes, "trained on a test machine");
+}
+
 TEST_F(FlowTrainerTest, ResumedTrainingMatchesUninterruptedTraining) {
     trainFlow(tinyOptions("full.safetensors"));
     auto first_half = tinyOptions("split.safetensors");

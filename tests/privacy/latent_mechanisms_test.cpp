@@ -70,5 +70,29 @@ TEST(LatentL1BallMechanism, SensitivityIsTwiceTheRadiusAndScaleTwoSOverEps) {
     EXPECT_DOUBLE_EQ(release.input_scale_factor, 1.0);  // ||u||_1 = 1 <= s
 }
 
+TEST(LatentDecodingTest, DirectDecodesTheNoisyLatentItself) {
+    LatentRelease release;
+    release.latent = {1.0f, -2.0f, 0.5f};
+    release.plan.scale = 3.0;
+    EXPECT_EQ(decodableLatent(release, LatentDecoding::Direct), release.latent);
+}
+
+TEST(LatentDecodingTest, ShrinkScalesByTheLinearLeastSquaresFactorOfTheNoiseScale) {
+    LatentRelease release;
+    release.latent = {1.0f, -2.0f, 0.5f};
+    release.plan.scale = 0.5;  // noise variance 2 b^2 = 0.5, prior variance 1: k = 1 / 1.5
+    const auto shrunk = decodableLatent(release, LatentDecoding::Shrink);
+    EXPECT_FLOAT_EQ(shrunk[0], 1.0f / 1.5f);
+    EXPECT_FLOAT_EQ(shrunk[1], -2.0f / 1.5f);
+    EXPECT_DOUBLE_EQ(latentShrinkFactor(0.0), 1.0);  // no noise: nothing to undo
+    EXPECT_NEAR(latentShrinkFactor(100.0), 5e-5, 1e-7);  // overwhelming noise: back to the prior mode
+}
+
+TEST(LatentDecodingTest, NamesParseBackAndUnknownNamesAreRefused) {
+    EXPECT_EQ(parseLatentDecoding(latentDecodingName(LatentDecoding::Shrink)), LatentDecoding::Shrink);
+    EXPECT_EQ(parseLatentDecoding(latentDecodingName(LatentDecoding::Direct)), LatentDecoding::Direct);
+    EXPECT_THROW(parseLatentDecoding("denoise"), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace dpflow

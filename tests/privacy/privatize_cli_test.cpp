@@ -67,6 +67,12 @@ TEST_F(PrivatizeCliTest, ExplainPrintsTheAccountingWithoutReadingImages) {
     EXPECT_NE(run.output.find("attribute label: kept"), std::string::npos);
     EXPECT_NE(run.output.find("keep probability 0.731059"), std::string::npos);
     EXPECT_NE(run.output.find("eps_total: eps_latent 1000 + eps_sex 1 = 1001"), std::string::npos) << run.output;
+    // b = Delta_r / eps = 0.016; shrink k = 1 / (1 + 2 b^2).
+    EXPECT_NE(run.output.find("decoding: shrink, x~ = f^-1(k u~ | c') with k = 1 / (1 + 2 b^2) = 0.999488"), std::string::npos)
+        << run.output;
+    const CliRun direct = dpflow("privatize --explain --model " + model() +
+                                 " --mechanism cadp --l1-radius 8 --epsilon 1000 --keep label --protect sex:1 --decode direct");
+    EXPECT_NE(direct.output.find("decoding: direct"), std::string::npos) << direct.output;
 }
 
 TEST_F(PrivatizeCliTest, ExplainShowsResampleAccountingAndThePrivateReferenceWarning) {
@@ -95,6 +101,9 @@ TEST_F(PrivatizeCliTest, ReleasesOneImageAndOneRecordPerInputStampedNotPrivate) 
     EXPECT_EQ(record["source"]["ledger_key"], "sha256:" + record["source"]["sha256"].get<std::string>());
     EXPECT_EQ(record["model"]["name"], "tiny.safetensors");
     EXPECT_EQ(record["noise"]["dimension"], 64);
+    EXPECT_EQ(record["latent_decoding"]["method"], "shrink");
+    const double b = record["noise"]["scale_b"].get<double>();
+    EXPECT_DOUBLE_EQ(record["latent_decoding"]["shrink_factor"].get<double>(), 1.0 / (1.0 + 2.0 * b * b));
     EXPECT_NE(run.output.find("[2/2]"), std::string::npos);
     EXPECT_NE(run.output.find("NOT PRIVATE"), std::string::npos);
 }
@@ -175,6 +184,42 @@ TEST_F(PrivatizeCliTest, DpGlowRefusesAModelWithoutCalibration) {
                            " --epsilon 1 --keep label,sex --explain");
     EXPECT_EQ(run.status, 2);
     EXPECT_NE(run.output.find("no latent calibration"), std::string::npos) << run.output;
+}
+
+// The noise scale printed for `mechanism` at `epsilon` by `dpflow strip` (first image).
+double stripScale(const std::string& output, const std::string& mechanism, const std::string& epsilon) {
+    const auto at = output.find(" " + mechanism + " eps " + epsilon + ": b ");
+    if (at == std::string::npos) return -1.0;
+    return std::stod(output.substr(output.find(": b ", at) + 4));
+}
+
+TEST_F(PrivatizeCliTest, StripShowsEveryMechanismAndBudgetWithItsNoiseScale) {
+    const fs::path png = dir_ / "strip.png";
+    const CliRun run = dpflow("strip --model " + model() + " --mechanisms dpglow,pixel --epsilons 10,1000 --keep label,sex --out " +
+                              png.string() + " " + manifest_.string());
+    ASSERT_EQ(run.status, 0) << run.output;
+    EXPECT_TRUE(fs::file_size(png) > 0);
+    for (const char* mechanism : {"dpglow", "pixel"}) {
+        const double coarse = stripScale(run.output, mechanism, "10");
+        const double fine = stripScale(run.output, mechanism, "1000");
+        ASSERT_GT(fine, 0.0) << run.output;
+        EXPECT_NEAR(coarse / fine, 100.0, 1.0) << mechanism << ": b must scale as 1/eps\n" << run.output;
+    }
+    EXPECT_NE(run.output.find("img_22.png pixel eps 1000"), std::string::npos) << "both manifest rows are shown\n" << run.output;
+    EXPECT_FALSE(fs::exists(dir_ / "privacy-ledger.jsonl")) << "a strip is not a release";
+}
+
+TEST_F(PrivatizeCliTest, SampleWritesOneRowPerValueOfTheVariedAttribute) {
+    const CliRun run = dpflow("sample " + model() + " --vary label --attr sex=F --count 3 --temperature 0.7 --images " +
+                              (dir_ / "samples").string() + " --out " + (dir_ / "sheet.png").string());
+    ASSERT_EQ(run.status, 0) << run.output;
+    EXPECT_NE(run.output.find("wrote 6 samples in 2 rows"), std::string::npos) << run.output;
+    EXPECT_TRUE(fs::exists(dir_ / "sheet.png"));
+    const Image first = readImage(dir_ / "samples" / "sample_000.png");
+    const Image second = readImage(dir_ / "samples" / "sample_001.png");
+    EXPECT_EQ(first.width, 8);
+    EXPECT_NE(first.pixels, second.pixels) << "different draws give different samples";
+    EXPECT_EQ(dpflow("sample " + model() + " --vary age --out " + (dir_ / "x.png").string()).status, 2);
 }
 
 }  // namespace

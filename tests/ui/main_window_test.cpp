@@ -1,6 +1,7 @@
 #include "image_pane.h"
 #include "main_window.h"
 #include "study_browser.h"
+#include "ui_test_support.h"
 
 #include "image/png_io.h"
 
@@ -29,9 +30,9 @@ QString writeGradientPng(const QTemporaryDir& dir, int width, int height, const 
 
 TEST(MainWindow, OpeningAPngShowsItsPixelsInThePane) {
     QTemporaryDir dir;
-    MainWindow window;
+    MainWindow window(smallModelOptions());
     ASSERT_TRUE(window.openPaths({writeGradientPng(dir, 64, 32)}));
-    const Image& shown = window.pane()->image();
+    const Image& shown = window.sourceImage();
     EXPECT_EQ(shown.width, 64);
     EXPECT_EQ(shown.height, 32);
     EXPECT_FLOAT_EQ(shown.at(0, 5), 0.0f);
@@ -41,14 +42,14 @@ TEST(MainWindow, OpeningAPngShowsItsPixelsInThePane) {
 
 TEST(MainWindow, AnUnreadableFileIsReportedInTheStatusBarAndTheBrowser) {
     QTemporaryDir dir;
-    MainWindow window;
+    MainWindow window(smallModelOptions());
     ASSERT_TRUE(window.openPaths({writeGradientPng(dir, 16, 16)}));
     const QString missing = dir.filePath("does-not-exist.dcm");
     EXPECT_FALSE(window.openPaths({missing}));
     EXPECT_TRUE(window.statusMessage().startsWith("Cannot open")) << window.statusMessage().toStdString();
     EXPECT_TRUE(window.statusMessage().contains("does-not-exist.dcm")) << window.statusMessage().toStdString();
     EXPECT_EQ(window.studyBrowser()->failedCount(), 1);
-    EXPECT_TRUE(window.pane()->image().empty());
+    EXPECT_TRUE(window.sourceImage().empty());
 }
 
 TEST(MainWindow, OpeningAFolderListsEveryImageAndEveryUnreadableFile) {
@@ -57,11 +58,11 @@ TEST(MainWindow, OpeningAFolderListsEveryImageAndEveryUnreadableFile) {
     writeGradientPng(dir, 24, 24, "b.png");
     std::ofstream(dir.filePath("c.png").toStdString(), std::ios::binary) << "\x89PNG\r\n\x1a\n truncated";
     std::ofstream(dir.filePath("notes.txt").toStdString()) << "not an image";
-    MainWindow window;
+    MainWindow window(smallModelOptions());
     ASSERT_TRUE(window.openPaths({dir.path()}));
     EXPECT_EQ(window.studyBrowser()->rowCount(), 3);  // the text file is skipped, not listed
     EXPECT_EQ(window.studyBrowser()->failedCount(), 1);
-    EXPECT_EQ(window.pane()->image().width, 16);      // the first readable image in path order
+    EXPECT_EQ(window.sourceImage().width, 16);      // the first readable image in path order
     EXPECT_TRUE(window.statusMessage().contains("1 file(s) could not be read")) << window.statusMessage().toStdString();
 }
 
@@ -71,19 +72,20 @@ TEST(MainWindow, AStudyFolderWithAManifestListsOnlyTheManifestsImages) {
     writeGradientPng(dir, 16, 16, "a_mask.png");
     writeGradientPng(dir, 24, 24, "b.png");
     std::ofstream(dir.filePath("manifest.csv").toStdString()) << "file,split\nb.png,test\na.png,train\n";
-    MainWindow window;
+    MainWindow window(smallModelOptions());
     ASSERT_TRUE(window.openPaths({dir.path()}));
     EXPECT_EQ(window.studyBrowser()->rowCount(), 2);
-    EXPECT_EQ(window.pane()->image().width, 24);  // manifest order: b.png first
+    EXPECT_EQ(window.sourceImage().width, 24);  // manifest order: b.png first
 }
 
 TEST(MainWindow, ThePaneKeepsTheImageAspectRatio) {
     QTemporaryDir dir;
-    MainWindow window;
+    MainWindow window(smallModelOptions());
     window.resize(800, 800);
+    window.setFullResolutionOriginal(true);
     ASSERT_TRUE(window.openPaths({writeGradientPng(dir, 64, 32)}));
     window.show();
-    const QRect drawn = window.pane()->imageRect();
+    const QRectF drawn = window.originalPane()->imageRect();
     ASSERT_FALSE(drawn.isEmpty());
     EXPECT_NEAR(static_cast<double>(drawn.width()) / drawn.height(), 2.0, 0.05);
 }
@@ -93,7 +95,7 @@ TEST(StudioExecutable, WritesAScreenshotOfTheOpenImage) {
     const QString image_path = writeGradientPng(dir, 128, 128);
     const QString screenshot = dir.filePath("shot.png");
     QProcess studio;
-    studio.start(DPFLOW_STUDIO, {"--open", image_path, "--screenshot", screenshot});
+    studio.start(DPFLOW_STUDIO, {"--model", kSmallModel, "--open", image_path, "--screenshot", screenshot});
     ASSERT_TRUE(studio.waitForFinished(60000));
     EXPECT_EQ(studio.exitCode(), 0) << studio.readAllStandardError().toStdString();
     QImage shot(screenshot);

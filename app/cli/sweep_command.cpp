@@ -1,0 +1,137 @@
+#include "commands.h"
+
+#include "eval/sweep_engine.h"
+#include "eval/sweep_summary.h"
+#include "flow/runtime.h"
+#include "render/sweep_plot.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <string>
+
+namespace dpflow::cli {
+namespace {
+
+std::string duration(double seconds) {
+    const auto s = static_cast<long>(std::lround(seconds));
+    return s >= 3600 ? fmt::format("{}h{:02}m", s / 3600, s / 60 % 60) : fmt::format("{}m{:02}s", s / 60, s % 60);
+}
+
+std::string aucText(const std::optional<SweepAuc>& auc) {
+    return auc ? fmt::format("{:.3f} [{:.3f}, {:.3f}]", auc->auc, auc->ci_low, auc->ci_high) : std::string("-");
+}
+
+std::string rateText(const std::optional<double>& value) { return value ? fmt::format("{:.3f}", *value) : "-"; }
+
+void printRow(const SweepRow& row, bool reid) {
+    std::cout << fmt::format("{:<9} {:>9} {:>9}  a {:<22} b {:<22} SSIM {:>5} PSNR {:>5}", row.mechanism,
+                             std::isinf(row.epsilon) ? std::string("-") : fmt::format("{:g}", row.epsilon),
+                             row.noise_scale ? fmt::format("{:.3g}", *row.noise_scale) : std::string("-"),
+                             aucText(row.protocol_a), aucText(row.protocol_b), rateText(row.mean_ssim),
+                             row.mean_psnr ? fmt::format("{:.1f}", *row.mean_psnr) : std::string("-"));
+    if (reid) {
+        for (SweepAttacker attacker : kSweepAttackers) {
+            const SweepAttackerFigures& f = attackerFigures(row, attacker);
+            std::cout << fmt::format("  {} {}/{} v{}", sweepAttackerName(attacker), rateText(f.identification.top1_rate),
+                                     rateText(f.linkage.top1_rate), rateText(f.identification.verification_auc));
+        }
+    }
+    if (row.nonfinite_images > 0) std::cout << fmt::format("  ({} images decoded with NaN/inf pixels)", row.nonfinite_images);
+    std::cout << '\n';
+}
+
+}  // namespace
+
+void registerSweepCommand(CLI::App& app, int& exit_code) {
+    auto* command = app.add_subcommand(
+        "sweep", "Utility (classifier AUC, protocols a/b) and re-identification risk of privatized images over an eps "
+                 "grid; writes results CSV + JSON, a plot (PNG, PDF), and caches the figures.");
+    auto settings = std::make_shared<SweepSettings>();
+    auto out = std::make_shared<std::string>();
+    auto protocol = std::make_shared<std::string>("a");
+    auto cache_dir = std::make_shared<std::string>();
+    auto no_cache = std::make_shared<bool>(false);
+    auto recompute = std::make_shared<bool>(false);
+    auto threads = std::make_shared<int>(0);
+    settings->mechanisms = {"dpglow", "pixel"};
+    command->add_option("--model", settings->model_path, "Flow (.safetensors): needed by dpglow, cadp and --reid")->check(CLI::ExistingFile);
+    command->add_option("--classifier", settings->classifier_path, "Downstream classifier trained on originals (.safetensors)")
+        ->required()->check(CLI::ExistingFile);
+    command->add_option("--data", settings->data_path, "Manifest CSV (file, split, label, attribute and patient columns)")
+        ->required()->check(CLI::ExistingFile);
+    command->add_option("--mechanism", settings->mechanisms, "Mechanisms, comma-separated: dpglow, cadp, pixel, dppix")
+        ->delimiter(',')->check(CLI::IsMember({"dpglow", "cadp", "pixel", "dppix"}))->capture_default_str();
+    command->add_option("--epsilons", settings->epsilons, "eps values, comma-separated (e.g. 1e2,1e4,1e6)")
+        ->delimiter(',')->required()->check(CLI::PositiveNumber);
+    command->add_option("--protocol", *protocol, "Utility protocol: a (classifier trained on originals), b (trained on "
+                                                 "privatized training images), both, or none")
+        ->check(CLI::IsMember({"a", "b", "both", "none"}))->capture_default_str();
+    command->add_option("--protocol-b-epochs", settings->protocol_b_epochs, "Training epochs of the protocol (b) classifier")
+        ->check(CLI::PositiveNumber)->capture_default_str();
+    command->add_option("--protocol-b-max-train", settings->protocol_b_max_training_images,
+                        "At most this many training images for protocol (b) (0: all)")->capture_default_str();
+    command->add_flag("--reid", settings->reidentification, "Re-identification by the pixel, embedding and flow-latent attackers");
+    command->add_option("--embedding-steps", settings->embedding_steps, "Training steps of the embedding attacker")
+        ->check(CLI::PositiveNumber)->capture_default_str();
+    command->add_option("--split", settings->split, "Split evaluated ('' for all rows)")->capture_default_str();
+    command->add_option("--train-split", settings->training_split, "Split for protocol (b) and the embedding attacker")->capture_default_str();
+    command->add_option("--max-images", settings->max_images, "At most this many test images, in manifest order (0: all)")
+        ->capture_default_str();
+    command->add_option("--label-column", settings->label_column, "Column with 0/1 labels (default: the classifier's)");
+    command->add_option("--patient-column", settings->patient_column, "Column identifying the patient (--reid)")->capture_default_str();
+    command->add_option("--keep", settings->keep_attributes, "Attributes disclosed exactly (dpglow, cadp; default: all), comma-separated")
+        ->delimiter(',');
+    command->add_option("--protect", settings->protect_attributes, "Protected attributes NAME:EPS (dpglow, cadp), comma-separated")
+        ->delimiter(',');
+    command->add_option("--decoding", settings->latent_decoding, "dpglow, cadp: decode u~ directly or shrunk towards the prior mode")
+        ->check(CLI::IsMember({"shrink", "direct"}))->capture_default_str();
+    command->add_option("--seed", settings->seed, "Seed of the evaluation noise (figures only, never a release)")->capture_default_str();
+    command->add_option("--out", *out, "Results CSV; the JSON, PNG and PDF go beside it")->required();
+    command->add_option("--cache-dir", *cache_dir, "Cache of computed sweeps (default: sweep-cache beside --out)");
+    command->add_flag("--no-cache", *no_cache, "Neither read nor write the cache");
+    command->add_flag("--recompute", *recompute, "Compute even when the cache holds these figures (and overwrite them)");
+    command->add_option("--threads", *threads, "CPU threads (0: the default for this machine)")->capture_default_str();
+    command->callback([=, &exit_code] {
+        configureThreads(*threads);
+        settings->protocol_a = *protocol == "a" || *protocol == "both";
+        settings->protocol_b = *protocol == "b" || *protocol == "both";
+        const std::filesystem::path csv = *out;
+        if (!csv.parent_path().empty()) std::filesystem::create_directories(csv.parent_path());
+        SweepRunOptions options;
+        if (!*no_cache) options.cache_dir = cache_dir->empty() ? csv.parent_path() / "sweep-cache" : std::filesystem::path(*cache_dir);
+        options.recompute = *recompute;
+        options.on_progress = [last = std::make_shared<double>(-1e9)](const SweepProgress& p) {
+            // One line at most every two seconds, and the last one: enough to follow, little to scroll.
+            if (p.done != p.total && p.elapsed_seconds - *last < 2.0) return;
+            *last = p.elapsed_seconds;
+            std::cerr << fmt::format("[{}/{} {:3.0f}%] {}  elapsed {}  ETA {}", p.done, p.total,
+                                         100.0 * static_cast<double>(p.done) / static_cast<double>(p.total), p.stage,
+                                         duration(p.elapsed_seconds), duration(p.eta_seconds))
+                          << std::endl;
+        };
+        const SweepOutcome outcome = runSweep(*settings, options);
+        const SweepResults& results = outcome.results;
+        writeSweepResults(results, csv);
+        const SweepPlotFiles plot = sweepPlotPaths(csv);
+        writeSweepPlot(results, plot);
+
+        if (outcome.from_cache)
+            std::cout << fmt::format("cached figures from {} (computed {} in {})\n", outcome.cache_entry.string(),
+                                     results.created_utc, duration(results.wall_seconds));
+        else
+            std::cout << fmt::format("computed in {}\n", duration(results.wall_seconds));
+        std::cout << "mechanism       eps         b  utility (AUC [95% CI])" << (settings->reidentification ? "  attacker top-1 reid/linkage v=verification AUC" : "")
+                  << '\n';
+        if (results.original) printRow(*results.original, settings->reidentification);
+        for (const SweepRow& row : results.rows) printRow(row, settings->reidentification);
+        for (const SweepBreakpoint& point : reidentificationBreakpoints(results)) std::cout << describeBreakpoint(point) << '\n';
+        std::cout << fmt::format("wrote {}, {}, {}, {}\n", csv.string(), sweepJsonPath(csv).string(), plot.png.string(),
+                                 plot.pdf.string());
+        exit_code = 0;
+    });
+}
+
+}  // namespace dpflow::cli

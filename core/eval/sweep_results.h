@@ -1,0 +1,153 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dpflow {
+
+/// A ROC AUC as a sweep reports it: the estimate, its 95% DeLong interval and the case counts.
+struct SweepAuc {
+    double auc = 0.0;           ///< P(score of a positive > score of a negative), ties count 1/2
+    double ci_low = 0.0;        ///< lower end of the 95% DeLong interval, clipped to [0, 1]
+    double ci_high = 0.0;       ///< upper end
+    std::size_t positives = 0;  ///< test cases with label 1
+    std::size_t negatives = 0;  ///< test cases with label 0
+};
+
+/// One attacker's success in one protocol (identification or linkage). Absent (nullopt) when the
+/// sweep did not run re-identification.
+struct SweepAttackFigures {
+    std::optional<double> top1_rate;         ///< probes whose nearest gallery entry is their patient
+    std::optional<double> chance_rate;       ///< 1 / gallery size: what a guess achieves
+    std::optional<double> verification_auc;  ///< ROC AUC of genuine vs impostor probe-gallery similarities
+    std::optional<double> verification_ci_low;   ///< its 95% DeLong interval (optimistic: pairs taken as independent)
+    std::optional<double> verification_ci_high;  ///< upper end
+    std::optional<std::size_t> probes;       ///< probes matched
+};
+
+/// The three attackers of the issue, each in both protocols. Identification: gallery = one
+/// original per patient, probes = privatized *other* acquisitions. Linkage: probes = the
+/// privatized versions of the gallery images themselves.
+struct SweepAttackerFigures {
+    SweepAttackFigures identification;
+    SweepAttackFigures linkage;
+};
+
+/// The attackers, in the order of SweepRow's fields and of the CSV columns.
+enum class SweepAttacker {
+    Pixel,      ///< nearest neighbour on normalised pixels
+    Embedding,  ///< nearest neighbour on the learned patient embedding (trained on training patients' originals)
+    Latent,     ///< nearest neighbour in the flow's standardised latent (probes encoded with the flow)
+};
+
+/// Every attacker, in order (for loops over columns and plot series).
+inline constexpr SweepAttacker kSweepAttackers[] = {SweepAttacker::Pixel, SweepAttacker::Embedding,
+                                                    SweepAttacker::Latent};
+
+/// Name used in CSV columns and plots: "pixel", "embedding", "latent". Inline, like the other
+/// helpers here, so torch-free readers (ui/) can use them with this header alone.
+inline const char* sweepAttackerName(SweepAttacker attacker) {
+    switch (attacker) {
+    case SweepAttacker::Pixel: return "pixel";
+    case SweepAttacker::Embedding: return "embedding";
+    case SweepAttacker::Latent: return "latent";
+    }
+    return "unknown";
+}
+
+/// Every figure of one (mechanism, eps) point. Absent values are std::nullopt (an empty CSV cell,
+/// JSON null): a protocol or attack that was not asked for, or that could not be computed (e.g.
+/// one class only among the test cases).
+struct SweepRow {
+    std::string mechanism;   ///< "dpglow", "cadp", "pixel", "dppix"; "original" for the unprivatized baseline
+    double epsilon = 0.0;    ///< the mechanism's eps; +infinity for the "original" row
+    std::optional<double> noise_scale;  ///< Laplace scale b per element (latent or pixel) at this eps
+    std::size_t test_images = 0;        ///< privatized test images the utility figures are computed on
+    std::size_t nonfinite_images = 0;   ///< privatized test images that decoded with NaN/inf pixels, or that the privatizer refused to release for that reason (scored with those pixels at 0, i.e. black)
+    std::optional<SweepAuc> protocol_a; ///< classifier trained on originals, scored on privatized test images
+    std::optional<SweepAuc> protocol_b; ///< classifier trained on privatized training images, scored on original test images
+    std::optional<double> mean_ssim;    ///< mean SSIM of privatized test images to their originals
+    std::optional<double> mean_psnr;    ///< mean PSNR in dB (finite values only; identical images are left out)
+    SweepAttackerFigures pixel_attacker;
+    SweepAttackerFigures embedding_attacker;
+    SweepAttackerFigures latent_attacker;
+};
+
+/// The figures of `attacker` in `row`.
+inline const SweepAttackerFigures& attackerFigures(const SweepRow& row, SweepAttacker attacker) {
+    switch (attacker) {
+    case SweepAttacker::Pixel: return row.pixel_attacker;
+    case SweepAttacker::Embedding: return row.embedding_attacker;
+    case SweepAttacker::Latent: break;
+    }
+    return row.latent_attacker;
+}
+inline SweepAttackerFigures& attackerFigures(SweepRow& row, SweepAttacker attacker) {
+    return const_cast<SweepAttackerFigures&>(attackerFigures(static_cast<const SweepRow&>(row), attacker));
+}
+
+/// What the sweep was asked to do. Everything here except the paths enters the cache key.
+struct SweepSettings {
+    std::string model_path;        ///< flow (.safetensors); needed for dpglow/cadp and the latent attacker
+    std::string classifier_path;   ///< downstream classifier (.safetensors), trained on originals
+    std::string data_path;         ///< manifest (CSV) of the study
+    std::vector<std::string> mechanisms;  ///< in the order swept
+    std::vector<double> epsilons;         ///< in the order swept (every mechanism gets every eps)
+    bool protocol_a = true;        ///< score the originals' classifier on privatized test images
+    bool protocol_b = false;       ///< train a classifier on privatized training images
+    int protocol_b_epochs = 3;     ///< training epochs of the protocol (b) classifier
+    std::size_t protocol_b_max_training_images = 0;  ///< evenly spaced over the training split; 0 = every training image
+    bool reidentification = false; ///< run the three attackers (needs patients with several images)
+    int embedding_steps = 300;     ///< optimisation steps of the embedding attacker (trained on training patients' originals)
+    std::string split = "test";    ///< manifest split evaluated (empty: all rows)
+    std::string training_split = "train";  ///< split for protocol (b) and the embedding attacker
+    std::string label_column;      ///< binary label column (empty: the classifier card's)
+    std::string patient_column = "patient_id";  ///< identity column for re-identification
+    std::size_t max_images = 0;    ///< at most this many test images, evenly spaced over the split (whole patients under --reid, so a label-sorted manifest still gives both classes); 0 = all
+    std::vector<std::string> keep_attributes;     ///< latent mechanisms: model attributes disclosed (empty keep and protect: keep all)
+    std::vector<std::string> protect_attributes;  ///< latent mechanisms: "NAME:EPS" items, as `dpflow privatize --protect`
+    std::string latent_decoding = "shrink";  ///< dpglow, cadp: how u~ is decoded, "shrink" or "direct" (privacy/mechanism_settings.h); "unrecorded" in files written before this setting existed
+    std::uint64_t seed = 1;        ///< seeds the evaluation noise (seeded test randomness: figures, never a release)
+};
+
+/// SHA-256 (lowercase hex) of the inputs the figures depend on.
+struct SweepInputHashes {
+    std::string model_sha256;       ///< flow file ("" when no model was given)
+    std::string classifier_sha256;  ///< classifier file
+    std::string data_sha256;        ///< manifest bytes and every image file it lists (see hashSweepData)
+};
+
+/// A whole sweep: what was asked, on what, and every row.
+struct SweepResults {
+    SweepSettings settings;
+    SweepInputHashes hashes;
+    std::string cache_key;          ///< sweepCacheKey(settings, hashes)
+    std::string created_utc;        ///< ISO 8601, when the figures were computed
+    double wall_seconds = 0.0;      ///< time the computation took (not a cache read)
+    std::optional<SweepRow> original;  ///< the unprivatized baseline (mechanism "original", eps +inf)
+    std::vector<SweepRow> rows;     ///< one per (mechanism, eps), mechanism-major
+};
+
+/// Writes `csv_path` (one row per line, the baseline first, header naming every column; absent
+/// values as empty cells; numbers with 17 significant digits so they read back exactly) and
+/// sweepJsonPath(csv_path) (settings, hashes, cache key, timing and the rows again, absent as
+/// null). Both are written to temporaries and renamed, so a reader never sees half a file.
+/// Throws std::runtime_error naming the file when it cannot be written.
+void writeSweepResults(const SweepResults& results, const std::filesystem::path& csv_path);
+
+/// Reads what writeSweepResults wrote: settings, hashes and timing from the JSON beside the CSV,
+/// rows from the CSV. Throws std::runtime_error naming the file and the reason when either is
+/// missing, malformed, or the two disagree (a different number of rows).
+SweepResults readSweepResults(const std::filesystem::path& csv_path);
+
+/// The JSON beside a results CSV: "results.csv" -> "results.json".
+std::filesystem::path sweepJsonPath(const std::filesystem::path& csv_path);
+
+/// The CSV header writeSweepResults writes, in order (for readers and tests).
+std::vector<std::string> sweepCsvColumns();
+
+}  // namespace dpflow

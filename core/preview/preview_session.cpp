@@ -1,0 +1,198 @@
+#include "preview/preview_session.h"
+
+#include "image/sha256.h"
+#include "privacy/latent_mechanisms.h"
+#include "privacy/randomized_response.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+namespace dpflow {
+namespace {
+
+double millisecondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+PreviewSession::PreviewSession(ModelReference reference, RandomSource& source) : reference_(std::move(reference)), source_(source) {
+    if (!reference_.model) throw std::invalid_argument("the preview needs a flow model");
+}
+
+void PreviewSession::setImage(const Image& image, const AttributeValues& truth) {
+    if (image.empty()) throw std::invalid_argument("cannot preview an empty image");
+    const int size = model().card().config.image_size;
+    PreparedInput prepared;
+    prepared.image = makeImage(size, size);
+    prepared.image.pixels = model().prepare(image);
+    prepared.image.stored_bits = image.stored_bits;
+    prepared.image.source_path = image.source_path;
+    prepared.attributes = truth;
+    const auto start = std::chrono::steady_clock::now();
+    prepared.latent = model().encode(prepared.image.pixels, truth);
+    encode_ms_ = millisecondsSince(start);
+
+    prepared_ = std::move(prepared);
+    source_path_ = image.source_path;
+    encodings_.clear();
+    encodings_[truth] = prepared_.latent;
+    newNoiseDraw();
+}
+
+void PreviewSession::setTrueAttributes(const AttributeValues& truth) {
+    if (!hasImage()) throw std::logic_error("no image is loaded in the preview");
+    auto cached = encodings_.find(truth);
+    if (cached == encodings_.end()) {
+        const auto start = std::chrono::steady_clock::now();
+        cached = encodings_.emplace(truth, model().encode(prepared_.image.pixels, truth)).first;
+        encode_ms_ = millisecondsSince(start);
+    } else {
+        encode_ms_ = 0.0;
+    }
+    prepared_.latent = cached->second;
+    prepared_.attributes = truth;
+}
+
+void PreviewSession::newNoiseDraw() {
+    draw_ = UnitNoiseDraw(static_cast<std::size_t>(model().layout().total), model().card().config.attributes.size(), source_);
+    ++generation_;
+}
+
+PrivatizerSettings PreviewSession::settingsFor(const PreviewRequest& request) const {
+    PrivatizerSettings settings;
+    settings.mechanism = request.mechanism;
+    if (isLatentMechanism(request.mechanism.mechanism)) settings.attributes = request.attributes;
+    settings.safeguard = request.safeguard;
+    return settings;
+}
+
+AttributeValues PreviewSession::previewAttributes(const AttributePolicy& policy) const {
+    AttributeValues released;
+    const auto& attributes = model().card().config.attributes;
+    for (std::size_t k = 0; k < attributes.size(); ++k) {
+        const FlowAttribute& attribute = attributes[k];
+        const ReleasedAttribute treatment = describeAttributeTreatment(policy, attribute);
+        const std::string& truth = prepared_.attributes.at(attribute.name);
+        const int count = static_cast<int>(attribute.values.size());
+        const int true_index =
+            static_cast<int>(std::find(attribute.values.begin(), attribute.values.end(), truth) - attribute.values.begin());
+        const double u = draw_.attributeUniform(k);
+        int index = true_index;
+        if (treatment.protect && treatment.epsilon == 0.0) {
+            index = std::min(count - 1, static_cast<int>(u * count));
+        } else if (treatment.protect && count > 1) {
+            // The same keep probability as randomized response, decided by the fixed uniform so
+            // the preview only changes where eps_k crosses it.
+            const double keep = randomizedResponseKeepProbability(count, treatment.epsilon);
+            if (u >= keep) {
+                const int other = std::min(count - 2, static_cast<int>((u - keep) / (1.0 - keep) * (count - 1)));
+                index = other < true_index ? other : other + 1;
+            }
+        }
+        released[attribute.name] = attribute.values[index];
+    }
+    return released;
+}
+
+PreviewResult PreviewSession::render(const PreviewRequest& request) const {
+    if (!hasImage()) throw std::logic_error("no image is loaded in the preview");
+    const Privatizer privatizer(settingsFor(request), reference_, source_);
+    const Image& original = prepared_.image;
+
+    PreviewResult result;
+    result.serial = request.serial;
+    result.submitted = request.submitted;
+    result.image_generation = generation_;
+    result.accounting = privatizer.accounting(original.width, original.height);
+    const double b = result.accounting.plan->scale;
+    const auto& m = request.mechanism;
+
+    const auto start = std::chrono::steady_clock::now();
+    if (isLatentMechanism(m.mechanism)) {
+        const std::vector<float>& u = prepared_.latent;
+        std::vector<float> noisy(u.size());
+        if (m.mechanism == PrivacyMechanism::DpGlow) {
+            const auto& lo = model().calibrationLo();
+            const auto& hi = model().calibrationHi();
+            std::size_t clipped_in = 0, clipped_out = 0;
+            for (std::size_t j = 0; j < u.size(); ++j) {
+                const double clipped = std::clamp(static_cast<double>(u[j]), static_cast<double>(lo[j]), static_cast<double>(hi[j]));
+                clipped_in += clipped != u[j];
+                const double value = clipped + b * draw_.laplace(j);
+                const double released = std::clamp(value, static_cast<double>(lo[j]), static_cast<double>(hi[j]));
+                clipped_out += released != value;
+                noisy[j] = static_cast<float>(released);
+            }
+            result.input_clipped_fraction = static_cast<double>(clipped_in) / u.size();
+            result.output_clipped_fraction = static_cast<double>(clipped_out) / u.size();
+        } else {
+            const double radius = *result.accounting.l1_radius;
+            double norm = 0.0;
+            for (float value : u) norm += std::abs(static_cast<double>(value));
+            const double factor = norm > radius ? radius / norm : 1.0;
+            result.input_clipped_fraction = norm > radius ? 1.0 : 0.0;
+            for (std::size_t j = 0; j < u.size(); ++j) noisy[j] = static_cast<float>(u[j] * factor + b * draw_.laplace(j));
+        }
+        result.released_attributes = previewAttributes(request.attributes);
+        result.image = makeImage(original.width, original.height);
+        if (m.decoding == LatentDecoding::Shrink) {
+            const double k = latentShrinkFactor(b);
+            for (float& value : noisy) value = static_cast<float>(k * value);
+        }
+        result.image.pixels = model().decode(noisy, result.released_attributes);
+        if (std::any_of(result.image.pixels.begin(), result.image.pixels.end(), [](float v) { return !std::isfinite(v); }))
+            throw std::runtime_error("the flow decoded the noised latent to non-finite pixels: its inverse overflows for "
+                                     "latents this far from its training data; try a larger eps");
+    } else {
+        result.image = makeImage(original.width, original.height);
+        const int cell = m.mechanism == PrivacyMechanism::Pixel ? 1 : m.dppix_cell;
+        const int cells_x = (original.width + cell - 1) / cell;
+        const int cells_y = (original.height + cell - 1) / cell;
+        std::size_t clipped = 0, index = 0;
+        for (int cy = 0; cy < cells_y; ++cy) {
+            for (int cx = 0; cx < cells_x; ++cx, ++index) {
+                const int x0 = cx * cell, y0 = cy * cell;
+                const int x1 = std::min(x0 + cell, original.width), y1 = std::min(y0 + cell, original.height);
+                double sum = 0.0;
+                for (int y = y0; y < y1; ++y)
+                    for (int x = x0; x < x1; ++x) sum += original.at(x, y);
+                const double value = sum / ((x1 - x0) * (y1 - y0)) + b * draw_.laplace(index);
+                clipped += value < 0.0 || value > 1.0;
+                const float shown = static_cast<float>(std::clamp(value, 0.0, 1.0));
+                for (int y = y0; y < y1; ++y)
+                    for (int x = x0; x < x1; ++x) result.image.at(x, y) = shown;
+            }
+        }
+        result.output_clipped_fraction = static_cast<double>(clipped) / index;
+    }
+    result.decode_ms = millisecondsSince(start);
+    result.image.stored_bits = original.stored_bits;
+    result.image.warnings.push_back(kPreviewStamp);
+    return result;
+}
+
+PrivatizedImage PreviewSession::exportRelease(const PreviewRequest& request) {
+    if (!hasImage()) throw std::logic_error("no image is loaded in the preview");
+    const PrivatizerSettings settings = settingsFor(request);
+    const std::string source_sha256 =
+        !source_path_.empty() && std::filesystem::is_regular_file(source_path_) ? sha256OfFile(source_path_) : std::string();
+    SafeguardReference safeguard;
+    if (settings.safeguard) {
+        auto& loaded = references_[settings.safeguard->reference_manifest];
+        if (!loaded)
+            loaded = std::make_unique<ReferenceSet>(
+                ReferenceSet::load(settings.safeguard->reference_manifest, model().card().config.image_size));
+        safeguard.reference = loaded.get();
+        safeguard.holds_released_input = !source_sha256.empty() && loaded->containsFile(source_sha256);
+    }
+    Privatizer privatizer(settings, reference_, source_, safeguard);
+    PrivatizedImage release = privatizer.privatize(prepared_);
+    release.record.source_path = source_path_.string();
+    release.record.source_sha256 = source_sha256;
+    return release;
+}
+
+}  // namespace dpflow

@@ -1,0 +1,83 @@
+#include "release/release_evaluation.h"
+
+#include "eval/sweep_results.h"
+#include "image/sha256.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+namespace dpflow {
+namespace {
+
+using nlohmann::json;
+
+template <typename T>
+json orNull(const std::optional<T>& value) {
+    return value ? json(*value) : json(nullptr);
+}
+
+json aucJson(const std::optional<SweepAuc>& auc, const char* prefix, json& row) {
+    row[std::string(prefix) + "_auc"] = auc ? json(auc->auc) : json(nullptr);
+    row[std::string(prefix) + "_ci"] = auc ? json::array({auc->ci_low, auc->ci_high}) : json(nullptr);
+    return row;
+}
+
+json rowJson(const SweepRow& r) {
+    json row = {{"mechanism", r.mechanism}, {"epsilon", r.epsilon}, {"noise_scale", orNull(r.noise_scale)},
+                {"test_images", r.test_images}, {"mean_ssim", orNull(r.mean_ssim)}, {"mean_psnr", orNull(r.mean_psnr)}};
+    aucJson(r.protocol_a, "protocol_a", row);
+    aucJson(r.protocol_b, "protocol_b", row);
+    json attackers = json::object();
+    std::optional<double> strongest, chance, linkage, linkage_chance;
+    std::string strongest_name, linkage_name;
+    for (const SweepAttacker attacker : kSweepAttackers) {
+        const SweepAttackerFigures& f = attackerFigures(r, attacker);
+        attackers[sweepAttackerName(attacker)] = {{"identification_top1", orNull(f.identification.top1_rate)},
+                                                  {"identification_chance", orNull(f.identification.chance_rate)},
+                                                  {"linkage_top1", orNull(f.linkage.top1_rate)},
+                                                  {"linkage_chance", orNull(f.linkage.chance_rate)},
+                                                  {"verification_auc", orNull(f.identification.verification_auc)}};
+        if (f.identification.top1_rate && (!strongest || *f.identification.top1_rate > *strongest)) {
+            strongest = f.identification.top1_rate;
+            chance = f.identification.chance_rate;
+            strongest_name = sweepAttackerName(attacker);
+        }
+        if (f.linkage.top1_rate && (!linkage || *f.linkage.top1_rate > *linkage)) {
+            linkage = f.linkage.top1_rate;
+            linkage_chance = f.linkage.chance_rate;
+            linkage_name = sweepAttackerName(attacker);
+        }
+    }
+    row["attackers"] = attackers;
+    row["reidentification_top1"] = orNull(strongest);
+    row["reidentification_chance"] = orNull(chance);
+    row["reidentification_attacker"] = strongest_name;
+    row["linkage_top1"] = orNull(linkage);
+    row["linkage_chance"] = orNull(linkage_chance);
+    row["linkage_attacker"] = linkage_name;
+    return row;
+}
+
+}  // namespace
+
+json evaluationAtEpsilon(const std::filesystem::path& sweep_csv, const std::string& mechanism, double epsilon,
+                         const std::string& model_sha256) {
+    const SweepResults results = readSweepResults(sweep_csv);
+    json e = {{"file", sweep_csv.filename().string()},
+              {"sha256", sha256OfFile(sweep_csv)},
+              {"data_sha256", results.hashes.data_sha256},
+              {"model_sha256", results.hashes.model_sha256},
+              {"model_matches", results.hashes.model_sha256 == model_sha256},
+              {"split", results.settings.split},
+              {"found", false}};
+    for (const auto& row : results.rows) {
+        if (row.mechanism != mechanism || std::abs(row.epsilon - epsilon) > 1e-9 * std::abs(epsilon)) continue;
+        e["found"] = true;
+        e["row"] = rowJson(row);
+    }
+    if (results.original) e["original"] = rowJson(*results.original);
+    return e;
+}
+
+}  // namespace dpflow

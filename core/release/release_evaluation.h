@@ -1,0 +1,23 @@
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace dpflow {
+
+/// The measured utility and re-identification figures a certificate quotes: the row of a sweep
+/// results file (writeSweepResults) at the release's mechanism and eps. Returns an object with
+/// the file, its SHA-256, the sweep's data and model hashes, "found", and when found "row":
+/// mechanism, epsilon, noise_scale, test_images, protocol_a/b AUC with 95% CI, mean SSIM and
+/// PSNR, per attacker the identification and linkage top-1 rates with chance, and
+/// reidentification_top1 / _chance / _attacker for the strongest identification attack and
+/// linkage_top1 / _chance / _attacker for the strongest linkage attack.
+/// eps matches when equal to 1e-9 relative. A sweep on a different model (by hash) is quoted
+/// with "model_matches": false, never silently. Throws std::runtime_error when the file cannot
+/// be read (readSweepResults).
+nlohmann::json evaluationAtEpsilon(const std::filesystem::path& sweep_csv, const std::string& mechanism, double epsilon,
+                                   const std::string& model_sha256);
+
+}  // namespace dpflow

@@ -1,0 +1,129 @@
+#include "eval/sweep_engine.h"
+#include "sweep_test_support.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace dpflow {
+namespace {
+
+SweepSettings tinySettings(const std::filesystem::path& manifest, std::vector<std::string> mechanisms,
+                           std::vector<double> epsilons) {
+    SweepSettings settings;
+    settings.model_path = test::modelPath("pneumoniamnist-glow32.safetensors");
+    settings.classifier_path = test::modelPath("pneumoniamnist-classifier.safetensors");
+    settings.data_path = manifest.string();
+    settings.mechanisms = std::move(mechanisms);
+    settings.epsilons = std::move(epsilons);
+    return settings;
+}
+
+TEST(SweepEngine, PixelAucApproachesTheOriginalsAtHugeEpsAndChanceAtTinyEps) {
+    test::TemporaryFolder folder("dpflow-sweep-pixel");
+    const auto settings = tinySettings(test::writeTinyPneumoniaManifest(folder.path(), 20), {"pixel"}, {1.0, 1e9});
+    const SweepResults results = computeSweep(settings, hashSweepInputs(settings));
+    ASSERT_TRUE(results.original && results.original->protocol_a);
+    ASSERT_EQ(results.rows.size(), 2u);
+    const SweepAuc& original = *results.original->protocol_a;
+    EXPECT_EQ(original.positives, 20u);
+    EXPECT_EQ(original.negatives, 20u);
+    EXPECT_GT(original.auc, 0.85);
+    const SweepRow& tiny = results.rows[0];
+    const SweepRow& huge = results.rows[1];
+    EXPECT_EQ(tiny.epsilon, 1.0);
+    ASSERT_TRUE(tiny.protocol_a && huge.protocol_a);
+    EXPECT_NEAR(huge.protocol_a->auc, original.auc, 0.01);
+    EXPECT_LE(tiny.protocol_a->ci_low, 0.5);   // chance lies inside the interval
+    EXPECT_GE(tiny.protocol_a->ci_high, 0.5);
+    EXPECT_GT(*huge.mean_ssim, 0.99);
+    EXPECT_LT(*tiny.mean_ssim, 0.2);
+    EXPECT_NEAR(*tiny.noise_scale / *huge.noise_scale / 1e9, 1.0, 1e-6);  // b = D / eps (+ grid rounding)
+    EXPECT_FALSE(tiny.protocol_b.has_value());
+    EXPECT_FALSE(tiny.pixel_attacker.identification.top1_rate.has_value());
+}
+
+TEST(SweepEngine, DpGlowAtHugeEpsKeepsTheOriginalsAuc) {
+    test::TemporaryFolder folder("dpflow-sweep-dpglow");
+    const auto settings = tinySettings(test::writeTinyPneumoniaManifest(folder.path(), 10), {"dpglow"}, {1e12});
+    const SweepResults results = computeSweep(settings, hashSweepInputs(settings));
+    ASSERT_EQ(results.rows.size(), 1u);
+    EXPECT_NEAR(results.rows[0].protocol_a->auc, results.original->protocol_a->auc, 0.02);
+    EXPECT_GT(*results.rows[0].mean_psnr, 35.0);  // the flow inverts exactly up to float and 8-bit-bin error
+}
+
+TEST(SweepEngine, SecondRunWithTheSameInputsIsReadFromTheCache) {
+    test::TemporaryFolder folder("dpflow-sweep-rerun");
+    auto settings = tinySettings(test::writeTinyPneumoniaManifest(folder.path(), 5), {"pixel"}, {10.0});
+    SweepRunOptions options;
+    options.cache_dir = folder.path() / "cache";
+    const SweepOutcome first = runSweep(settings, options);
+    EXPECT_FALSE(first.from_cache);
+    EXPECT_TRUE(std::filesystem::exists(first.cache_entry));
+    const SweepOutcome second = runSweep(settings, options);
+    EXPECT_TRUE(second.from_cache);
+    EXPECT_EQ(second.results.rows[0].protocol_a->auc, first.results.rows[0].protocol_a->auc);
+    EXPECT_EQ(second.results.created_utc, first.results.created_utc);
+
+    settings.seed = 2;
+    EXPECT_FALSE(runSweep(settings, options).from_cache);
+}
+
+TEST(SweepEngine, ChangedDataIsACacheMiss) {
+    test::TemporaryFolder folder("dpflow-sweep-changed");
+    const auto manifest = test::writeTinyPneumoniaManifest(folder.path(), 5);
+    const auto settings = tinySettings(manifest, {"pixel"}, {10.0});
+    SweepRunOptions options;
+    options.cache_dir = folder.path() / "cache";
+    EXPECT_FALSE(runSweep(settings, options).from_cache);
+    const auto smaller = test::writeTinyPneumoniaManifest(folder.path(), 4);  // rewrites tiny.csv
+    EXPECT_FALSE(runSweep(tinySettings(smaller, {"pixel"}, {10.0}), options).from_cache);
+}
+
+TEST(SweepEngine, AttackersFindEveryPatientOnOriginalsAndFallTowardsChanceUnderHeavyNoise) {
+    // Patients of two acquisitions each, made of the same real image (probes are then exact
+    // copies of the gallery image before privatization).
+    test::TemporaryFolder folder("dpflow-sweep-reid");
+    const auto tiny = test::writeTinyPneumoniaManifest(folder.path(), 12);
+    std::ifstream in(tiny);
+    std::string line;
+    std::getline(in, line);
+    std::ofstream out(folder.path() / "patients.csv");
+    out << "file,split,label,patient_id\n";
+    for (int i = 0; std::getline(in, line); ++i) {
+        const std::string file = line.substr(0, line.find(','));
+        const std::string label = line.substr(line.rfind(',') + 1);
+        const std::string split = i < 12 ? "test" : "train";
+        out << file << ',' << split << ',' << label << ",p" << i << '\n';
+        out << file << ',' << split << ',' << label << ",p" << i << '\n';
+    }
+    out.close();
+    auto settings = tinySettings(folder.path() / "patients.csv", {"pixel"}, {1.0});
+    settings.reidentification = true;
+    settings.embedding_steps = 5;
+    const SweepResults results = computeSweep(settings, hashSweepInputs(settings));
+    for (SweepAttacker attacker : kSweepAttackers) {
+        const SweepAttackerFigures& original = attackerFigures(*results.original, attacker);
+        EXPECT_EQ(original.identification.top1_rate, 1.0) << sweepAttackerName(attacker);
+        EXPECT_EQ(original.identification.probes, 12u);
+        EXPECT_DOUBLE_EQ(*original.identification.chance_rate, 1.0 / 12.0);
+        EXPECT_EQ(original.linkage.top1_rate, 1.0);
+    }
+    EXPECT_LE(*results.rows[0].pixel_attacker.identification.top1_rate, 0.5);
+}
+
+TEST(SweepEngine, SettingsThatCannotWorkAreRefusedBeforeAnyWork) {
+    SweepSettings settings = tinySettings("d.csv", {"dpglow"}, {1.0});
+    settings.model_path.clear();
+    EXPECT_THROW(validateSweepSettings(settings), std::invalid_argument);  // dpglow needs a model
+    settings = tinySettings("d.csv", {"pixel"}, {0.0});
+    EXPECT_THROW(validateSweepSettings(settings), std::invalid_argument);
+    settings = tinySettings("d.csv", {"pixel"}, {1.0});
+    settings.protocol_a = false;
+    EXPECT_THROW(validateSweepSettings(settings), std::invalid_argument);  // nothing to measure
+    settings = tinySettings("d.csv", {"warp"}, {1.0});
+    EXPECT_THROW(validateSweepSettings(settings), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace dpflow

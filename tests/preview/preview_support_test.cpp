@@ -1,0 +1,61 @@
+#include "preview/model_location.h"
+#include "preview/preview_benchmark.h"
+#include "preview/unit_noise_draw.h"
+
+#include "privacy/random_source.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+namespace dpflow {
+namespace {
+
+TEST(ModelLocation, FindsTheDefaultStudioModelFromABuildTree) {
+    const auto found = locateShippedModel(std::filesystem::path(DPFLOW_BINARY_DIR) / "app" / "dpflow", kDefaultStudioModel);
+    EXPECT_TRUE(std::filesystem::equivalent(found, std::filesystem::path(DPFLOW_SOURCE_DIR) / "models" / kDefaultStudioModel));
+}
+
+TEST(ModelLocation, PrefersTheInstalledShareFolder) {
+    const auto prefix = std::filesystem::temp_directory_path() / "dpflow_model_location_test";
+    std::filesystem::create_directories(prefix / "share" / "dpflow-studio" / "models");
+    std::ofstream(prefix / "share" / "dpflow-studio" / "models" / kDefaultStudioModel) << "weights";
+    const auto found = locateShippedModel(prefix / "bin" / "dpflow", kDefaultStudioModel);
+    EXPECT_EQ(found, prefix / "share" / "dpflow-studio" / "models" / kDefaultStudioModel);
+    std::filesystem::remove_all(prefix);
+}
+
+TEST(ModelLocation, AMissingModelNamesEveryFolderSearched) {
+    try {
+        locateShippedModel("/opt/x/bin/dpflow", "missing.safetensors");
+        FAIL() << "expected an error";
+    } catch (const std::runtime_error& error) {
+        const std::string message = error.what();
+        EXPECT_NE(message.find("/opt/x/share/dpflow-studio/models"), std::string::npos) << message;
+        EXPECT_NE(message.find("--model"), std::string::npos) << message;
+    }
+}
+
+TEST(UnitNoiseDraw, HasUnitLaplaceScale) {
+    SystemRandomSource source;
+    const UnitNoiseDraw draw(20000, 3, source);
+    double mean_abs = 0.0;
+    for (std::size_t j = 0; j < draw.elements(); ++j) mean_abs += std::abs(draw.laplace(j));
+    EXPECT_NEAR(mean_abs / draw.elements(), 1.0, 0.03);  // E|Lap(1)| = 1
+    for (std::size_t k = 0; k < draw.attributes(); ++k) {
+        EXPECT_GE(draw.attributeUniform(k), 0.0);
+        EXPECT_LT(draw.attributeUniform(k), 1.0);
+    }
+}
+
+TEST(LatencySummary, GivesTheMedianAndNearestRankP90) {
+    const LatencySummary s = summariseLatencies({10, 1, 9, 2, 8, 3, 7, 4, 6, 5});
+    EXPECT_EQ(s.runs, 10);
+    EXPECT_DOUBLE_EQ(s.median_ms, 5.5);
+    EXPECT_DOUBLE_EQ(s.p90_ms, 9.0);
+    EXPECT_THROW(summariseLatencies({}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace dpflow

@@ -1,0 +1,237 @@
+#include "release_test_support.h"
+
+#include "image/manifest.h"
+#include "image/sha256.h"
+#include "release/durable_files.h"
+#include "release/release_layout.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <set>
+
+namespace dpflow {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+using test::CliRun;
+using test::dpflow;
+using test::readJson;
+
+// Source file hash -> released files' hashes, read from the records (the only place that links them).
+std::map<std::string, std::string> releasedBySource(const fs::path& folder) {
+    std::map<std::string, std::string> released;
+    for (const auto& entry : fs::directory_iterator(folder / release_layout::kRecords)) {
+        if (entry.path().filename().string().front() == '.') continue;
+        const json record = readJson(entry.path());
+        const std::string output = record["output"].value("file", "");
+        released[record["source"]["sha256"]] = output.empty() ? "withheld" : sha256OfFile(folder / output);
+    }
+    return released;
+}
+
+class ReleaseCliTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = test::freshTestDir("release-cli-test", ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        manifest_ = test::writeSmallStudy(dir_);
+    }
+
+    std::string releaseArguments(const fs::path& out, const std::string& extra = "") const {
+        return "release --model " + test::smallModel() + " --mechanism dpglow --epsilon 100000 --keep label --format png --purpose 'unit test' --input " +
+               manifest_.string() + " --out " + out.string() + " " + extra;
+    }
+
+    fs::path dir_;
+    fs::path manifest_;
+};
+
+TEST_F(ReleaseCliTest, ReleaseWritesImagesRecordsManifestAuditAndCertificate) {
+    const fs::path out = dir_ / "release";
+    const CliRun run = dpflow(releaseArguments(out));
+    ASSERT_EQ(run.status, 0) << run.output;
+    const json certificate = readJson(out / release_layout::kCertificate);
+    EXPECT_EQ(certificate["counts"]["released"], 6);
+    EXPECT_EQ(certificate["counts"]["failed"], 0);
+    EXPECT_EQ(certificate["accounting"]["epsilon"]["total"], 100000.0);
+    EXPECT_GT(certificate["accounting"]["noise"]["scale_b"].get<double>(), 0.0);
+    EXPECT_EQ(certificate["attributes"]["disclosed"], json::array({"label"}));
+    EXPECT_EQ(certificate["model"]["name"], "pneumoniamnist-glow32.safetensors");
+    EXPECT_EQ(certificate["model"]["sha256"].get<std::string>().size(), 64u);
+    EXPECT_NE(certificate["ethics_statement"].get<std::string>().find("unit test"), std::string::npos);
+    ASSERT_EQ(certificate["images"].size(), 6u);
+    for (const auto& image : certificate["images"]) {
+        ASSERT_EQ(image["files"].size(), 2u);  // the PNG and its record
+        EXPECT_EQ(image["files"][0]["sha256"], sha256OfFile(out / image["files"][0]["path"].get<std::string>()));
+    }
+    EXPECT_TRUE(fs::file_size(out / release_layout::kCertificatePdf) > 1000);
+    const auto audit = readJsonLines(out / release_layout::kAudit);
+    ASSERT_EQ(audit.size(), 8u);  // started, 6 released, finished
+    EXPECT_EQ(audit.front()["event"], "started");
+    EXPECT_EQ(audit.back()["event"], "finished");
+    EXPECT_EQ(readJsonLines(out / release_layout::kLedger).size(), 6u);
+}
+
+TEST_F(ReleaseCliTest, ReleaseManifestHasNewIdsAndOnlyKeptAttributes) {
+    const fs::path kept = dir_ / "kept", protect = dir_ / "protected";
+    ASSERT_EQ(dpflow(releaseArguments(kept)).status, 0);
+    const std::string arguments = releaseArguments(protect);
+    const CliRun run = dpflow(arguments.substr(0, arguments.find("--keep")) + "--protect label:1" +
+                              arguments.substr(arguments.find(" --format")));
+    ASSERT_EQ(run.status, 0) << run.output;
+    const Manifest with_label = Manifest::read(kept / release_layout::kManifest);
+    EXPECT_EQ(with_label.columns(), (std::vector<std::string>{"id", "file", "label"}));
+    const Manifest without_label = Manifest::read(protect / release_layout::kManifest);
+    EXPECT_EQ(without_label.columns(), (std::vector<std::string>{"id", "file"}));
+    std::ifstream in(protect / release_layout::kManifest);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(text.find("test_0"), std::string::npos);  // no source file name
+    EXPECT_EQ(text.find("P"), std::string::npos);       // no patient id
+}
+
+TEST_F(ReleaseCliTest, VerifyPassesOnAFreshReleaseAndFailsAfterOneByteIsChanged) {
+    const fs::path out = dir_ / "release";
+    ASSERT_EQ(dpflow(releaseArguments(out)).status, 0);
+    const CliRun good = dpflow("verify-release " + out.string());
+    EXPECT_EQ(good.status, 0) << good.output;
+    EXPECT_NE(good.output.find("OK: 13 files"), std::string::npos) << good.output;  // 6 PNG, 6 records, manifest
+
+    const json certificate = readJson(out / release_layout::kCertificate);
+    const fs::path image = out / certificate["images"][3]["files"][0]["path"].get<std::string>();
+    {
+        std::fstream file(image, std::ios::in | std::ios::out | std::ios::binary);
+        file.seekp(100);
+        char byte = 0;
+        file.read(&byte, 1);
+        file.seekp(100);
+        byte = static_cast<char>(byte ^ 0x01);
+        file.write(&byte, 1);
+    }
+    const CliRun bad = dpflow("verify-release " + out.string());
+    EXPECT_EQ(bad.status, 1);
+    EXPECT_NE(bad.output.find(image.filename().string() + " was changed"), std::string::npos) << bad.output;
+}
+
+TEST_F(ReleaseCliTest, VerifyFailsWhenTheCertificateIsEdited) {
+    const fs::path out = dir_ / "release";
+    ASSERT_EQ(dpflow(releaseArguments(out)).status, 0);
+    json certificate = readJson(out / release_layout::kCertificate);
+    certificate["accounting"]["epsilon"]["total"] = 1.0;
+    std::ofstream(out / release_layout::kCertificate) << certificate.dump(2);
+    const CliRun run = dpflow("verify-release " + out.string());
+    EXPECT_EQ(run.status, 1);
+    EXPECT_NE(run.output.find("edited after it was made"), std::string::npos) << run.output;
+}
+
+TEST_F(ReleaseCliTest, ResumeAfterAKillReleasesTheRestOnceAndKeepsEarlierImagesByteIdentical) {
+    const fs::path out = dir_ / "release";
+    const CliRun killed = dpflow(releaseArguments(out, "--test-kill-after 3"));
+    ASSERT_EQ(killed.status, 128 + SIGKILL) << killed.output;
+    // Killed after the third ledger commit, before its files were renamed into place.
+    const auto before = releasedBySource(out);
+    EXPECT_EQ(before.size(), 2u);
+    EXPECT_EQ(readJsonLines(out / release_layout::kLedger).size(), 3u);
+
+    const CliRun resumed = dpflow(releaseArguments(out));
+    ASSERT_EQ(resumed.status, 0) << resumed.output;
+    EXPECT_NE(resumed.output.find("recovered"), std::string::npos) << resumed.output;
+    const auto after = releasedBySource(out);
+    EXPECT_EQ(after.size(), 6u);
+    for (const auto& [source, hash] : before) EXPECT_EQ(after.at(source), hash) << source;
+    EXPECT_EQ(readJsonLines(out / release_layout::kLedger).size(), 6u);  // no noise drawn twice for a source
+    const json certificate = readJson(out / release_layout::kCertificate);
+    EXPECT_EQ(certificate["counts"]["released"], 6);
+    EXPECT_EQ(certificate["images"].size(), 6u);
+    EXPECT_EQ(dpflow("verify-release " + out.string()).status, 0);
+}
+
+TEST_F(ReleaseCliTest, ResumeWithOtherSettingsIsRefused) {
+    const fs::path out = dir_ / "release";
+    ASSERT_EQ(dpflow(releaseArguments(out, "--test-kill-after 1")).status, 128 + SIGKILL);
+    std::string arguments = releaseArguments(out);
+    arguments.replace(arguments.find("100000"), 6, "200000");
+    const CliRun run = dpflow(arguments);
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.output.find("other settings"), std::string::npos) << run.output;
+}
+
+TEST_F(ReleaseCliTest, TwoShardsMergedReleaseTheSameSourcesAsOneRun) {
+    const fs::path whole = dir_ / "whole", shard0 = dir_ / "shard0", shard1 = dir_ / "shard1", merged = dir_ / "merged";
+    ASSERT_EQ(dpflow(releaseArguments(whole)).status, 0);
+    ASSERT_EQ(dpflow(releaseArguments(shard0, "--shard 0/2")).status, 0);
+    ASSERT_EQ(dpflow(releaseArguments(shard1, "--shard 1/2")).status, 0);
+    const CliRun merge = dpflow("release --merge " + shard0.string() + " " + shard1.string() + " --out " + merged.string());
+    ASSERT_EQ(merge.status, 0) << merge.output;
+
+    std::set<std::string> whole_sources, merged_sources, shard_sources;
+    for (const auto& [source, hash] : releasedBySource(whole)) whole_sources.insert(source);
+    for (const auto& [source, hash] : releasedBySource(merged)) merged_sources.insert(source);
+    for (const auto& folder : {shard0, shard1})
+        for (const auto& [source, hash] : releasedBySource(folder)) EXPECT_TRUE(shard_sources.insert(source).second) << source;
+    EXPECT_EQ(merged_sources, whole_sources);
+    EXPECT_EQ(shard_sources, whole_sources);
+    const json certificate = readJson(merged / release_layout::kCertificate);
+    EXPECT_EQ(certificate["shards"], json::array({"0/2", "1/2"}));
+    EXPECT_EQ(certificate["counts"]["released"], 6);
+    EXPECT_EQ(dpflow("verify-release " + merged.string()).status, 0);
+}
+
+TEST_F(ReleaseCliTest, MergeRefusesShardsWithDifferentSettings) {
+    const fs::path shard0 = dir_ / "shard0", shard1 = dir_ / "shard1";
+    ASSERT_EQ(dpflow(releaseArguments(shard0, "--shard 0/2")).status, 0);
+    std::string arguments = releaseArguments(shard1, "--shard 1/2");
+    arguments.replace(arguments.find("100000"), 6, "200000");
+    ASSERT_EQ(dpflow(arguments).status, 0);
+    const CliRun merge = dpflow("release --merge " + shard0.string() + " " + shard1.string() + " --out " + (dir_ / "m").string());
+    EXPECT_EQ(merge.status, 2);
+    EXPECT_NE(merge.output.find("other settings"), std::string::npos) << merge.output;
+}
+
+TEST_F(ReleaseCliTest, DicomOutputOfAPhantomStudyHasNoPatientName) {
+    const fs::path study = dir_ / "phantom";
+    ASSERT_EQ(dpflow("phantom --out " + study.string() + " --patients 1 --images-per-patient 2 --size 128 --seed 3 --format dcm").status, 0);
+    const fs::path out = dir_ / "release";
+    // The studio's 128 px phantom model (phantoms are at least 64 px; the 32 px model pads, never shrinks).
+    // sex and view are protected with eps 20, so c' = c all but surely: this model decodes to NaN when a
+    // randomized attribute differs from the true one (the release then withholds the image).
+    const CliRun run = dpflow("release --model " + std::string(DPFLOW_SOURCE_DIR) + "/models/phantom128-glow.safetensors"
+                              " --epsilon 100000 --keep pathology --protect sex:20,view:20 "
+                              "--input " + (study / "manifest.csv").string() + " --out " + out.string());
+    ASSERT_EQ(run.status, 0) << run.output;
+    std::set<std::string> source_ids;
+    for (const auto& entry : fs::recursive_directory_iterator(study)) {
+        DcmFileFormat source;
+        OFString id;
+        if (entry.path().extension() == ".dcm" && source.loadFile(entry.path().c_str()).good() &&
+            source.getDataset()->findAndGetOFString(DCM_PatientID, id).good())
+            source_ids.insert(id.c_str());
+    }
+    ASSERT_FALSE(source_ids.empty());
+    const json certificate = readJson(out / release_layout::kCertificate);
+    ASSERT_EQ(certificate["counts"]["released"], 2);
+    for (const auto& image : certificate["images"]) {
+        ASSERT_EQ(image["status"], "released");
+        const fs::path dcm = out / image["files"][0]["path"].get<std::string>();
+        ASSERT_EQ(dcm.extension(), ".dcm");
+        DcmFileFormat file;
+        ASSERT_TRUE(file.loadFile(dcm.c_str()).good());
+        OFString name, patient_id;
+        file.getDataset()->findAndGetOFString(DCM_PatientName, name);
+        file.getDataset()->findAndGetOFString(DCM_PatientID, patient_id);
+        EXPECT_TRUE(name.empty()) << name;
+        OFString view;  // "view" is protected: the source's ViewPosition must not be carried over
+        file.getDataset()->findAndGetOFString(DCM_ViewPosition, view);
+        EXPECT_TRUE(view.empty()) << view;
+        EXPECT_EQ(source_ids.count(patient_id.c_str()), 0u) << patient_id;
+    }
+}
+
+}  // namespace
+}  // namespace dpflow

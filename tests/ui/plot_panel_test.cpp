@@ -1,0 +1,91 @@
+#include "plot_panel.h"
+
+#include <gtest/gtest.h>
+
+#include <QFile>
+#include <QImage>
+#include <QTemporaryDir>
+
+#include <cmath>
+#include <limits>
+
+namespace dpflow::ui {
+namespace {
+
+// A results file as `dpflow sweep` writes it: a baseline and three dpglow points, one cadp point.
+QString writeResults(const QTemporaryDir& dir) {
+    SweepResults results;
+    results.settings.mechanisms = {"dpglow", "cadp"};
+    SweepRow original;
+    original.mechanism = "original";
+    original.epsilon = std::numeric_limits<double>::infinity();
+    original.protocol_a = SweepAuc{0.99, 0.98, 1.0, 40, 60};
+    results.original = original;
+    for (double eps : {1e5, 1e6, 1e7}) {
+        SweepRow row;
+        row.mechanism = "dpglow";
+        row.epsilon = eps;
+        row.protocol_a = SweepAuc{0.5 + 0.1 * std::log10(eps / 1e4), 0.45, 0.95, 40, 60};
+        row.pixel_attacker.identification.top1_rate = 0.1 * std::log10(eps / 1e4);
+        row.pixel_attacker.identification.chance_rate = 0.05;
+        row.latent_attacker.identification.top1_rate = 0.05;
+        results.rows.push_back(row);
+    }
+    SweepRow cadp;
+    cadp.mechanism = "cadp";
+    cadp.epsilon = 1e6;
+    results.rows.push_back(cadp);
+    const QString path = dir.filePath("results.csv");
+    writeSweepResults(results, path.toStdString());
+    return path;
+}
+
+TEST(PlotPanel, PlotsTheSweptPointsOfTheChosenMechanism) {
+    QTemporaryDir dir;
+    PlotPanel panel;
+    ASSERT_TRUE(panel.loadResults(writeResults(dir)));
+    EXPECT_EQ(panel.pointCount(), 3);
+    panel.setMechanism("cadp");
+    EXPECT_EQ(panel.pointCount(), 1);
+}
+
+TEST(PlotPanel, TheMarkerFollowsTheEpsilonItIsGiven) {
+    PlotPanel panel;
+    panel.setEpsilon(3e5);
+    EXPECT_EQ(panel.markerEpsilon(), 3e5);
+}
+
+TEST(PlotPanel, ExportsTheShownCurvesAsCsvWithTheStrongestAttacker) {
+    QTemporaryDir dir;
+    PlotPanel panel;
+    ASSERT_TRUE(panel.loadResults(writeResults(dir)));
+    const QString csv = dir.filePath("tradeoff.csv");
+    ASSERT_TRUE(panel.exportCsv(csv));
+    QFile file(csv);
+    ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(file.readAll()).trimmed().split('\n');
+    ASSERT_EQ(lines.size(), 4);
+    EXPECT_EQ(lines[0], "mechanism,epsilon,auc,auc_ci_low,auc_ci_high,reid_top1_strongest,reid_chance");
+    EXPECT_EQ(lines[3], "dpglow,10000000,0.80000000000000004,0.45000000000000001,0.94999999999999996,0.30000000000000004,0.050000000000000003");
+}
+
+TEST(PlotPanel, ExportsPngAndPdf) {
+    QTemporaryDir dir;
+    PlotPanel panel;
+    ASSERT_TRUE(panel.loadResults(writeResults(dir)));
+    ASSERT_TRUE(panel.exportPng(dir.filePath("plot.png")));
+    EXPECT_EQ(QImage(dir.filePath("plot.png")).width(), 1200);
+    ASSERT_TRUE(panel.exportPdf(dir.filePath("plot.pdf")));
+    QFile pdf(dir.filePath("plot.pdf"));
+    ASSERT_TRUE(pdf.open(QIODevice::ReadOnly));
+    EXPECT_TRUE(pdf.read(5) == "%PDF-");
+}
+
+TEST(PlotPanel, AnUnreadableFileIsReportedNotThrown) {
+    PlotPanel panel;
+    EXPECT_FALSE(panel.loadResults("/nonexistent/results.csv"));
+    EXPECT_EQ(panel.pointCount(), 0);
+}
+
+}  // namespace
+}  // namespace dpflow::ui

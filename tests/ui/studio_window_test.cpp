@@ -1,0 +1,192 @@
+#include "image_pane.h"
+#include "main_window.h"
+#include "plot_panel.h"
+#include "privacy_panel.h"
+#include "ui_test_support.h"
+
+#include "flow/flow_model.h"
+#include "image/image_reader.h"
+#include "phantom/phantom_study.h"
+#include "privacy/laplace_noise_plan.h"
+#include "privacy/latent_mechanisms.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <fstream>
+
+namespace dpflow::ui {
+namespace {
+
+constexpr int kWaitMs = 30000;
+
+// The accounted noise scale b of dpglow on the 32 px model at `epsilon`.
+double expectedDpGlowScale(double epsilon) {
+    static const FlowModel model = FlowModel::load(kSmallModel.toStdString(), "cpu");
+    const LatentBox box{model.calibrationLo(), model.calibrationHi()};
+    return planLaplaceNoise(box.l1Sensitivity(), box.lo.size(), epsilon).scale;
+}
+
+class StudioWindow : public ::testing::Test {
+protected:
+    void SetUp() override {
+        window.privacyPanel()->setMechanism(PrivacyMechanism::DpGlow);
+        window.privacyPanel()->setEpsilon(1e5);
+        ASSERT_TRUE(window.openPaths({writePneumoniaStudy(dir)}));
+        ASSERT_TRUE(waitForPreviewAt(1e5));
+    }
+
+    // Waits until the privatized pane shows the preview for eps (the worker runs on its own thread).
+    bool waitForPreviewAt(double epsilon) {
+        return QTest::qWaitFor([&] { return window.lastPreview() && window.lastPreview()->accounting.epsilon_mechanism == epsilon; }, kWaitMs);
+    }
+
+    QLabel* label(const char* name) { return window.findChild<QLabel*>(name); }
+
+    QTemporaryDir dir;
+    MainWindow window{smallModelOptions()};
+};
+
+TEST_F(StudioWindow, OpeningAStudyShowsTheOriginalAtModelSizeBesideAStampedPreview) {
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.originalPane()->image().width == 32; }, kWaitMs));
+    EXPECT_EQ(window.sourceImage().width, 28);  // PneumoniaMNIST's own size, one toggle away
+    EXPECT_EQ(window.privatizedPane()->image().width, 32);
+    EXPECT_TRUE(isPreviewImage(window.privatizedPane()->image()));
+    window.setFullResolutionOriginal(true);
+    EXPECT_EQ(window.originalPane()->image().width, 28);
+}
+
+TEST_F(StudioWindow, MovingTheSliderChangesThePreviewAndShowsTheNoiseScale) {
+    const std::vector<float> before = window.privatizedPane()->image().pixels;
+    auto* slider = window.findChild<QSlider*>("epsilon-slider");
+    ASSERT_NE(slider, nullptr);
+    slider->setValue(slider->value() - 100);  // 1e5 -> 1e4.2: less budget, more noise
+    const double epsilon = window.privacyPanel()->epsilon();
+    EXPECT_NEAR(std::log10(epsilon), 4.2, 1e-9);
+    ASSERT_TRUE(waitForPreviewAt(epsilon));
+    EXPECT_NE(window.privatizedPane()->image().pixels, before);
+    const QString b = QString::number(expectedDpGlowScale(epsilon), 'g', 6);
+    EXPECT_TRUE(label("noise-scale-label")->text().startsWith("b = " + b)) << label("noise-scale-label")->text().toStdString()
+                                                                          << " expected b = " << b.toStdString();
+    EXPECT_NEAR(window.plotPanel()->markerEpsilon(), epsilon, 1e-9 * epsilon);
+}
+
+TEST_F(StudioWindow, ProtectingAnAttributeShowsItsEpsilonInTheAccounting) {
+    window.findChild<QDoubleSpinBox*>("attribute-epsilon-label")->setValue(2.5);
+    window.findChild<QComboBox*>("attribute-treatment-label")->setCurrentIndex(1);  // protect
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.lastPreview() && window.lastPreview()->accounting.epsilon_total == 1e5 + 2.5; }, kWaitMs));
+    EXPECT_EQ(label("epsilon-total-label")->text(), "100002.5");
+    EXPECT_TRUE(label("epsilon-parts-label")->text().contains("eps_label 2.5")) << label("epsilon-parts-label")->text().toStdString();
+}
+
+TEST_F(StudioWindow, ExportWritesTheImageAndItsRecordWithFreshNoise) {
+    QSignalSpy written(&window, &MainWindow::exportWritten);
+    const QString path = dir.filePath("out/release.png");
+    window.exportCurrent(path, StudioExportFormat::Png16);
+    ASSERT_TRUE(written.wait(kWaitMs));
+    EXPECT_EQ(written.at(0).at(0).toString(), path);
+    const Image released = readImage(path.toStdString());
+    EXPECT_EQ(released.width, 32);
+    EXPECT_NE(released.pixels, window.privatizedPane()->image().pixels);  // fresh noise, not the preview's draw
+
+    std::ifstream in(written.at(0).at(1).toString().toStdString());
+    const auto record = nlohmann::json::parse(in);
+    EXPECT_EQ(record["format"], "dpflow-release-record");
+    EXPECT_EQ(record["mechanism"], "dpglow");
+    EXPECT_EQ(record["epsilon"]["total"], 1e5);
+    EXPECT_EQ(record["noise"]["scale_b"].get<double>(), expectedDpGlowScale(1e5));
+    EXPECT_EQ(record["randomness"]["source"], "getrandom");
+    EXPECT_EQ(record["output"]["file"], path.toStdString());
+    EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(dir.filePath("out").toStdString()) / "privacy-ledger.jsonl"));
+}
+
+TEST_F(StudioWindow, DicomExportGoesThroughTheDeidentifyingWriter) {
+    QSignalSpy written(&window, &MainWindow::exportWritten);
+    const QString path = dir.filePath("release.dcm");
+    window.exportCurrent(path, StudioExportFormat::Dicom);
+    ASSERT_TRUE(written.wait(kWaitMs));
+    const Image released = readImage(path.toStdString());
+    EXPECT_EQ(released.width, 32);
+    EXPECT_FALSE(released.transfer_syntax.empty());
+    std::ifstream in(written.at(0).at(1).toString().toStdString());
+    EXPECT_EQ(nlohmann::json::parse(in)["output"]["format"], "dcm");
+}
+
+TEST_F(StudioWindow, TheDifferencePaneShowsTheSignedDifferenceAtItsGain) {
+    window.setDifferenceVisible(true);
+    const Image& difference = window.differencePane()->image();
+    ASSERT_EQ(difference.width, 32);
+    const Image& original = window.originalPane()->image();
+    const Image& privatized = window.privatizedPane()->image();
+    for (int i : {0, 100, 517, 1000}) {
+        const float expected = std::clamp(0.5f + 0.5f * 2.0f * (privatized.pixels[i] - original.pixels[i]), 0.0f, 1.0f);
+        EXPECT_FLOAT_EQ(difference.pixels[i], expected) << "pixel " << i;
+    }
+}
+
+TEST_F(StudioWindow, AWindowPresetOnOnePaneMovesTheLinkedPanes) {
+    window.show();
+    QTest::keyClick(window.originalPane(), Qt::Key_3);
+    DisplayRange lung;
+    ASSERT_TRUE(windowPreset(3, lung));
+    EXPECT_EQ(window.originalPane()->viewState().window.high, lung.high);
+    EXPECT_EQ(window.privatizedPane()->viewState().window.high, lung.high);
+    EXPECT_EQ(window.privatizedPane()->viewState().window.low, lung.low);
+}
+
+TEST_F(StudioWindow, TheNewNoiseDrawButtonChangesThePreviewAtTheSameEpsilon) {
+    const std::vector<float> before = window.privatizedPane()->image().pixels;
+    const auto generation = window.lastPreview()->image_generation;
+    window.privacyPanel()->newNoiseDrawRequested();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.lastPreview()->image_generation > generation; }, kWaitMs));
+    EXPECT_NE(window.privatizedPane()->image().pixels, before);
+    EXPECT_EQ(window.lastPreview()->accounting.epsilon_mechanism, 1e5);
+}
+
+TEST(StudioSettings, EpsilonAndMechanismPersistAcrossWindows) {
+    {
+        MainWindow window(smallModelOptions());
+        window.privacyPanel()->setMechanism(PrivacyMechanism::Cadp);
+        window.privacyPanel()->setEpsilon(12345.0);
+        window.close();
+    }
+    MainWindow reopened(smallModelOptions());
+    EXPECT_EQ(reopened.privacyPanel()->epsilon(), 12345.0);
+    EXPECT_EQ(reopened.privacyPanel()->request().mechanism.mechanism, PrivacyMechanism::Cadp);
+    reopened.privacyPanel()->setMechanism(PrivacyMechanism::DpGlow);
+    reopened.close();
+}
+
+// The one test on the default 128 px model: the bundled kind of sample (phantoms with ground truth).
+TEST(StudioSample, ThePhantomSampleOpensWithTheDefaultModelAndItsGroundTruth) {
+    QTemporaryDir dir;
+    PhantomStudyOptions options;
+    options.out_dir = dir.filePath("sample").toStdString();
+    options.patients = 1;
+    options.images_per_patient = 2;
+    options.size = 256;
+    options.seed = 2024;
+    generatePhantomStudy(options);
+    MainWindow window;  // the studio's default model
+    ASSERT_TRUE(window.hasModel()) << window.statusMessage().toStdString();
+    window.privacyPanel()->setEpsilon(1e7);  // well inside the range where this flow decodes finitely
+    ASSERT_TRUE(window.openPaths({dir.filePath("sample")}));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.lastPreview().has_value(); }, 60000));
+    EXPECT_EQ(window.privatizedPane()->image().width, 128);
+    EXPECT_EQ(window.originalPane()->image().width, 128);
+    EXPECT_FALSE(window.originalPane()->overlay().boxes.empty());  // text box and marker from the manifest
+    window.setGroundTruthVisible(true);
+    EXPECT_TRUE(window.originalPane()->overlayVisible());
+}
+
+}  // namespace
+}  // namespace dpflow::ui

@@ -1,0 +1,33 @@
+#pragma once
+
+// Shared by the GUI tests: the shipped 32 px PneumoniaMNIST flow (fast to encode and decode)
+// and a small study of real PneumoniaMNIST radiographs read in place from the shared data.
+
+#include "main_window.h"
+
+#include "image/manifest.h"
+
+#include <QString>
+#include <QTemporaryDir>
+
+#include <filesystem>
+
+namespace dpflow::ui {
+
+inline const QString kSmallModel = QString(DPFLOW_SOURCE_DIR) + "/models/pneumoniamnist-glow32.safetensors";
+
+inline StudioOptions smallModelOptions() { return StudioOptions{kSmallModel}; }
+
+/// A manifest in `dir` listing three test radiographs (absolute paths, label column as the
+/// model's attribute). Returns the folder to open.
+inline QString writePneumoniaStudy(const QTemporaryDir& dir) {
+    const std::filesystem::path images = std::filesystem::path(DPFLOW_SHARED_DATA_DIR) / "pneumoniamnist" / "png" / "test";
+    Manifest manifest({"file", "split", "label"}, dir.path().toStdString());
+    manifest.addRow({(images / "test_00234_normal.png").string(), "test", "0"});
+    manifest.addRow({(images / "test_00000_pneumonia.png").string(), "test", "1"});
+    manifest.addRow({(images / "test_00235_normal.png").string(), "test", "0"});
+    manifest.write(std::filesystem::path(dir.path().toStdString()) / "manifest.csv");
+    return dir.path();
+}
+
+}  // namespace dpflow::ui

@@ -1,0 +1,196 @@
+#include "plot_panel.h"
+
+#include <QFile>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QTextStream>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace dpflow::ui {
+namespace {
+
+std::vector<const SweepRow*> rowsOf(const SweepResults& results, const QString& mechanism) {
+    std::vector<const SweepRow*> rows;
+    for (const auto& row : results.rows)
+        if (QString::fromStdString(row.mechanism) == mechanism && row.epsilon > 0 && std::isfinite(row.epsilon)) rows.push_back(&row);
+    std::sort(rows.begin(), rows.end(), [](const SweepRow* a, const SweepRow* b) { return a->epsilon < b->epsilon; });
+    return rows;
+}
+
+// The strongest attacker's top-1 rate: the privacy officer's worst case at this eps.
+std::optional<double> worstIdentification(const SweepRow& row) {
+    std::optional<double> worst;
+    for (auto attacker : kSweepAttackers) {
+        const auto& rate = attackerFigures(row, attacker).identification.top1_rate;
+        if (rate && (!worst || *rate > *worst)) worst = rate;
+    }
+    return worst;
+}
+
+std::optional<double> chanceLevel(const SweepRow& row) {
+    for (auto attacker : kSweepAttackers)
+        if (const auto& chance = attackerFigures(row, attacker).identification.chance_rate) return chance;
+    return std::nullopt;
+}
+
+}  // namespace
+
+PlotPanel::PlotPanel(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    plot_ = new QCustomPlot(this);
+    plot_->setObjectName("tradeoff-plot");
+    plot_->setMinimumHeight(220);
+    plot_->xAxis->setScaleType(QCPAxis::stLogarithmic);
+    plot_->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    plot_->xAxis->setNumberFormat("eb");
+    plot_->xAxis->setNumberPrecision(0);
+    plot_->xAxis->setLabel("eps (log)");
+    plot_->yAxis->setLabel("ROC AUC");
+    plot_->yAxis->setRange(0.4, 1.0);
+    plot_->yAxis2->setVisible(true);
+    plot_->yAxis2->setLabel("re-identification (top-1)");
+    plot_->yAxis2->setRange(0.0, 1.0);
+    plot_->legend->setVisible(true);
+    plot_->legend->setFont(QFont(font().family(), 8));
+    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignLeft | Qt::AlignTop);
+    marker_ = new QCPItemStraightLine(plot_);
+    marker_->setPen(QPen(QColor(220, 40, 40), 1.5, Qt::DashLine));
+    layout->addWidget(plot_, 1);
+
+    auto* buttons = new QHBoxLayout;
+    note_ = new QLabel(tr("No sweep results loaded: run `dpflow sweep` and load its results CSV."), this);
+    note_->setWordWrap(true);
+    buttons->addWidget(note_, 1);
+    auto* load = new QPushButton(tr("Load results..."), this);
+    auto* png = new QPushButton(tr("PNG"), this);
+    auto* pdf = new QPushButton(tr("PDF"), this);
+    auto* csv = new QPushButton(tr("CSV"), this);
+    for (auto* b : {load, png, pdf, csv}) buttons->addWidget(b);
+    layout->addLayout(buttons);
+    connect(load, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Sweep results"), {}, tr("Sweep results (*.csv)"));
+        if (!path.isEmpty()) loadResults(path);
+    });
+    connect(png, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export plot"), "tradeoff.png", tr("PNG (*.png)"));
+        if (!path.isEmpty()) exportPng(path);
+    });
+    connect(pdf, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export plot"), "tradeoff.pdf", tr("PDF (*.pdf)"));
+        if (!path.isEmpty()) exportPdf(path);
+    });
+    connect(csv, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export figures"), "tradeoff.csv", tr("CSV (*.csv)"));
+        if (!path.isEmpty()) exportCsv(path);
+    });
+    redraw();
+}
+
+bool PlotPanel::loadResults(const QString& csv_path) {
+    try {
+        results_ = readSweepResults(csv_path.toStdString());
+        path_ = csv_path;
+    } catch (const std::exception& error) {
+        note_->setText(tr("Cannot read the sweep results: %1").arg(QString::fromStdString(error.what())));
+        return false;
+    }
+    redraw();
+    return true;
+}
+
+void PlotPanel::setMechanism(const QString& mechanism) {
+    mechanism_ = mechanism;
+    redraw();
+}
+
+void PlotPanel::setEpsilon(double epsilon) {
+    marker_eps_ = epsilon;
+    marker_->point1->setCoords(epsilon, 0.0);
+    marker_->point2->setCoords(epsilon, 1.0);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+int PlotPanel::pointCount() const { return results_ ? static_cast<int>(rowsOf(*results_, mechanism_).size()) : 0; }
+
+void PlotPanel::redraw() {
+    plot_->clearGraphs();
+    plot_->xAxis->setRange(1.0, 1e8);
+    if (results_) {
+        const auto rows = rowsOf(*results_, mechanism_);
+        QVector<double> eps, auc, low, high, reid, chance;
+        for (const SweepRow* row : rows) {
+            if (row->protocol_a) {
+                eps << row->epsilon;
+                auc << row->protocol_a->auc;
+                low << row->protocol_a->ci_low;
+                high << row->protocol_a->ci_high;
+            }
+        }
+        QVector<double> reid_eps;
+        for (const SweepRow* row : rows)
+            if (const auto rate = worstIdentification(*row)) {
+                reid_eps << row->epsilon;
+                reid << *rate;
+                chance << chanceLevel(*row).value_or(0.0);
+            }
+        QCPGraph* upper = plot_->addGraph();
+        upper->setData(eps, high);
+        upper->setPen(Qt::NoPen);
+        upper->setName(tr("95% CI"));
+        QCPGraph* lower = plot_->addGraph();
+        lower->setData(eps, low);
+        lower->setPen(Qt::NoPen);
+        lower->removeFromLegend();
+        upper->setBrush(QColor(30, 100, 200, 50));
+        upper->setChannelFillGraph(lower);
+        QCPGraph* auc_graph = plot_->addGraph();
+        auc_graph->setData(eps, auc);
+        auc_graph->setPen(QPen(QColor(30, 100, 200), 2));
+        auc_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+        auc_graph->setName(tr("AUC (%1, protocol a)").arg(mechanism_));
+        QCPGraph* reid_graph = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
+        reid_graph->setData(reid_eps, reid);
+        reid_graph->setPen(QPen(QColor(200, 90, 20), 2));
+        reid_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, 5));
+        reid_graph->setName(tr("re-identification, strongest attacker"));
+        QCPGraph* chance_graph = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
+        chance_graph->setData(reid_eps, chance);
+        chance_graph->setPen(QPen(QColor(200, 90, 20), 1, Qt::DotLine));
+        chance_graph->setName(tr("chance"));
+        // A decade either side of the swept points, and never less than the slider's marker needs.
+        if (!rows.empty())
+            plot_->xAxis->setRange(std::min(rows.front()->epsilon / 10, marker_eps_ / 2), std::max(rows.back()->epsilon * 10, marker_eps_ * 2));
+        note_->setText(rows.empty() ? tr("%1 has no %2 rows.").arg(path_, mechanism_)
+                                    : tr("%1: %2 eps points for %3").arg(QFileInfo(path_).fileName()).arg(rows.size()).arg(mechanism_));
+    }
+    plot_->legend->setVisible(results_.has_value());
+    setEpsilon(marker_eps_);
+    plot_->replot();
+}
+
+bool PlotPanel::exportPng(const QString& path) { return plot_->savePng(path, 1200, 600); }
+bool PlotPanel::exportPdf(const QString& path) { return plot_->savePdf(path, 1200, 600); }
+
+bool PlotPanel::exportCsv(const QString& path) {
+    QFile file(path);
+    if (!results_ || !file.open(QIODevice::WriteOnly | QIODevice::Text)) return false;
+    QTextStream out(&file);
+    out << "mechanism,epsilon,auc,auc_ci_low,auc_ci_high,reid_top1_strongest,reid_chance\n";
+    for (const SweepRow* row : rowsOf(*results_, mechanism_)) {
+        const auto cell = [](const std::optional<double>& v) { return v ? QString::number(*v, 'g', 17) : QString(); };
+        out << mechanism_ << ',' << QString::number(row->epsilon, 'g', 17) << ','
+            << cell(row->protocol_a ? std::optional<double>(row->protocol_a->auc) : std::nullopt) << ','
+            << cell(row->protocol_a ? std::optional<double>(row->protocol_a->ci_low) : std::nullopt) << ','
+            << cell(row->protocol_a ? std::optional<double>(row->protocol_a->ci_high) : std::nullopt) << ','
+            << cell(worstIdentification(*row)) << ',' << cell(chanceLevel(*row)) << '\n';
+    }
+    return file.flush();
+}
+
+}  // namespace dpflow::ui
