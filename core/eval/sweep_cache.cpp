@@ -11,28 +11,15 @@
 namespace dpflow {
 
 std::string sweepCacheKey(const SweepSettings& s, const SweepInputHashes& hashes) {
-    nlohmann::ordered_json key{{"format", "dpflow-sweep-cache-key"},
-                               {"version", 1},
-                               {"model_sha256", hashes.model_sha256},
-                               {"classifier_sha256", hashes.classifier_sha256},
-                               {"data_sha256", hashes.data_sha256},
-                               {"mechanisms", s.mechanisms},
-                               {"protocol_a", s.protocol_a},
-                               {"protocol_b", s.protocol_b},
-                               {"protocol_b_epochs", s.protocol_b_epochs},
-                               {"protocol_b_max_training_images", s.protocol_b_max_training_images},
-                               {"reidentification", s.reidentification},
-                               {"embedding_steps", s.embedding_steps},
-                               {"split", s.split},
-                               {"training_split", s.training_split},
-                               {"label_column", s.label_column},
-                               {"patient_column", s.patient_column},
-                               {"max_images", s.max_images},
-                               {"keep_attributes", s.keep_attributes},
-                               {"protect_attributes", s.protect_attributes},
-                               {"latent_decoding", s.latent_decoding},
-                               {"seed", s.seed}};
-    // eps as exact bit patterns ("%a"): 1e5 and 100000.0000001 must not share an entry.
+    // Every setting except where the inputs lie (their hashes stand for them), and eps as exact
+    // bit patterns ("%a"): 1e5 and 100000.0000001 must not share an entry.
+    nlohmann::ordered_json key = sweepSettingsToJson(s);
+    for (const char* path : {"model", "classifier", "data"}) key.erase(path);
+    key["format"] = "dpflow-sweep-cache-key";
+    key["version"] = 2;
+    key["model_sha256"] = hashes.model_sha256;
+    key["classifier_sha256"] = hashes.classifier_sha256;
+    key["data_sha256"] = hashes.data_sha256;
     nlohmann::ordered_json epsilons = nlohmann::ordered_json::array();
     for (double eps : s.epsilons) {
         char buffer[40];

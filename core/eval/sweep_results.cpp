@@ -174,30 +174,6 @@ void writeAtomically(const std::filesystem::path& path, const std::string& conte
     }
 }
 
-Json settingsToJson(const SweepSettings& s) {
-    Json epsilons = Json::array();
-    for (double eps : s.epsilons) epsilons.push_back(numberToJson(eps));
-    return Json{{"model", s.model_path},
-                {"classifier", s.classifier_path},
-                {"data", s.data_path},
-                {"mechanisms", s.mechanisms},
-                {"epsilons", epsilons},
-                {"protocol_a", s.protocol_a},
-                {"protocol_b", s.protocol_b},
-                {"protocol_b_epochs", s.protocol_b_epochs},
-                {"protocol_b_max_training_images", s.protocol_b_max_training_images},
-                {"reidentification", s.reidentification},
-                {"embedding_steps", s.embedding_steps},
-                {"split", s.split},
-                {"training_split", s.training_split},
-                {"label_column", s.label_column},
-                {"patient_column", s.patient_column},
-                {"max_images", s.max_images},
-                {"keep_attributes", s.keep_attributes},
-                {"protect_attributes", s.protect_attributes},
-                {"latent_decoding", s.latent_decoding},
-                {"seed", s.seed}};
-}
 
 SweepSettings settingsFromJson(const Json& j) {
     SweepSettings s;
@@ -245,6 +221,31 @@ std::string csvLine(const SweepRow& row) {
 
 }  // namespace
 
+nlohmann::ordered_json sweepSettingsToJson(const SweepSettings& s) {
+    Json epsilons = Json::array();
+    for (double eps : s.epsilons) epsilons.push_back(numberToJson(eps));
+    return Json{{"model", s.model_path},
+                {"classifier", s.classifier_path},
+                {"data", s.data_path},
+                {"mechanisms", s.mechanisms},
+                {"epsilons", epsilons},
+                {"protocol_a", s.protocol_a},
+                {"protocol_b", s.protocol_b},
+                {"protocol_b_epochs", s.protocol_b_epochs},
+                {"protocol_b_max_training_images", s.protocol_b_max_training_images},
+                {"reidentification", s.reidentification},
+                {"embedding_steps", s.embedding_steps},
+                {"split", s.split},
+                {"training_split", s.training_split},
+                {"label_column", s.label_column},
+                {"patient_column", s.patient_column},
+                {"max_images", s.max_images},
+                {"keep_attributes", s.keep_attributes},
+                {"protect_attributes", s.protect_attributes},
+                {"latent_decoding", s.latent_decoding},
+                {"seed", s.seed}};
+}
+
 std::vector<std::string> sweepCsvColumns() {
     std::vector<std::string> names{"mechanism"};
     for (const NumericColumn& column : numericColumns()) names.push_back(column.name);
@@ -281,7 +282,7 @@ void writeSweepResults(const SweepResults& results, const std::filesystem::path&
                          {{"model_sha256", results.hashes.model_sha256},
                           {"classifier_sha256", results.hashes.classifier_sha256},
                           {"data_sha256", results.hashes.data_sha256}}},
-                        {"settings", settingsToJson(results.settings)},
+                        {"settings", sweepSettingsToJson(results.settings)},
                         {"has_original_row", results.original.has_value()},
                         {"rows", rows}};
     writeAtomically(csv_path, csv);

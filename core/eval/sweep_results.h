@@ -1,5 +1,7 @@
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -146,6 +148,10 @@ SweepResults readSweepResults(const std::filesystem::path& csv_path);
 
 /// The JSON beside a results CSV: "results.csv" -> "results.json".
 std::filesystem::path sweepJsonPath(const std::filesystem::path& csv_path);
+
+/// The settings as written in the results JSON (paths, mechanisms, eps, protocols, ...); the
+/// cache key is built from the same object, so a new setting cannot be left out of either.
+nlohmann::ordered_json sweepSettingsToJson(const SweepSettings& settings);
 
 /// The CSV header writeSweepResults writes, in order (for readers and tests).
 std::vector<std::string> sweepCsvColumns();
