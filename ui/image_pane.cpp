@@ -71,6 +71,11 @@ QRectF ImagePane::imageRect() const {
     return QRectF(centre - QPointF(fitted.width() / 2, fitted.height() / 2), fitted);
 }
 
+void ImagePane::setBadge(const QString& text) {
+    badge_ = text;
+    update();
+}
+
 void ImagePane::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     painter.fillRect(rect(), Qt::black);
@@ -91,6 +96,12 @@ void ImagePane::paintEvent(QPaintEvent*) {
             painter.drawRect(r);
             painter.drawText(r.bottomLeft() + QPointF(2, 12), box.label);
         }
+    }
+    if (!badge_.isEmpty()) {
+        const QRectF band(target.left(), target.top(), target.width(), 22);
+        painter.fillRect(band, QColor(180, 20, 20, 200));
+        painter.setPen(Qt::white);
+        painter.drawText(band, Qt::AlignCenter, badge_);
     }
     painter.setPen(QColor(230, 230, 230));
     painter.drawText(QRectF(6, 4, width() - 12, 20), Qt::AlignLeft | Qt::AlignVCenter, title_);

@@ -49,6 +49,11 @@ public:
     bool overlayVisible() const { return overlay_visible_; }
     const PaneOverlay& overlay() const { return overlay_; }
 
+    /// A warning drawn across the top of the image in red (e.g. the safeguard would withhold
+    /// this preview on export); empty removes it.
+    void setBadge(const QString& text);
+    const QString& badge() const { return badge_; }
+
     /// The widget rectangle the image is drawn into (empty when no image is shown).
     QRectF imageRect() const;
 
@@ -74,6 +79,7 @@ private:
     void render();
 
     QString title_;
+    QString badge_;
     Image image_;
     QImage rendered_;
     ViewState view_;

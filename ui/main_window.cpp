@@ -9,11 +9,14 @@
 #include "image/folder_scan.h"
 #include "image/image_description.h"
 #include "image/image_reader.h"
+#include "eval/studio_curve.h"
 #include "image/manifest.h"
 #include "preview/model_location.h"
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QDragEnterEvent>
@@ -25,6 +28,7 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QToolBar>
 
@@ -39,6 +43,14 @@ constexpr int kMaxRecent = 8;
 QString modelPathFor(const StudioOptions& options) {
     if (!options.model_path.isEmpty()) return options.model_path;
     return QString::fromStdString(locateShippedModel(currentExecutable(), kDefaultStudioModel).string());
+}
+
+// What the privatized pane says when export would not release this draw as shown.
+QString safeguardBadge(const std::optional<SafeguardVerdict>& verdict) {
+    if (!verdict || verdict->passes()) return {};
+    const QString distance = QObject::tr("nearest reference %1 < tau %2").arg(verdict->nearest_distance, 0, 'f', 3).arg(verdict->tau, 0, 'f', 3);
+    return verdict->policy == SafeguardPolicy::Resample ? QObject::tr("Safeguard: %1, redrawn on export").arg(distance)
+                                                        : QObject::tr("Safeguard: %1, withheld on export").arg(distance);
 }
 
 }  // namespace
@@ -128,7 +140,8 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     status_label_->setText(tr("No image open"));
 
     try {
-        controller_ = std::make_unique<PreviewController>(modelPathFor(options));
+        model_path_ = modelPathFor(options);
+        controller_ = std::make_unique<PreviewController>(model_path_);
         const auto& attributes = controller_->model().card().config.attributes;
         panel_->setModelAttributes(attributes);
         panel_->setDevice(controller_->device(), controller_->modelName());
@@ -154,6 +167,8 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     }
     connect(panel_, &PrivacyPanel::requestChanged, this, &MainWindow::submitPreview);
     connect(panel_, &PrivacyPanel::epsilonChanged, plot_, &PlotPanel::setEpsilon);
+    connect(plot_, &PlotPanel::computeRequested, this, &MainWindow::computeCurve);
+    connect(plot_, &PlotPanel::curveComputed, this, [](const QString& csv) { QSettings().setValue("plot/results", csv); });
     connect(panel_, &PrivacyPanel::requestChanged, this, [this] {
         plot_->setMechanism(QString::fromStdString(mechanismName(panel_->request().mechanism.mechanism)));
     });
@@ -176,6 +191,7 @@ bool MainWindow::openPaths(const QStringList& paths) {
     std::vector<ScanEntry> entries;
     const auto collect = [&entries](ScanEntry&& entry) { entries.push_back(std::move(entry)); };
     manifest_rows_.clear();
+    study_manifest_.clear();
     for (const QString& path : paths) {
         // A study folder with a manifest (like the bundled sample) lists its images there; its
         // columns give each image's attribute values and ground truth. Anything else beside them
@@ -190,6 +206,7 @@ bool MainWindow::openPaths(const QStringList& paths) {
                     manifest_rows_[manifest.file(row).lexically_normal().string()] = {values, manifest.baseDir()};
                     scanImages(manifest.file(row), collect);
                 }
+                study_manifest_ = manifest_path;
                 continue;
             } catch (const ManifestError& error) {
                 status_label_->setText(tr("Ignoring the unreadable manifest: %1").arg(QString::fromStdString(error.what())));
@@ -270,6 +287,7 @@ void MainWindow::onPreview(const PreviewResult& result) {
     if (source_image_.empty() || !image_ready_) return;
     last_preview_ = result;
     privatized_pane_->setImage(result.image);
+    privatized_pane_->setBadge(safeguardBadge(result.safeguard));
     panel_->showResult(result);
     engine_label_->setText(tr("%1 on %2  decode %3 ms").arg(controller_->modelName(), controller_->device().toUpper()).arg(result.decode_ms, 0, 'f', 0));
     updateDifference();
@@ -350,6 +368,38 @@ bool MainWindow::loadSweepResults(const QString& csv_path) {
     const bool ok = plot_->loadResults(csv_path);
     if (ok) QSettings().setValue("plot/results", csv_path);
     return ok;
+}
+
+void MainWindow::computeCurve() {
+    if (!controller_) {
+        plot_->showNote(tr("No flow model is loaded, so no curve can be computed."));
+        return;
+    }
+    const PreviewRequest request = panel_->request();
+    StudioCurveRequest curve;
+    curve.model_path = model_path_.toStdString();
+    curve.model_image_size = controller_->model().card().config.image_size;
+    curve.study_manifest = study_manifest_;
+    curve.mechanism = mechanismName(request.mechanism.mechanism);
+    curve.latent_decoding = latentDecodingName(request.mechanism.decoding);
+    for (const AttributeTreatment& treatment : request.attributes) {
+        if (treatment.protect)
+            curve.protect_attributes.push_back(treatment.name + ":" + QString::number(treatment.epsilon, 'g', 17).toStdString());
+        else
+            curve.keep_attributes.push_back(treatment.name);
+    }
+    curve.classifier_folders = modelSearchFolders(currentExecutable());
+    try {
+        const StudioCurvePlan plan = planStudioCurve(curve);
+        const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        const QString results = QDir(data).filePath(QStringLiteral("curves/%1-%2-%3.csv")
+                                                        .arg(QFileInfo(model_path_).completeBaseName(),
+                                                             QString::fromStdString(curve.mechanism),
+                                                             QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")));
+        plot_->startCurve(plan.settings, QString::fromStdString(plan.description), QDir(data).filePath("sweep-cache"), results);
+    } catch (const std::exception& error) {
+        plot_->showNote(tr("Cannot compute a curve: %1").arg(QString::fromStdString(error.what())));
+    }
 }
 
 QString MainWindow::statusMessage() const { return status_label_->text(); }

@@ -53,6 +53,10 @@ public:
 
     /// Loads `dpflow sweep` results into the plot panel. Returns false when unreadable.
     bool loadSweepResults(const QString& csv_path);
+    /// Plans the trade-off curve for the open model, study and privacy settings (planStudioCurve)
+    /// and starts it in the plot panel; the panel's note says why when it cannot be planned.
+    /// Results go to <app data>/curves/, the sweep cache to <app data>/sweep-cache/.
+    void computeCurve();
 
     QString statusMessage() const;
     /// The image as read (full resolution).
@@ -124,6 +128,8 @@ private:
     Image model_image_;
     bool image_ready_ = false;  ///< the engine has loaded source_image_ (previews before that are the previous image's)
     std::optional<PreviewResult> last_preview_;
+    QString model_path_;                    ///< the flow the controller loaded
+    std::filesystem::path study_manifest_;  ///< manifest.csv of the open study folder, if any
     std::map<std::string, std::pair<ManifestRow, std::filesystem::path>> manifest_rows_;  ///< by image path: row and manifest folder
     std::map<quint64, StudioExportOptions> pending_exports_;
     quint64 next_export_tag_ = 1;

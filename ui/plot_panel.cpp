@@ -1,9 +1,12 @@
 #include "plot_panel.h"
 
+#include "curve_job.h"
+
 #include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QTextStream>
 #include <QVBoxLayout>
@@ -64,9 +67,24 @@ PlotPanel::PlotPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(plot_, 1);
 
     auto* buttons = new QHBoxLayout;
-    note_ = new QLabel(tr("No sweep results loaded: run `dpflow sweep` and load its results CSV."), this);
+    note_ = new QLabel(tr("No curve yet: compute one for the open study, or load `dpflow sweep` results."), this);
     note_->setWordWrap(true);
     buttons->addWidget(note_, 1);
+    progress_ = new QProgressBar(this);
+    progress_->setRange(0, 1000);
+    progress_->setTextVisible(true);
+    buttons->addWidget(progress_, 1);
+    cancel_ = new QPushButton(tr("Cancel"), this);
+    cancel_->setObjectName("cancel-curve");
+    buttons->addWidget(cancel_);
+    compute_ = new QPushButton(tr("Compute curve"), this);
+    compute_->setObjectName("compute-curve");
+    compute_->setToolTip(tr("Sweep eps 1e0 to 1e8 for the current mechanism and attribute choices on the open study "
+                            "(downstream AUC and re-identification), in the background"));
+    buttons->addWidget(compute_);
+    setCurveControlsVisible(false);
+    connect(compute_, &QPushButton::clicked, this, &PlotPanel::computeRequested);
+    connect(cancel_, &QPushButton::clicked, this, &PlotPanel::cancelCurve);
     auto* load = new QPushButton(tr("Load results..."), this);
     auto* png = new QPushButton(tr("PNG"), this);
     auto* pdf = new QPushButton(tr("PDF"), this);
@@ -90,6 +108,65 @@ PlotPanel::PlotPanel(QWidget* parent) : QWidget(parent) {
         if (!path.isEmpty()) exportCsv(path);
     });
     redraw();
+}
+
+PlotPanel::~PlotPanel() = default;  // job_ is a child: its destructor cancels and joins
+
+void PlotPanel::startCurve(const SweepSettings& settings, const QString& description, const QString& cache_dir,
+                           const QString& results_csv) {
+    if (job_) {
+        job_->disconnect(this);
+        delete job_;  // cancels and waits for the running sweep
+    }
+    job_ = new CurveJob(settings, cache_dir, results_csv, this);
+    // Signals of a replaced job may still be queued: each handler ignores a job that is not current.
+    CurveJob* const job = job_;
+    const QString what = description;
+    connect(job_, &CurveJob::progress, this, [this, job, what](double fraction, const QString& stage, double eta) {
+        if (job != job_) return;
+        progress_->setValue(static_cast<int>(fraction * 1000.0));
+        progress_->setFormat(tr("%p%  about %1 s left").arg(std::lround(eta)));
+        note_->setText(tr("Computing %1: %2").arg(what, stage));
+    });
+    connect(job_, &CurveJob::finished, this, [this, job](const QString& csv, bool from_cache) {
+        if (job != job_) return;
+        setCurveControlsVisible(false);
+        if (loadResults(csv)) note_->setText(note_->text() + (from_cache ? tr(" (from the sweep cache)") : tr(" (computed)")));
+        emit curveComputed(csv, from_cache);
+    });
+    connect(job_, &CurveJob::failed, this, [this, job](const QString& message) {
+        if (job != job_) return;
+        setCurveControlsVisible(false);
+        note_->setText(tr("The curve could not be computed: %1").arg(message));
+        emit curveStopped(message);
+    });
+    connect(job_, &CurveJob::cancelled, this, [this, job] {
+        if (job != job_) return;
+        setCurveControlsVisible(false);
+        note_->setText(tr("Curve cancelled; nothing was cached."));
+        emit curveStopped(QStringLiteral("cancelled"));
+    });
+    progress_->setValue(0);
+    progress_->setFormat(tr("%p%"));
+    note_->setText(tr("Computing %1").arg(description));
+    setCurveControlsVisible(true);
+    job_->start();
+}
+
+void PlotPanel::cancelCurve() {
+    if (job_) job_->cancel();
+}
+
+bool PlotPanel::curveRunning() const { return job_ && job_->isRunning(); }
+
+void PlotPanel::showNote(const QString& text) { note_->setText(text); }
+
+QString PlotPanel::noteText() const { return note_->text(); }
+
+void PlotPanel::setCurveControlsVisible(bool running) {
+    progress_->setVisible(running);
+    cancel_->setVisible(running);
+    compute_->setEnabled(!running);
 }
 
 bool PlotPanel::loadResults(const QString& csv_path) {

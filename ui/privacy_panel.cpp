@@ -26,6 +26,9 @@ constexpr int kSliderSteps = 1000;
 
 QString number(double value) { return QString::number(value, 'g', 6); }
 
+// Rich text for a warning the user must not miss.
+QString red(const QString& text) { return "<span style='color:#c33'>" + text.toHtmlEscaped() + "</span>"; }
+
 }  // namespace
 
 std::pair<double, double> PrivacyPanel::epsilonRange(PrivacyMechanism mechanism) {
@@ -91,30 +94,42 @@ PrivacyPanel::PrivacyPanel(QWidget* parent) : QWidget(parent) {
 
     safeguard_ = new QGroupBox(tr("Nearest-neighbour safeguard (M5)"), this);
     safeguard_->setCheckable(true);
+    safeguard_->setObjectName("safeguard-group");
     safeguard_->setChecked(false);
     auto* safeguard_form = new QFormLayout(safeguard_);
     auto* reference_row = new QHBoxLayout;
     reference_ = new QLineEdit(safeguard_);
+    reference_->setObjectName("safeguard-reference-edit");
     reference_->setPlaceholderText(tr("reference manifest (CSV)"));
     auto* browse = new QPushButton(tr("..."), safeguard_);
     reference_row->addWidget(reference_);
     reference_row->addWidget(browse);
     safeguard_form->addRow(tr("Reference set"), reference_row);
     tau_ = new QDoubleSpinBox(safeguard_);
+    tau_->setObjectName("safeguard-tau");
     tau_->setRange(0.0, 10.0);
     tau_->setDecimals(3);
     tau_->setSingleStep(0.05);
     tau_->setValue(0.3);
     safeguard_form->addRow(tr("tau (RMS)"), tau_);
     policy_ = new QComboBox(safeguard_);
+    policy_->setObjectName("safeguard-policy");
     policy_->addItems({"withhold", "resample"});
     safeguard_form->addRow(tr("Policy"), policy_);
     tries_ = new QSpinBox(safeguard_);
+    tries_->setObjectName("safeguard-tries");
     tries_->setRange(1, 20);
     tries_->setValue(3);
     safeguard_form->addRow(tr("Tries (resample)"), tries_);
     reference_public_ = new QCheckBox(tr("Reference set is public"), safeguard_);
+    reference_public_->setObjectName("safeguard-public");
     safeguard_form->addRow(reference_public_);
+    verdict_label_ = new QLabel(safeguard_);
+    verdict_label_->setObjectName("safeguard-verdict-label");
+    verdict_label_->setWordWrap(true);
+    verdict_label_->setToolTip(tr("The safeguard measured on the preview's fixed noise draw, against the same reference set "
+                                  "and distance as export. Export draws fresh noise, so its distance differs by that draw."));
+    safeguard_form->addRow(verdict_label_);
     layout->addWidget(safeguard_);
 
     auto* draw = new QPushButton(tr("New noise draw"), this);
@@ -137,7 +152,10 @@ PrivacyPanel::PrivacyPanel(QWidget* parent) : QWidget(parent) {
     connect(slider_, &QSlider::valueChanged, this, &PrivacyPanel::onSliderMoved);
     connect(epsilon_edit_, &QLineEdit::editingFinished, this, &PrivacyPanel::onEpsilonTyped);
     connect(draw, &QPushButton::clicked, this, &PrivacyPanel::newNoiseDrawRequested);
-    connect(safeguard_, &QGroupBox::toggled, this, &PrivacyPanel::requestChanged);
+    connect(safeguard_, &QGroupBox::toggled, this, [this](bool on) {
+        if (!on) verdict_label_->clear();  // no preview may follow (no image open) to clear it
+        emit requestChanged();
+    });
     connect(tau_, &QDoubleSpinBox::valueChanged, this, &PrivacyPanel::requestChanged);
     connect(policy_, &QComboBox::currentIndexChanged, this, &PrivacyPanel::requestChanged);
     connect(tries_, &QSpinBox::valueChanged, this, &PrivacyPanel::requestChanged);
@@ -254,6 +272,24 @@ void PrivacyPanel::setAttributeTreatment(const std::string& name, bool protect, 
     }
 }
 
+void PrivacyPanel::setSafeguard(const std::optional<SafeguardSettings>& settings) {
+    {
+        const QSignalBlocker blocks[] = {QSignalBlocker(safeguard_), QSignalBlocker(reference_), QSignalBlocker(tau_),
+                                         QSignalBlocker(policy_), QSignalBlocker(tries_), QSignalBlocker(reference_public_)};
+        safeguard_->setChecked(settings.has_value());
+        if (settings) {
+            reference_->setText(QString::fromStdString(settings->reference_manifest.string()));
+            tau_->setValue(settings->tau);
+            policy_->setCurrentIndex(settings->policy == SafeguardPolicy::Withhold ? 0 : 1);
+            tries_->setValue(settings->tries);
+            reference_public_->setChecked(settings->reference_public);
+        } else {
+            verdict_label_->clear();
+        }
+    }
+    emit requestChanged();
+}
+
 void PrivacyPanel::onSliderMoved(int position) {
     const auto [low, high] = epsilonRange(request().mechanism.mechanism);
     epsilon_ = std::pow(10.0, low + (high - low) * position / kSliderSteps);
@@ -283,10 +319,35 @@ void PrivacyPanel::showResult(const PreviewResult& result) {
     clip_label_->setText(tr("clipped: input %1%, output %2%").arg(100.0 * result.input_clipped_fraction, 0, 'f', 1)
                              .arg(100.0 * result.output_clipped_fraction, 0, 'f', 1));
     decode_label_->setText(tr("decode: %1 ms").arg(result.decode_ms, 0, 'f', 1));
+    showSafeguardVerdict(result.safeguard);
+}
+
+void PrivacyPanel::showSafeguardVerdict(const std::optional<SafeguardVerdict>& verdict) {
+    if (!verdict) {
+        verdict_label_->setText(safeguard_->isChecked() ? tr("choose a reference manifest to apply the safeguard") : QString());
+        return;
+    }
+    const QString distance = QString::number(verdict->nearest_distance, 'f', 3);
+    const QString tau = QString::number(verdict->tau, 'f', 3);
+    QString text;
+    if (verdict->passes())
+        text = tr("nearest reference %1 \u2265 tau %2: released").arg(distance, tau).toHtmlEscaped();
+    else if (verdict->policy == SafeguardPolicy::Resample && verdict->tries > 1)
+        text = red(tr("nearest reference %1 < tau %2: this draw would be redrawn on export (up to %3 draws in all)")
+                       .arg(distance, tau).arg(verdict->tries));
+    else
+        text = red(tr("nearest reference %1 < tau %2: withheld on export").arg(distance, tau));
+    if (verdict->reference_holds_image)
+        text += "<br>" + red(tr("the reference set contains this image's own file (same SHA-256): it is private, so the "
+                                "export's formal guarantee will not hold"));
+    else if (!verdict->reference_public)
+        text += "<br>" + tr("reference set not marked public: the export's formal guarantee will not hold").toHtmlEscaped();
+    verdict_label_->setText(text);
 }
 
 void PrivacyPanel::showError(const QString& message) {
-    parts_label_->setText(tr("<span style='color:#c33'>%1</span>").arg(message.toHtmlEscaped()));
+    parts_label_->setText(red(message));
+    verdict_label_->clear();
 }
 
 void PrivacyPanel::setDevice(const QString& device, const QString& model_name) {

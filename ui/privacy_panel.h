@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+#include <optional>
 #include <vector>
 
 class QCheckBox;
@@ -23,9 +24,9 @@ namespace dpflow::ui {
 
 /// The privacy controls: eps on a logarithmic slider with a typed value, the noise scale b,
 /// sensitivity Delta and eps_total with its parts beside it, the mechanism, one row per model
-/// attribute (true value, keep / protect, eps_k), the M5 safeguard, "New noise draw", the
-/// device and the last decode time. Emits requestChanged whenever the request it describes
-/// changes; it never talks to the engine itself.
+/// attribute (true value, keep / protect, eps_k), the M5 safeguard with its verdict on the
+/// shown draw, "New noise draw", the device and the last decode time. Emits requestChanged
+/// whenever the request it describes changes; it never talks to the engine itself.
 class PrivacyPanel : public QWidget {
     Q_OBJECT
 
@@ -47,11 +48,17 @@ public:
     void setMechanism(PrivacyMechanism mechanism);
     /// Sets keep / protect (with eps_k) of one attribute, as the user would.
     void setAttributeTreatment(const std::string& name, bool protect, double epsilon);
+    /// Switches the M5 safeguard on with `settings` (tries only matter for resample), or off
+    /// with nullopt, as the user would; emits requestChanged once.
+    void setSafeguard(const std::optional<SafeguardSettings>& settings);
 
-    /// Shows the accounting and timing of a preview.
+    /// Shows the accounting and timing of a preview, and the safeguard's verdict on its draw
+    /// (nearest reference distance against tau, released or withheld on export) beside the
+    /// safeguard settings; the verdict is cleared when the request had no safeguard.
     void showResult(const PreviewResult& result);
-    /// Shows a refused request's reason where the figures would be.
+    /// Shows a refused request's reason where the figures would be (and clears the verdict).
     void showError(const QString& message);
+
     void setDevice(const QString& device, const QString& model_name);
 
     /// Slider range (log10 eps) of a mechanism: where its noise goes from overwhelming to invisible.
@@ -73,6 +80,7 @@ private:
     void onSliderMoved(int position);
     void onEpsilonTyped();
     void updateEpsilonControls();
+    void showSafeguardVerdict(const std::optional<SafeguardVerdict>& verdict);
 
     double epsilon_ = 1e5;
     QComboBox* mechanism_ = nullptr;
@@ -92,6 +100,7 @@ private:
     QComboBox* policy_ = nullptr;
     QSpinBox* tries_ = nullptr;
     QCheckBox* reference_public_ = nullptr;
+    QLabel* verdict_label_ = nullptr;
     QLabel* device_label_ = nullptr;
     QLabel* decode_label_ = nullptr;
 };

@@ -68,6 +68,9 @@ void registerTrain(CLI::App& app, int& exit_code) {
     command->add_option("--max-images", options->max_images, "Use only the first N images of each split (0: all)")->capture_default_str();
     command->add_option("--threads", options->threads, "CPU threads (0: automatic, half the cores, 1 to 4)")->capture_default_str();
     command->add_option("--progress-every", options->progress_every, "Steps between progress lines")->check(CLI::PositiveNumber)->capture_default_str();
+    command->add_option("--time-limit", options->time_limit_minutes,
+                        "Minutes of optimisation at most (0: none); stops at an epoch boundary, checkpointed")
+        ->check(CLI::NonNegativeNumber)->capture_default_str();
     command->callback([=, &exit_code] {
         options->manifest = *manifest;
         options->output = *output;
@@ -85,6 +88,11 @@ void registerTrain(CLI::App& app, int& exit_code) {
         }
         const auto result = trainFlow(*options);
         const auto& card = result.card;
+        std::cout << fmt::format("trained {} epoch(s) in {}{}\n", result.epoch_bits_per_dim.size(),
+                                 duration(result.training_seconds),
+                                 result.stopped_by_time_limit ? fmt::format(" (stopped by --time-limit at epoch {} of {})",
+                                                                            card.epochs, options->epochs)
+                                                              : "");
         std::cout << fmt::format("wrote {} (card {})\n", options->output.string(),
                                  std::filesystem::path(options->output).replace_extension(".json").string());
         std::cout << fmt::format("bits/dim: train {:.4f}", card.bits_per_dim_train.value_or(NAN));

@@ -48,10 +48,13 @@ struct StudyImage {
 // Counts work units and reports progress with ETA.
 class ProgressMeter {
 public:
-    ProgressMeter(std::size_t total, SweepProgressCallback callback)
-        : total_(total), callback_(std::move(callback)), start_(Clock::now()) {}
+    ProgressMeter(std::size_t total, SweepProgressCallback callback, SweepCancelCheck is_cancelled)
+        : total_(total), callback_(std::move(callback)), is_cancelled_(std::move(is_cancelled)), start_(Clock::now()) {}
 
+    /// Counts finished units and reports them; throws SweepCancelled when the caller asked to stop,
+    /// so the next unit is never started.
     void advance(const std::string& stage, std::size_t units = 1) {
+        if (is_cancelled_ && is_cancelled_()) throw SweepCancelled();
         done_ += units;
         if (!callback_) return;
         SweepProgress progress;
@@ -70,6 +73,7 @@ public:
     /// Reports a one-off stage that is not counted in units (its own ETA), and keeps its time
     /// out of the rate: call with done == 0 when it starts and done == total when it ends.
     void oneOff(const std::string& stage, std::size_t done, std::size_t total) {
+        if (is_cancelled_ && is_cancelled_()) throw SweepCancelled();
         const double now = elapsedSeconds();
         if (done == 0) one_off_start_ = now;
         if (done == total) uncounted_seconds_ += now - one_off_start_;
@@ -90,6 +94,7 @@ private:
     double uncounted_seconds_ = 0.0;
     double one_off_start_ = 0.0;
     SweepProgressCallback callback_;
+    SweepCancelCheck is_cancelled_;
     Clock::time_point start_;
 };
 
@@ -454,7 +459,7 @@ SweepInputHashes hashSweepInputs(const SweepSettings& settings) {
 }
 
 SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes& hashes,
-                          const SweepProgressCallback& on_progress) {
+                          const SweepProgressCallback& on_progress, const SweepCancelCheck& is_cancelled) {
     validateSweepSettings(settings);
     const Manifest manifest = Manifest::read(settings.data_path);
     const BinaryClassifier classifier = BinaryClassifier::load(settings.classifier_path);
@@ -500,7 +505,7 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     const std::size_t attack_units = settings.reidentification ? test.size() : 0;
     ProgressMeter meter((points + kinds) * per_point + (points + 1) * attack_units +
                             (settings.protocol_b ? training.size() : 0),
-                        on_progress);
+                        on_progress, is_cancelled);
 
     // Encode once per kind of mechanism (latent or image space), privatize many times.
     std::map<bool, std::vector<PreparedInput>> prepared_test, prepared_training;
@@ -648,7 +653,7 @@ SweepOutcome runSweep(const SweepSettings& settings, const SweepRunOptions& opti
                 return outcome;
             }
     }
-    outcome.results = computeSweep(settings, hashes, options.on_progress);
+    outcome.results = computeSweep(settings, hashes, options.on_progress, options.is_cancelled);
     if (!options.cache_dir.empty()) storeCachedSweep(options.cache_dir, outcome.results);
     return outcome;
 }

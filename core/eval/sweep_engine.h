@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <stdexcept>
 #include <string>
 
 namespace dpflow {
@@ -19,6 +20,16 @@ struct SweepProgress {
 };
 
 using SweepProgressCallback = std::function<void(const SweepProgress&)>;
+
+/// Asked before every work unit; returning true stops the sweep (e.g. the studio's Cancel button,
+/// called from another thread, so it must be thread-safe).
+using SweepCancelCheck = std::function<bool()>;
+
+/// Thrown when a SweepCancelCheck stopped a sweep. Nothing is cached or returned for it.
+class SweepCancelled : public std::runtime_error {
+public:
+    SweepCancelled() : std::runtime_error("sweep cancelled") {}
+};
 
 /// Checks what can be checked without reading data: at least one mechanism (known names) and one
 /// eps (positive, finite), a known latent decoding, a classifier path, a data path, a model for dpglow/cadp and for
@@ -52,15 +63,18 @@ SweepInputHashes hashSweepInputs(const SweepSettings& settings);
 /// The "original" row gives the same figures for unprivatized images. Throws
 /// std::invalid_argument for bad settings or data the figures cannot be computed on (a label
 /// that is not 0/1, a missing attribute column, no patient with two images under --reid),
-/// ManifestError / ImageError / SafetensorsError for unreadable inputs.
+/// ManifestError / ImageError / SafetensorsError for unreadable inputs, and SweepCancelled
+/// when `is_cancelled` returns true (asked before each work unit and each training step of the
+/// embedding attacker).
 SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes& hashes,
-                          const SweepProgressCallback& on_progress = {});
+                          const SweepProgressCallback& on_progress = {}, const SweepCancelCheck& is_cancelled = {});
 
 /// How runSweep uses the cache.
 struct SweepRunOptions {
     std::filesystem::path cache_dir;  ///< empty: no cache
     bool recompute = false;           ///< ignore a cached entry (and overwrite it)
     SweepProgressCallback on_progress;
+    SweepCancelCheck is_cancelled;    ///< optional: stops the computation (SweepCancelled), a cache read is not stopped
 };
 
 /// What runSweep returns.
@@ -72,7 +86,7 @@ struct SweepOutcome {
 
 /// Validates, hashes the inputs, returns the cached results when an entry has the same key
 /// (same input hashes and settings), else computes them and stores them in the cache. Throws as
-/// validateSweepSettings, hashSweepInputs and computeSweep do.
+/// validateSweepSettings, hashSweepInputs and computeSweep do (SweepCancelled included).
 SweepOutcome runSweep(const SweepSettings& settings, const SweepRunOptions& options);
 
 }  // namespace dpflow

@@ -50,6 +50,10 @@ std::string describeData(const TrainOptions& o, int64_t images) {
     return text + ")";
 }
 
+double secondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace
 
 std::filesystem::path checkpointPath(const std::filesystem::path& output) {
@@ -175,7 +179,7 @@ TrainResult trainFlow(const TrainOptions& o) {
             report_sum += value;
             ++report_count;
             if (report_count == o.progress_every || b + 1 == steps_per_epoch) {
-                const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+                const double elapsed = secondsSince(started);
                 const double per_step = elapsed / static_cast<double>(step - first_step);
                 report({epoch + 1, o.epochs, step, total_steps, report_sum / static_cast<double>(report_count), lr, elapsed,
                         per_step * static_cast<double>(total_steps - step), ""});
@@ -185,9 +189,20 @@ TrainResult trainFlow(const TrainOptions& o) {
         }
         result.epoch_bits_per_dim.push_back(epoch_sum / static_cast<double>(data.size()));
         card.epochs = epoch + 1;
-        if ((epoch + 1) % std::max(1, o.checkpoint_every) == 0 || epoch + 1 == o.epochs) {
+        result.training_seconds = secondsSince(started);
+        const double mean_epoch_seconds = result.training_seconds / static_cast<double>(result.epoch_bits_per_dim.size());
+        result.stopped_by_time_limit = o.time_limit_minutes > 0 && epoch + 1 < o.epochs &&
+                                       result.training_seconds + mean_epoch_seconds > o.time_limit_minutes * 60.0;
+        if ((epoch + 1) % std::max(1, o.checkpoint_every) == 0 || epoch + 1 == o.epochs || result.stopped_by_time_limit) {
             writeCheckpoint(checkpoint, glow, card, optimizer, epoch + 1, step);
             report({epoch + 1, o.epochs, step, total_steps, 0, 0, 0, 0, "checkpoint written: " + checkpoint.string()});
+        }
+        if (result.stopped_by_time_limit) {
+            report({epoch + 1, o.epochs, step, total_steps, 0, 0, 0, 0,
+                    fmt::format("time limit: stopping after epoch {} ({:.1f} of {:.1f} minutes used, one more epoch takes "
+                                "about {:.1f})",
+                                epoch + 1, result.training_seconds / 60.0, o.time_limit_minutes, mean_epoch_seconds / 60.0)});
+            break;
         }
     }
 

@@ -57,6 +57,11 @@ struct TrainOptions {
     int64_t max_images = 0;                  ///< use only the first N training images (0: all)
     int threads = 0;                         ///< LibTorch CPU threads (0: defaultThreadCount())
     int progress_every = 20;                 ///< steps between progress reports
+    /// Wall-clock budget for the optimisation in minutes (<= 0: none). Training stops at the
+    /// first epoch boundary where one more epoch, at the mean epoch time of this run, would pass
+    /// the budget; that epoch is checkpointed, so `resume` can go on later. Evaluation and
+    /// calibration follow and are not counted.
+    double time_limit_minutes = 0.0;
     std::string command_line;                ///< recorded in the model card
     std::string notes;                       ///< recorded in the model card (kept from the checkpoint when empty)
     std::function<void(const TrainProgress&)> on_progress;  ///< optional progress sink
@@ -66,6 +71,8 @@ struct TrainOptions {
 struct TrainResult {
     ModelCard card;                          ///< as written beside the weights
     std::vector<double> epoch_bits_per_dim;  ///< mean training bits/dim of each epoch run now
+    bool stopped_by_time_limit = false;      ///< fewer epochs than requested because of the budget
+    double training_seconds = 0.0;           ///< wall-clock time of the optimisation in this run
 };
 
 /// The checkpoint written beside `output` (<stem>.checkpoint.safetensors), used by `resume`.

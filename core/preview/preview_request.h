@@ -16,7 +16,7 @@ namespace dpflow {
 struct PreviewRequest {
     MechanismSettings mechanism;   ///< mechanism, eps_latent / eps_pixel, cadp radius, dppix cell
     AttributePolicy attributes;    ///< keep / protect (with eps_k) per model attribute; ignored for pixel and dppix
-    std::optional<SafeguardSettings> safeguard;  ///< M5: counted in the accounting; applied on export only
+    std::optional<SafeguardSettings> safeguard;  ///< M5: counted in the accounting; the preview shows its verdict on the shown draw, export applies it
     std::uint64_t serial = 0;      ///< set by PreviewWorker: increases with every submitted request
     std::chrono::steady_clock::time_point submitted{};  ///< set by PreviewWorker when submitted
 };

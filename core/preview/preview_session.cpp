@@ -2,6 +2,7 @@
 
 #include "image/sha256.h"
 #include "privacy/latent_mechanisms.h"
+#include "privacy/privatize_batch.h"
 #include "privacy/randomized_response.h"
 
 #include <algorithm>
@@ -37,6 +38,7 @@ void PreviewSession::setImage(const Image& image, const AttributeValues& truth) 
 
     prepared_ = std::move(prepared);
     source_path_ = image.source_path;
+    source_sha256_.reset();
     encodings_.clear();
     encodings_[truth] = prepared_.latent;
     newNoiseDraw();
@@ -97,9 +99,29 @@ AttributeValues PreviewSession::previewAttributes(const AttributePolicy& policy)
     return released;
 }
 
+const std::string& PreviewSession::sourceSha256() const {
+    if (!source_sha256_)
+        source_sha256_ = !source_path_.empty() && std::filesystem::is_regular_file(source_path_) ? sha256OfFile(source_path_)
+                                                                                                  : std::string();
+    return *source_sha256_;
+}
+
+SafeguardReference PreviewSession::safeguardReference(const SafeguardSettings& settings) const {
+    auto loaded = references_.find(settings.reference_manifest);
+    if (loaded == references_.end())
+        loaded = references_
+                     .emplace(settings.reference_manifest,
+                              loadSafeguardReference(settings.reference_manifest, reference_))
+                     .first;
+    const std::string& source_sha256 = sourceSha256();
+    return SafeguardReference{&loaded->second, !source_sha256.empty() && loaded->second.containsFile(source_sha256)};
+}
+
 PreviewResult PreviewSession::render(const PreviewRequest& request) const {
     if (!hasImage()) throw std::logic_error("no image is loaded in the preview");
     const Privatizer privatizer(settingsFor(request), reference_, source_);
+    // Read R before decoding, so an unreadable reference set is reported without a wasted decode.
+    const SafeguardReference safeguard = request.safeguard ? safeguardReference(*request.safeguard) : SafeguardReference{};
     const Image& original = prepared_.image;
 
     PreviewResult result;
@@ -171,27 +193,31 @@ PreviewResult PreviewSession::render(const PreviewRequest& request) const {
     result.decode_ms = millisecondsSince(start);
     result.image.stored_bits = original.stored_bits;
     result.image.warnings.push_back(kPreviewStamp);
+    if (request.safeguard) {
+        // The same feature (R's size) and distance as Privatizer::privatize, on the image it would release.
+        const SafeguardSettings& s = *request.safeguard;
+        SafeguardVerdict verdict;
+        const ReferenceSet& reference = *safeguard.reference;
+        verdict.nearest_distance = reference.nearestDistance(safeguardFeature(result.image, reference.featureSize()));
+        verdict.tau = s.tau;
+        verdict.policy = s.policy;
+        verdict.tries = safeguardAccountingFactor(s);
+        verdict.reference_images = reference.size();
+        verdict.reference_holds_image = safeguard.holds_released_input;
+        verdict.reference_public = s.reference_public && !safeguard.holds_released_input;
+        result.safeguard = verdict;
+    }
     return result;
 }
 
 PrivatizedImage PreviewSession::exportRelease(const PreviewRequest& request) {
     if (!hasImage()) throw std::logic_error("no image is loaded in the preview");
     const PrivatizerSettings settings = settingsFor(request);
-    const std::string source_sha256 =
-        !source_path_.empty() && std::filesystem::is_regular_file(source_path_) ? sha256OfFile(source_path_) : std::string();
-    SafeguardReference safeguard;
-    if (settings.safeguard) {
-        auto& loaded = references_[settings.safeguard->reference_manifest];
-        if (!loaded)
-            loaded = std::make_unique<ReferenceSet>(
-                ReferenceSet::load(settings.safeguard->reference_manifest, model().card().config.image_size));
-        safeguard.reference = loaded.get();
-        safeguard.holds_released_input = !source_sha256.empty() && loaded->containsFile(source_sha256);
-    }
+    const SafeguardReference safeguard = settings.safeguard ? safeguardReference(*settings.safeguard) : SafeguardReference{};
     Privatizer privatizer(settings, reference_, source_, safeguard);
     PrivatizedImage release = privatizer.privatize(prepared_);
     release.record.source_path = source_path_.string();
-    release.record.source_sha256 = source_sha256;
+    release.record.source_sha256 = sourceSha256();
     return release;
 }
 

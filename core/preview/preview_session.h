@@ -11,8 +11,8 @@
 
 #include <filesystem>
 #include <map>
-#include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace dpflow {
@@ -56,10 +56,13 @@ public:
     /// Renders the preview for `request` with the fixed draw: noise b * unit on the latent
     /// (dpglow: clipped to the box before and after; cadp: after the per-image L1 clip) or on
     /// the pixels (pixel) or cell means (dppix), protected attributes from the fixed uniforms with
-    /// the same keep probabilities as randomized response. Throws std::logic_error without an
-    /// image, std::invalid_argument for settings the Privatizer would refuse, and
-    /// std::runtime_error when the decode is not finite (the inverse overflowing
-    /// for a latent far from the training data, e.g. at very small eps).
+    /// the same keep probabilities as randomized response. With a safeguard, the result carries
+    /// its verdict on this draw, measured against the same reference set (loaded once per
+    /// manifest, shared with exportRelease) in the same feature space as export. Throws
+    /// std::logic_error without an image, std::invalid_argument for settings the Privatizer would
+    /// refuse, ManifestError or ImageError naming the file when the reference set cannot be read,
+    /// and std::runtime_error when the decode is not finite (the inverse overflowing for a latent
+    /// far from the training data, e.g. at very small eps).
     PreviewResult render(const PreviewRequest& request) const;
 
     /// The release for `request`: the real Privatizer on the cached encoding, fresh secure noise,
@@ -70,6 +73,10 @@ public:
 private:
     PrivatizerSettings settingsFor(const PreviewRequest& request) const;
     AttributeValues previewAttributes(const AttributePolicy& policy) const;
+    /// R for `settings`, read on first use of its manifest and kept; a failed read is not kept.
+    SafeguardReference safeguardReference(const SafeguardSettings& settings) const;
+    /// SHA-256 of the open image's file (empty for an image without a readable file), computed once per image.
+    const std::string& sourceSha256() const;
 
     ModelReference reference_;
     RandomSource& source_;
@@ -79,7 +86,9 @@ private:
     UnitNoiseDraw draw_;
     double encode_ms_ = 0.0;
     std::uint64_t generation_ = 0;
-    std::map<std::filesystem::path, std::unique_ptr<ReferenceSet>> references_;
+    // Caches filled by render() as well as exportRelease(): logically const.
+    mutable std::optional<std::string> source_sha256_;
+    mutable std::map<std::filesystem::path, ReferenceSet> references_;
 };
 
 }  // namespace dpflow

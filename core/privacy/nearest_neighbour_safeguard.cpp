@@ -71,13 +71,20 @@ double rmsDistance(const std::vector<float>& a, const std::vector<float>& b) {
     return std::sqrt(sum / a.size());
 }
 
-ReferenceSet ReferenceSet::load(const std::filesystem::path& manifest_path, int feature_size) {
+ReferenceSet ReferenceSet::load(const std::filesystem::path& manifest_path, int feature_size,
+                                std::optional<FitMode> released_fit) {
     const Manifest manifest = Manifest::read(manifest_path);
     std::vector<std::vector<float>> features;
     std::set<std::string> hashes;
     for (std::size_t row = 0; row < manifest.size(); ++row) {
         const auto file = manifest.file(row);
-        features.push_back(safeguardFeature(readImage(file), feature_size));
+        Image image = readImage(file);
+        if (released_fit) {
+            Image fitted = makeImage(feature_size, feature_size);
+            fitted.pixels = fitImage(image, feature_size, *released_fit);
+            image = std::move(fitted);
+        }
+        features.push_back(safeguardFeature(image, feature_size));
         hashes.insert(sha256OfFile(file));
     }
     return ReferenceSet(std::move(features), std::move(hashes), feature_size);

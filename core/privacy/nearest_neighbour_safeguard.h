@@ -1,9 +1,11 @@
 #pragma once
 
+#include "flow/preprocessing.h"
 #include "image/image.h"
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -55,10 +57,14 @@ double rmsDistance(const std::vector<float>& a, const std::vector<float>& b);
 /// R: the reference images' features and their files' SHA-256, loaded once per batch.
 class ReferenceSet {
 public:
-    /// Reads every row of `manifest` (all splits). Throws ManifestError, or ImageError naming the
-    /// file when a reference image cannot be read: a safeguard with holes would pass images it
-    /// should stop.
-    static ReferenceSet load(const std::filesystem::path& manifest, int feature_size);
+    /// Reads every row of `manifest` (all splits). `released_fit` is how the released images
+    /// were brought to feature_size x feature_size (the model's fit mode); each reference image
+    /// is brought there the same way first, so that a padded release lines up with its padded
+    /// reference. Without it (no model) references are only resized, as safeguardFeature does.
+    /// Throws ManifestError, or ImageError naming the file when a reference image cannot be
+    /// read: a safeguard with holes would pass images it should stop.
+    static ReferenceSet load(const std::filesystem::path& manifest, int feature_size,
+                             std::optional<FitMode> released_fit = std::nullopt);
 
     /// A reference set from images in memory (with their content hashes), e.g. for the studio.
     ReferenceSet(std::vector<std::vector<float>> features, std::set<std::string> file_sha256, int feature_size);

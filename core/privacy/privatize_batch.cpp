@@ -88,6 +88,11 @@ int safeguardFeatureSize(const ModelReference& model) {
     return model.model ? model.model->card().config.image_size : 64;
 }
 
+ReferenceSet loadSafeguardReference(const std::filesystem::path& manifest, const ModelReference& model) {
+    return ReferenceSet::load(manifest, safeguardFeatureSize(model),
+                              model.model ? std::optional<FitMode>(model.model->card().fit) : std::nullopt);
+}
+
 std::vector<PrivatizeInput> collectPrivatizeInputs(const std::vector<fs::path>& arguments,
                                                    const std::vector<FlowAttribute>& attributes,
                                                    const AttributeValues& given) {
@@ -137,7 +142,7 @@ PrivatizeBatchResult privatizeBatch(const PrivatizeBatchOptions& options, const 
     SafeguardReference safeguard_reference;
     if (settings.safeguard) {
         log << "loading the safeguard's reference set " << settings.safeguard->reference_manifest.string() << '\n';
-        reference = ReferenceSet::load(settings.safeguard->reference_manifest, safeguardFeatureSize(model));
+        reference = loadSafeguardReference(settings.safeguard->reference_manifest, model);
         safeguard_reference.reference = &*reference;
         for (const auto& identity : identities)
             if (identity && reference->containsFile(identity->sha256)) safeguard_reference.holds_released_input = true;

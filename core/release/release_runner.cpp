@@ -232,7 +232,7 @@ ReleaseRunResult runRelease(const ReleaseSettings& settings, const fs::path& out
     SafeguardReference safeguard_reference;
     if (privatizer_settings.safeguard) {
         log << "loading the safeguard's reference set " << settings.safeguard_reference << '\n';
-        reference_set = ReferenceSet::load(settings.safeguard_reference, safeguardFeatureSize(reference));
+        reference_set = loadSafeguardReference(settings.safeguard_reference, reference);
         safeguard_reference.reference = &*reference_set;
         for (const auto& input : inputs)
             if (input.identity && reference_set->containsFile(input.identity->sha256)) safeguard_reference.holds_released_input = true;

@@ -69,6 +69,19 @@ TEST(SweepEngine, SecondRunWithTheSameInputsIsReadFromTheCache) {
     EXPECT_FALSE(runSweep(settings, options).from_cache);
 }
 
+TEST(SweepEngine, ACancelledSweepStopsBeforeTheNextUnitAndCachesNothing) {
+    test::TemporaryFolder folder("dpflow-sweep-cancel");
+    const auto settings = tinySettings(test::writeTinyPneumoniaManifest(folder.path(), 5), {"pixel"}, {10.0, 1e3, 1e5});
+    std::size_t reports = 0;
+    SweepRunOptions options;
+    options.cache_dir = folder.path() / "cache";
+    options.on_progress = [&reports](const SweepProgress&) { ++reports; };
+    options.is_cancelled = [&reports] { return reports >= 3; };
+    EXPECT_THROW(runSweep(settings, options), SweepCancelled);
+    EXPECT_EQ(reports, 3u);  // no unit was counted after the request
+    EXPECT_FALSE(std::filesystem::exists(options.cache_dir) && !std::filesystem::is_empty(options.cache_dir));
+}
+
 TEST(SweepEngine, ChangedDataIsACacheMiss) {
     test::TemporaryFolder folder("dpflow-sweep-changed");
     const auto manifest = test::writeTinyPneumoniaManifest(folder.path(), 5);

@@ -1,9 +1,17 @@
 #include "plot_panel.h"
 
+#include "../eval/sweep_test_support.h"
+#include "main_window.h"
+#include "ui_test_support.h"
+
 #include <gtest/gtest.h>
+
+#include <QSignalSpy>
+#include <QTest>
 
 #include <QFile>
 #include <QImage>
+#include <QDir>
 #include <QTemporaryDir>
 
 #include <cmath>
@@ -79,6 +87,77 @@ TEST(PlotPanel, ExportsPngAndPdf) {
     QFile pdf(dir.filePath("plot.pdf"));
     ASSERT_TRUE(pdf.open(QIODevice::ReadOnly));
     EXPECT_TRUE(pdf.read(5) == "%PDF-");
+}
+
+// A sweep small enough for a GUI test: pixel noise on a few real PneumoniaMNIST test images.
+SweepSettings tinyPixelSweep(const std::filesystem::path& manifest, std::vector<double> epsilons) {
+    SweepSettings settings;
+    settings.model_path = test::modelPath("pneumoniamnist-glow32.safetensors");
+    settings.classifier_path = test::modelPath("pneumoniamnist-classifier.safetensors");
+    settings.data_path = manifest.string();
+    settings.mechanisms = {"pixel"};
+    settings.epsilons = std::move(epsilons);
+    return settings;
+}
+
+TEST(PlotPanel, ComputesACurveInTheBackgroundShowsItAndReusesTheCache) {
+    QTemporaryDir dir;
+    const auto manifest = test::writeTinyPneumoniaManifest(dir.path().toStdString(), 5);
+    const QString cache = dir.filePath("cache");
+    PlotPanel panel;
+    panel.setMechanism("pixel");
+    QSignalSpy computed(&panel, &PlotPanel::curveComputed);
+    panel.startCurve(tinyPixelSweep(manifest, {1.0, 1e3, 1e9}), "tiny pixel curve", cache, dir.filePath("first.csv"));
+    EXPECT_TRUE(panel.curveRunning());
+    ASSERT_TRUE(computed.wait(60000)) << panel.noteText().toStdString();
+    EXPECT_FALSE(panel.curveRunning());
+    EXPECT_EQ(panel.pointCount(), 3);
+    EXPECT_EQ(panel.resultsPath(), dir.filePath("first.csv"));
+    EXPECT_FALSE(computed.at(0).at(1).toBool());  // computed, not read from the cache
+    EXPECT_TRUE(panel.noteText().contains("(computed)"));
+
+    panel.startCurve(tinyPixelSweep(manifest, {1.0, 1e3, 1e9}), "again", cache, dir.filePath("second.csv"));
+    ASSERT_TRUE(computed.wait(60000));
+    EXPECT_TRUE(computed.at(1).at(1).toBool());  // same inputs: the figures come from the cache
+    EXPECT_EQ(panel.pointCount(), 3);
+}
+
+TEST(PlotPanel, CancellingACurveStopsItAndLoadsAndCachesNothing) {
+    QTemporaryDir dir;
+    const auto manifest = test::writeTinyPneumoniaManifest(dir.path().toStdString(), 30);
+    PlotPanel panel;
+    QSignalSpy stopped(&panel, &PlotPanel::curveStopped);
+    QSignalSpy computed(&panel, &PlotPanel::curveComputed);
+    std::vector<double> many;
+    for (int i = 0; i < 40; ++i) many.push_back(std::pow(10.0, 0.2 * i));
+    panel.startCurve(tinyPixelSweep(manifest, many), "a long curve", dir.filePath("cache"), dir.filePath("long.csv"));
+    panel.cancelCurve();
+    ASSERT_TRUE(stopped.wait(30000));
+    EXPECT_EQ(stopped.at(0).at(0).toString(), "cancelled");
+    EXPECT_EQ(computed.count(), 0);
+    EXPECT_FALSE(panel.curveRunning());
+    EXPECT_EQ(panel.pointCount(), 0);
+    EXPECT_FALSE(QFile::exists(dir.filePath("long.csv")));
+    EXPECT_TRUE(QDir(dir.filePath("cache")).isEmpty());
+    EXPECT_TRUE(panel.noteText().contains("cancelled"));
+}
+
+TEST(PlotPanel, TheStudioPlansTheCurveForTheOpenStudyAndModel) {
+    QTemporaryDir dir;
+    MainWindow window(smallModelOptions());
+    ASSERT_TRUE(window.openPaths({writePneumoniaStudy(dir)}));
+    QSignalSpy computed(window.plotPanel(), &PlotPanel::curveComputed);
+    window.computeCurve();
+    ASSERT_TRUE(computed.wait(120000)) << window.plotPanel()->noteText().toStdString();
+    EXPECT_EQ(window.plotPanel()->pointCount(), 9);  // every decade 1e0..1e8 of the current mechanism
+    EXPECT_TRUE(window.plotPanel()->noteText().contains("points for dpglow"));
+}
+
+TEST(PlotPanel, TheStudioSaysWhyThereIsNoCurveWithoutAStudyManifest) {
+    MainWindow window(smallModelOptions());
+    window.computeCurve();
+    EXPECT_FALSE(window.plotPanel()->curveRunning());
+    EXPECT_TRUE(window.plotPanel()->noteText().contains("no manifest.csv"));
 }
 
 TEST(PlotPanel, AnUnreadableFileIsReportedNotThrown) {

@@ -152,6 +152,38 @@ TEST_F(StudioWindow, TheNewNoiseDrawButtonChangesThePreviewAtTheSameEpsilon) {
     EXPECT_EQ(window.lastPreview()->accounting.epsilon_mechanism, 1e5);
 }
 
+TEST_F(StudioWindow, TheSafeguardShowsItsVerdictOnThePreviewAndClearsItWhenOff) {
+    QLabel* verdict = label("safeguard-verdict-label");
+    ASSERT_NE(verdict, nullptr);
+    EXPECT_TRUE(verdict->text().isEmpty());
+    // The study's own manifest lists the open image, so R holds it; tau 10 exceeds any distance
+    // between standardised features (at most 2), so export would withhold every draw.
+    const std::filesystem::path reference = std::filesystem::path(dir.path().toStdString()) / "manifest.csv";
+    window.privacyPanel()->setSafeguard(SafeguardSettings{reference, 10.0, SafeguardPolicy::Withhold, 1, true});
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.lastPreview() && window.lastPreview()->safeguard; }, kWaitMs));
+    EXPECT_EQ(window.lastPreview()->safeguard->reference_images, 3u);
+    EXPECT_TRUE(window.lastPreview()->safeguard->reference_holds_image);
+    EXPECT_TRUE(verdict->text().contains("&lt; tau 10.000: withheld on export")) << verdict->text().toStdString();
+    EXPECT_TRUE(verdict->text().contains("same SHA-256")) << verdict->text().toStdString();
+    EXPECT_TRUE(window.privatizedPane()->badge().contains("withheld on export")) << window.privatizedPane()->badge().toStdString();
+
+    window.privacyPanel()->setSafeguard(std::nullopt);
+    EXPECT_TRUE(verdict->text().isEmpty());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.lastPreview() && !window.lastPreview()->safeguard; }, kWaitMs));
+    EXPECT_TRUE(verdict->text().isEmpty());
+    EXPECT_TRUE(window.privatizedPane()->badge().isEmpty());
+}
+
+TEST_F(StudioWindow, AnUnreadableReferenceManifestIsReportedInThePanel) {
+    QSignalSpy failed(&window, &MainWindow::previewFailed);
+    const std::filesystem::path missing = std::filesystem::path(dir.path().toStdString()) / "missing-reference.csv";
+    window.privacyPanel()->setSafeguard(SafeguardSettings{missing, 0.3, SafeguardPolicy::Withhold, 1, false});
+    ASSERT_TRUE(failed.wait(kWaitMs));
+    EXPECT_TRUE(failed.at(0).at(0).toString().contains(QString::fromStdString(missing.string())));
+    EXPECT_TRUE(label("epsilon-parts-label")->text().contains("missing-reference.csv"));
+    EXPECT_TRUE(label("safeguard-verdict-label")->text().isEmpty());
+}
+
 TEST(StudioSettings, EpsilonAndMechanismPersistAcrossWindows) {
     {
         MainWindow window(smallModelOptions());
