@@ -1,4 +1,5 @@
 #include "main_window.h"
+#include "plot_panel.h"
 #include "privacy_panel.h"
 #include "studio_launch.h"
 
@@ -31,8 +32,10 @@ int main(int argc, char** argv) {
     const QCommandLineOption results_option("results", "Show the `dpflow sweep` results CSV in the plot.", "CSV");
     const QCommandLineOption difference_option("difference", "Show the signed-difference pane.");
     const QCommandLineOption ground_truth_option("ground-truth", "Show the phantom ground-truth overlay.");
+    const QCommandLineOption curve_option("compute-curve",
+                                          "Compute the trade-off curve for the opened study (with --screenshot: wait for it).");
     parser.addOptions({open_option, screenshot_option, model_option, epsilon_option, mechanism_option, results_option, difference_option,
-                       ground_truth_option});
+                       ground_truth_option, curve_option});
     parser.process(app);
 
     QTextStream err(stderr);
@@ -69,6 +72,7 @@ int main(int argc, char** argv) {
     if (parser.isSet(ground_truth_option)) window.setGroundTruthVisible(true);
     const bool opened = parser.isSet(open_option) && window.openPaths(parser.values(open_option));
     if (parser.isSet(open_option) && !opened) err << "dpflow-studio: " << window.statusMessage() << '\n';
+    if (parser.isSet(curve_option)) window.computeCurve();
 
     if (!screenshot_path.isEmpty()) {
         if (opened && window.hasModel()) {
@@ -80,6 +84,13 @@ int main(int argc, char** argv) {
             if (!window.lastPreview()) loop.exec();
             if (!window.lastPreview()) err << "dpflow-studio: the screenshot shows no preview (see the privacy panel for why)\n";
         }
+        if (window.plotPanel()->curveRunning()) {
+            QEventLoop loop;
+            QObject::connect(window.plotPanel(), &dpflow::ui::PlotPanel::curveComputed, &loop, &QEventLoop::quit);
+            QObject::connect(window.plotPanel(), &dpflow::ui::PlotPanel::curveStopped, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+        if (parser.isSet(curve_option)) err << "dpflow-studio: " << window.plotPanel()->noteText() << '\n';
         if (!dpflow::ui::saveWindowScreenshot(window, screenshot_path)) {
             err << "dpflow-studio: cannot write the screenshot " << screenshot_path << '\n';
             return 1;

@@ -76,6 +76,25 @@ TEST_F(FlowTrainerTest, ResumedTrainingMatchesUninterruptedTraining) {
     }
 }
 
+TEST_F(FlowTrainerTest, ATimeLimitStopsAtAnEpochBoundaryWithACheckpointToResumeFrom) {
+    auto limited = tinyOptions("limited.safetensors");
+    limited.checkpoint_every = 10;             // the stop writes its own checkpoint
+    limited.time_limit_minutes = 1e-9;         // any epoch overruns it
+    const auto result = trainFlow(limited);
+    EXPECT_TRUE(result.stopped_by_time_limit);
+    EXPECT_EQ(result.epoch_bits_per_dim.size(), 1u);
+    EXPECT_EQ(result.card.epochs, 1);
+    EXPECT_GT(result.training_seconds, 0.0);
+    EXPECT_TRUE(std::filesystem::exists(dir_ / "limited.safetensors"));  // evaluated and calibrated all the same
+
+    auto resumed = tinyOptions("limited.safetensors");
+    resumed.resume = true;
+    const auto rest = trainFlow(resumed);
+    EXPECT_FALSE(rest.stopped_by_time_limit);
+    EXPECT_EQ(rest.epoch_bits_per_dim.size(), 3u);  // epochs 2 to 4
+    EXPECT_EQ(rest.card.epochs, 4);
+}
+
 TEST_F(FlowTrainerTest, MissingTrainSplitIsReported) {
     auto options = tinyOptions("m.safetensors");
     options.train_split = "nonexistent";
