@@ -354,7 +354,7 @@ void MainWindow::onExported(const PrivatizedImage& release, quint64 tag) {
         const StudioExportResult written = writeStudioExport(release, options);
         const QString image = QString::fromStdString(written.image.string());
         const QString record = QString::fromStdString(written.record.string());
-        status_label_->setText(written.image.empty() ? tr("Withheld by the safeguard; record %1").arg(record)
+        status_label_->setText(written.image.empty() ? tr("Withheld (%1); record %2").arg(QString::fromStdString(written.withheld_reason), record)
                                                      : tr("Exported %1 with its record %2").arg(image, record));
         if (!written.ledger_warning.empty()) status_label_->setText(status_label_->text() + "  " + QString::fromStdString(written.ledger_warning));
         emit exportWritten(image, record);

@@ -26,7 +26,8 @@ struct StudioExportOptions {
 
 /// What an export wrote.
 struct StudioExportResult {
-    std::filesystem::path image;   ///< empty when the safeguard withheld the image
+    std::filesystem::path image;   ///< empty when the image was withheld
+    std::string withheld_reason;   ///< why, when withheld (the record's withheld_reason)
     std::filesystem::path record;  ///< the JSON release record
     std::string ledger_warning;    ///< the per-image budget warning, if any
 };

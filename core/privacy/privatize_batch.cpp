@@ -6,6 +6,7 @@
 #include "image/manifest.h"
 #include "image/png_io.h"
 #include "privacy/budget_ledger.h"
+#include "privacy/release_publication.h"
 #include "privacy/source_identity.h"
 
 #include <fmt/format.h>
@@ -45,28 +46,6 @@ std::vector<fs::path> imagesUnder(const fs::path& folder) {
         if (entry.is_regular_file() && detectImageFormat(entry.path()) != ImageFileFormat::Unknown) files.push_back(entry.path());
     std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) { return a.generic_string() < b.generic_string(); });
     return files;
-}
-
-
-fs::path temporaryBeside(const fs::path& path) {
-    return path.parent_path() / fmt::format(".{}.{}.partial", path.filename().string(), ::getpid());
-}
-
-void writeTextAtomically(const fs::path& path, const std::string& text) {
-    const fs::path temporary = temporaryBeside(path);
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out.flush()) throw std::runtime_error(temporary.string() + ": cannot write the release record");
-    }
-    fs::rename(temporary, path);
-}
-
-std::string derivationDescription(const ReleaseRecord& record) {
-    std::string text = fmt::format("DP-Flow Studio {}, eps_total {:.6g}", mechanismName(record.accounting.mechanism),
-                                   record.accounting.epsilon_total);
-    if (record.not_private) text = std::string(kNotPrivateStamp) + " (seeded test randomness): " + text;
-    return text;
 }
 
 // Chooses output names: <stem>_<mechanism>[_NOT-PRIVATE], with _2, _3, ... when a stem repeats.
@@ -183,48 +162,20 @@ PrivatizeBatchResult privatizeBatch(const PrivatizeBatchOptions& options, const 
 
             const std::string name = names.next(input.path, suffix);
             const fs::path output = options.out_dir / (name + extension);
-            const fs::path temporary = temporaryBeside(output);
             if (privatized.image) {
+                const fs::path partial = partialFileBeside(output);
                 if (options.format == ReleaseFormat::Png) {
-                    writePng(*privatized.image, temporary, 16);
+                    writePng(*privatized.image, partial, 16);
                 } else {
-                    // Differential privacy bounds what the pixels disclose, it does not guarantee that
-                    // burned-in text is unreadable (at large eps it stays legible), so the header
-                    // never claims the image is free of identifying annotation.
-                    DerivedImageDescription description{derivationDescription(record), true, 16};
+                    DerivedImageDescription description{releaseDerivationDescription(record), true, 16};
                     const bool dicom_source = detectImageFormat(input.path) == ImageFileFormat::Dicom;
-                    writeDerivedDicom(*privatized.image, temporary, description, dicom_source ? input.path : fs::path{});
+                    writeDerivedDicom(*privatized.image, partial, description, dicom_source ? input.path : fs::path{});
                 }
                 record.output_file = output.string();
                 record.output_format = options.format == ReleaseFormat::Png ? "png" : "dcm";
             }
-
-            LedgerEntry entry;
-            entry.source_key = record.ledger_key;
-            entry.mechanism = mechanismName(record.accounting.mechanism);
-            entry.epsilon_latent = record.accounting.epsilon_mechanism;
-            for (const auto& attribute : record.accounting.attributes)
-                if (attribute.protect) entry.epsilon_attributes[attribute.name] = attribute.epsilon;
-            entry.epsilon_total = record.accounting.epsilon_total;
-            entry.model_hash = record.model_sha256;
-            entry.randomness = record.randomness;
-            entry.output = privatized.image ? output.string() : "withheld: " + name;
-            entry.time_utc = record.time_utc;
-            BudgetCheck check;
-            try {
-                check = ledger.append(entry);
-            } catch (...) {
-                std::error_code ignored;
-                fs::remove(temporary, ignored);
-                throw;
-            }
-            record.ledger_spent_before = check.spent_before;
-            record.ledger_spent_after = check.spent_after;
-            record.ledger_warning = check.warning;
-            if (privatized.image) fs::rename(temporary, output);
-
             const fs::path record_path = options.out_dir / (name + ".json");
-            writeTextAtomically(record_path, releaseRecordToJson(record).dump(2) + "\n");
+            const BudgetCheck check = commitRelease(ledger, record, privatized.image.has_value(), output, record_path);
             result.records.push_back(record_path);
             if (privatized.image) {
                 ++result.released;
@@ -232,8 +183,9 @@ PrivatizeBatchResult privatizeBatch(const PrivatizeBatchOptions& options, const 
                 log << prefix << "released " << output.string() << " (eps_total " << record.accounting.partsText() << ")\n";
             } else {
                 ++result.withheld;
-                log << prefix << "withheld by the safeguard after " << record.safeguard.distances.size()
-                    << " tries (record " << record_path.string() << ")\n";
+                log << prefix << "withheld: " << record.withheld_reason;
+                if (record.withheld_reason == kWithheldBySafeguard) log << " after " << record.safeguard.distances.size() << " tries";
+                log << " (record " << record_path.string() << ")\n";
             }
             if (!check.warning.empty()) log << "warning: " << check.warning << '\n';
         } catch (const std::exception& e) {

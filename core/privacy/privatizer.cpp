@@ -76,11 +76,7 @@ Privatizer::Attempt Privatizer::attempt(const PreparedInput& input) {
         a.output_clipped_fraction = latent.output_clipped_fraction;
         a.image = makeImage(input.image.width, input.image.height);
         a.image.pixels = model_.model->decode(decodableLatent(latent, m.decoding), releasedValues(a.attributes));
-        if (std::any_of(a.image.pixels.begin(), a.image.pixels.end(), [](float v) { return !std::isfinite(v); })) {
-            // Nothing is released for this draw; the noise is discarded unseen, so no budget is spent.
-            throw std::runtime_error("the flow decoded this noise draw to non-finite pixels (its inverse overflows far from "
-                                     "its training data); nothing was released for this image. Use --decode shrink or a larger eps");
-        }
+        a.finite = std::all_of(a.image.pixels.begin(), a.image.pixels.end(), [](float v) { return std::isfinite(v); });
         a.image.stored_bits = input.image.stored_bits;
     } else {
         const ImageSpaceRelease pixels =
@@ -134,6 +130,12 @@ PrivatizedImage Privatizer::privatize(const PreparedInput& input) {
         record.input_clipped_fraction = a.input_clipped_fraction;
         record.input_scale_factor = a.input_scale_factor;
         record.output_clipped_fraction = a.output_clipped_fraction;
+        if (!a.finite) {
+            // Whether the decode overflowed depends on the noise, so the attempt is accounted like a
+            // release and withheld; it is not redrawn, which would spend eps again.
+            record.withheld_reason = kWithheldNonFiniteDecode;
+            break;
+        }
         if (safeguard) {
             const double distance =
                 reference_.reference->nearestDistance(safeguardFeature(a.image, reference_.reference->featureSize()));
@@ -145,6 +147,7 @@ PrivatizedImage Privatizer::privatize(const PreparedInput& input) {
         break;
     }
     record.withheld = !result.image;
+    if (record.withheld && record.withheld_reason.empty()) record.withheld_reason = kWithheldBySafeguard;
     describeGuarantee(record);
     return result;
 }

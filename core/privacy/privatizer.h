@@ -93,6 +93,7 @@ private:
         double input_clipped_fraction = 0.0;
         double input_scale_factor = 1.0;
         double output_clipped_fraction = 0.0;
+        bool finite = true;  ///< false: the decode overflowed to NaN or infinity (never released)
     };
     Attempt attempt(const PreparedInput& input);
     void describeGuarantee(ReleaseRecord& record) const;

@@ -5,6 +5,8 @@
 namespace dpflow {
 
 const char* const kNotPrivateStamp = "NOT PRIVATE";
+const char* const kWithheldBySafeguard = "nearest-neighbour safeguard";
+const char* const kWithheldNonFiniteDecode = "the flow decoded non-finite pixels (NaN or infinity)";
 
 namespace {
 
@@ -97,7 +99,7 @@ nlohmann::json releaseRecordToJson(const ReleaseRecord& r) {
         j["safeguard"] = nullptr;
     }
     j["guarantee"] = {{"holds", r.guarantee_holds}, {"statement", r.guarantee}};
-    j["output"] = r.withheld ? nlohmann::json{{"withheld", true}}
+    j["output"] = r.withheld ? nlohmann::json{{"withheld", true}, {"reason", r.withheld_reason}}
                              : nlohmann::json{{"withheld", false}, {"file", r.output_file}, {"format", r.output_format}};
     j["ledger"] = {{"path", r.ledger_path},
                    {"key", r.ledger_key},

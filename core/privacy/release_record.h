@@ -53,6 +53,7 @@ struct ReleaseRecord {
     std::string guarantee;          ///< the guarantee in plain words, or why it no longer holds
 
     bool withheld = false;
+    std::string withheld_reason;    ///< why nothing was released (kWithheldBySafeguard, kWithheldNonFiniteDecode); empty when released
     std::string output_file;        ///< empty when withheld
     std::string output_format;      ///< "png" or "dcm"
 
@@ -65,6 +66,10 @@ struct ReleaseRecord {
 
 /// The stamp carried by everything produced with a non-private randomness source.
 extern const char* const kNotPrivateStamp;
+
+/// The reasons a release is withheld, as records, release items and certificates state them.
+extern const char* const kWithheldBySafeguard;
+extern const char* const kWithheldNonFiniteDecode;
 
 /// JSON form (format "dpflow-release-record", version 1). A record with not_private carries
 /// "stamp": "NOT PRIVATE" at its top.

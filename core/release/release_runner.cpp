@@ -6,6 +6,7 @@
 #include "image/png_io.h"
 #include "image/sha256.h"
 #include "privacy/budget_ledger.h"
+#include "privacy/release_publication.h"
 #include "privacy/privatize_batch.h"
 #include "privacy/source_identity.h"
 #include "privacy/utc_time.h"
@@ -51,13 +52,6 @@ AttributeValues parseGivenAttributes(const std::vector<std::string>& items) {
         values[item.substr(0, eq)] = item.substr(eq + 1);
     }
     return values;
-}
-
-const char* const kNonFiniteReason = "the flow decoded non-finite pixels (NaN or infinity)";
-
-// A decode that overflowed would otherwise be written as a black image and published as a release.
-bool allFinite(const Image& image) {
-    return std::all_of(image.pixels.begin(), image.pixels.end(), [](float v) { return std::isfinite(v); });
 }
 
 std::string newReleaseId(RandomSource& source) {
@@ -110,11 +104,6 @@ ReleaseState loadState(const fs::path& path, const std::string& fingerprint, con
 void audit(const fs::path& out, json event) {
     event["time_utc"] = currentUtcTimestamp();
     appendJsonLine(out / release_layout::kAudit, event);
-}
-
-std::string derivationDescription(const ReleaseRecord& record) {
-    return fmt::format("DP-Flow Studio release, {} eps_total {:.6g}", mechanismName(record.accounting.mechanism),
-                       record.accounting.epsilon_total);
 }
 
 std::vector<std::string> keptAttributeNames(const PrivatizerSettings& settings) {
@@ -279,13 +268,6 @@ ReleaseRunResult runRelease(const ReleaseSettings& settings, const fs::path& out
             const SourceIdentity& identity = *inputs[i].identity;
             const Image image = readImage(input.path);
             PrivatizedImage privatized = privatizer.privatize(privatizer.prepare(image, input.attributes));
-            // A decode that is not finite is withheld like a safeguard stop: the noise was drawn, so the
-            // attempt is accounted once and never retried (a retry would spend eps again unrecorded).
-            const bool non_finite = privatized.image && !allFinite(*privatized.image);
-            if (non_finite) {
-                privatized.image.reset();
-                privatized.record.withheld = true;
-            }
             ReleaseRecord& record = privatized.record;
             record.source_path = input.path.string();
             record.source_sha256 = identity.sha256;
@@ -298,7 +280,7 @@ ReleaseRunResult runRelease(const ReleaseSettings& settings, const fs::path& out
             item.id = newReleaseId(source);
             item.source_key = record.ledger_key;
             item.withheld = !privatized.image;
-            if (item.withheld) item.withheld_reason = non_finite ? kNonFiniteReason : "nearest-neighbour safeguard";
+            item.withheld_reason = privatized.record.withheld_reason;
             item.epsilon_total = record.accounting.epsilon_total;
             item.epsilon_parts = record.accounting.partsText();
             if (privatized.image) {
@@ -321,7 +303,7 @@ ReleaseRunResult runRelease(const ReleaseSettings& settings, const fs::path& out
                     writePng(*privatized.image, partial, 16);
                 } else {
                     // DP bounds what the pixels disclose; it does not make burned-in text unreadable.
-                    const DerivedImageDescription description{derivationDescription(record), true, 16};
+                    const DerivedImageDescription description{releaseDerivationDescription(record), true, 16};
                     // Header attributes carried over from a DICOM source may state a protected attribute's
                     // true value (ViewPosition for "view"), so nothing is carried when any is protected.
                     const bool carry_header = detectImageFormat(input.path) == ImageFileFormat::Dicom &&
@@ -336,17 +318,8 @@ ReleaseRunResult runRelease(const ReleaseSettings& settings, const fs::path& out
                 std::ofstream partial(partialPathFor(record_path), std::ios::binary | std::ios::trunc);
                 if (!(partial << text).flush()) throw std::runtime_error(record_path.string() + ": cannot write the record");
             }
-            LedgerEntry entry;
-            entry.source_key = record.ledger_key;
-            entry.mechanism = mechanismName(record.accounting.mechanism);
-            entry.epsilon_latent = record.accounting.epsilon_mechanism;
-            for (const auto& attribute : record.accounting.attributes)
-                if (attribute.protect) entry.epsilon_attributes[attribute.name] = attribute.epsilon;
-            entry.epsilon_total = record.accounting.epsilon_total;
-            entry.model_hash = record.model_sha256;
-            entry.randomness = record.randomness;
-            entry.output = item.withheld ? "withheld: " + item.id : item.files.front();  // relative to the release folder, which holds the ledger
-            entry.time_utc = record.time_utc;
+            // Relative to the release folder, which holds the ledger.
+            const LedgerEntry entry = ledgerEntryFor(record, item.withheld ? "withheld: " + item.id : item.files.front());
             appendJsonLine(state_path, {{"event", "pending"}, {"ledger_output", entry.output}, {"item", releasedItemToJson(item, true)}});
             ledger.append(entry);
             ++committed;

@@ -131,7 +131,7 @@ TEST_F(PrivatizeCliTest, SafeguardWithTheImageItselfInTheReferenceWithholdsIt) {
                            manifest_.string() + " --tau 100 --reference-public --out " + (dir_ / "out").string() + " " +
                            manifest_.string());
     ASSERT_EQ(run.status, 0) << run.output;
-    EXPECT_NE(run.output.find("withheld by the safeguard"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("withheld: nearest-neighbour safeguard"), std::string::npos) << run.output;
     EXPECT_NE(run.output.find("it contains an image being released"), std::string::npos) << run.output;
     EXPECT_FALSE(fs::exists(dir_ / "out" / "img_21_cadp.png"));
     const auto record = readJson(dir_ / "out" / "img_21_cadp.json");

@@ -1,6 +1,7 @@
 #include "privacy/privatizer.h"
 
 #include "flow/runtime.h"
+#include "flow/safetensors.h"
 #include "image/sha256.h"
 #include "privacy/latent_mechanisms.h"
 #include "privatizer_test_support.h"
@@ -8,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 namespace dpflow {
@@ -91,6 +93,25 @@ TEST_F(PrivatizerTest, CadpScalesTheEncodedLatentIntoTheBallBeforeNoise) {
     EXPECT_DOUBLE_EQ(out.record.input_clipped_fraction, 1.0);
     ASSERT_TRUE(out.image);
     EXPECT_EQ(out.image->width, 8);
+}
+
+TEST_F(PrivatizerTest, ADecodeThatIsNotFiniteIsWithheldAndStillAccounted) {
+    // The tiny model with its output-side ActNorm shift poisoned: every decode is NaN.
+    SafetensorsFile file = readSafetensors(test::tinyFlowFiles().model);
+    SafetensorsTensor& shift = file.tensors.at("levels.0.steps.0.actnorm.loc");
+    const float nan = std::nanf("");
+    for (std::size_t i = 0; i + sizeof nan <= shift.data.size(); i += sizeof nan) std::memcpy(&shift.data[i], &nan, sizeof nan);
+    const auto poisoned_path = test::tinyFlowFiles().dir / "poisoned.safetensors";
+    writeSafetensors(poisoned_path, file);
+    const FlowModel poisoned = FlowModel::load(poisoned_path, "cpu");
+    // Encoded by the sound model (the poisoned one would not encode either), decoded by the poisoned one.
+    const PreparedInput prepared = Privatizer(latentSettings(PrivacyMechanism::Cadp, 50.0), reference_, source_).prepare(input(), truth());
+    Privatizer privatizer(latentSettings(PrivacyMechanism::Cadp, 50.0), {&poisoned, "poisoned", "x"}, source_);
+    const PrivatizedImage out = privatizer.privatize(prepared);
+    EXPECT_FALSE(out.image.has_value());
+    EXPECT_TRUE(out.record.withheld);
+    EXPECT_EQ(out.record.withheld_reason, kWithheldNonFiniteDecode);
+    EXPECT_DOUBLE_EQ(out.record.accounting.epsilon_total, 51.0);  // the draw was made: eps_latent + eps_sex
 }
 
 TEST_F(PrivatizerTest, DpGlowReportsTheShareOfLatentElementsOutsideTheBox) {

@@ -1,0 +1,68 @@
+#include "privacy/release_publication.h"
+
+#include "privacy/mechanism_settings.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <fstream>
+#include <stdexcept>
+
+namespace dpflow {
+
+namespace fs = std::filesystem;
+
+LedgerEntry ledgerEntryFor(const ReleaseRecord& record, const std::string& output) {
+    LedgerEntry entry;
+    entry.source_key = record.ledger_key;
+    entry.mechanism = mechanismName(record.accounting.mechanism);
+    entry.epsilon_latent = record.accounting.epsilon_mechanism;
+    for (const auto& attribute : record.accounting.attributes)
+        if (attribute.protect) entry.epsilon_attributes[attribute.name] = attribute.epsilon;
+    entry.epsilon_total = record.accounting.epsilon_total;
+    entry.model_hash = record.model_sha256;
+    entry.randomness = record.randomness;
+    entry.output = output;
+    entry.time_utc = record.time_utc;
+    return entry;
+}
+
+std::string releaseDerivationDescription(const ReleaseRecord& record) {
+    std::string text = fmt::format("DP-Flow Studio {}, eps_total {:.6g}", mechanismName(record.accounting.mechanism),
+                                   record.accounting.epsilon_total);
+    if (record.not_private) text = std::string(kNotPrivateStamp) + " (seeded test randomness): " + text;
+    return text;
+}
+
+fs::path partialFileBeside(const fs::path& path) {
+    return path.parent_path() / fmt::format(".{}.{}.partial", path.filename().string(), ::getpid());
+}
+
+BudgetCheck commitRelease(BudgetLedger& ledger, ReleaseRecord& record, bool released, const fs::path& output,
+                          const fs::path& record_path) {
+    const fs::path partial_image = partialFileBeside(output);
+    BudgetCheck check;
+    try {
+        check = ledger.append(ledgerEntryFor(record, released ? output.string() : "withheld: " + output.filename().string()));
+    } catch (...) {
+        std::error_code ignored;
+        fs::remove(partial_image, ignored);
+        throw;
+    }
+    record.ledger_spent_before = check.spent_before;
+    record.ledger_spent_after = check.spent_after;
+    record.ledger_warning = check.warning;
+    if (released) fs::rename(partial_image, output);
+
+    const fs::path partial_record = partialFileBeside(record_path);
+    {
+        std::ofstream out(partial_record, std::ios::binary | std::ios::trunc);
+        out << releaseRecordToJson(record).dump(2) << '\n';
+        if (!out.flush()) throw std::runtime_error(partial_record.string() + ": cannot write the release record");
+    }
+    fs::rename(partial_record, record_path);
+    return check;
+}
+
+}  // namespace dpflow
