@@ -1,4 +1,5 @@
 #include "eval/binary_classifier.h"
+#include "../support/command_runner.h"
 #include "eval_test_support.h"
 #include "image/manifest.h"
 #include "image/png_io.h"
@@ -19,21 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-    int status = -1;
-    std::string output;  // stdout and stderr
-};
+using CommandResult = test::CommandRun;
 
-CommandResult run(const std::string& arguments) {
-    CommandResult result;
-    const std::string command = std::string(DPFLOW_CLI) + " " + arguments + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    std::array<char, 512> buffer{};
-    while (fgets(buffer.data(), buffer.size(), pipe)) result.output += buffer.data();
-    const int status = pclose(pipe);
-    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
-}
+CommandResult run(const std::string& arguments) { return test::runDpflow(arguments); }
 
 // A blob-task dataset as PNGs with a manifest: train 64, val 16, test 24 images of `size` px.
 fs::path writeDataset(const std::string& name, int size) {

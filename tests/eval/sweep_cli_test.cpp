@@ -1,4 +1,5 @@
 #include "eval/sweep_results.h"
+#include "../support/command_runner.h"
 #include "sweep_test_support.h"
 
 #include <gtest/gtest.h>
@@ -10,20 +11,9 @@
 namespace dpflow {
 namespace {
 
-struct CommandResult {
-    int status = -1;
-    std::string output;  // stdout and stderr
-};
+using CommandResult = test::CommandRun;
 
-CommandResult run(const std::string& arguments) {
-    CommandResult result;
-    FILE* pipe = ::popen((std::string(DPFLOW_CLI) + " " + arguments + " 2>&1").c_str(), "r");
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe)) result.output += buffer.data();
-    const int status = ::pclose(pipe);
-    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
-}
+CommandResult run(const std::string& arguments) { return test::runDpflow(arguments); }
 
 TEST(SweepCommand, WritesResultsPlotAndReusesTheCacheOnTheSameInputs) {
     test::TemporaryFolder folder("dpflow-sweep-cli");

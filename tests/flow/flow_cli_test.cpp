@@ -1,4 +1,5 @@
 #include "training_fixture.h"
+#include "../support/command_runner.h"
 
 #include <array>
 #include <cstdio>
@@ -8,22 +9,9 @@
 namespace dpflow {
 namespace {
 
-struct CommandResult {
-    int status = -1;
-    std::string output;
-};
+using CommandResult = test::CommandRun;
 
-CommandResult run(const std::string& arguments) {
-    const std::string command = std::string(DPFLOW_CLI) + " " + arguments + " 2>&1";
-    CommandResult result;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) return result;
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe)) result.output += buffer.data();
-    const int status = ::pclose(pipe);
-    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
-}
+CommandResult run(const std::string& arguments) { return test::runDpflow(arguments); }
 
 class FlowCliTest : public test::TrainingFixture {
 protected:

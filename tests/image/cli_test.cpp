@@ -1,39 +1,28 @@
+#include "../support/command_runner.h"
 #include "dicom_test_support.h"
 
 #include "image/png_io.h"
 
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 namespace dpflow {
 namespace {
 
+// The CLI's exit status and what it printed, split into lines.
 struct CommandResult {
     int exit_status = -1;
     std::vector<std::string> lines;
 };
 
 CommandResult runDpflow(const std::string& arguments) {
-    const std::string command = std::string(DPFLOW_CLI) + " " + arguments + " 2>&1";
+    const test::CommandRun run = test::runDpflow(arguments);
     CommandResult result;
-    FILE* pipe = popen(command.c_str(), "r");
-    std::string output;
-    std::array<char, 4096> buffer{};
-    while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) {
-        output.append(buffer.data(), n);
-    }
-    const int status = pclose(pipe);
-    result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::istringstream lines(output);
-    for (std::string line; std::getline(lines, line);) {
-        result.lines.push_back(line);
-    }
+    result.exit_status = run.status;
+    std::istringstream lines(run.output);
+    for (std::string line; std::getline(lines, line);) result.lines.push_back(line);
     return result;
 }
 

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include "../support/command_runner.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -9,22 +10,9 @@
 
 namespace {
 
-struct CommandResult {
-    int status = -1;
-    std::string output;
-};
+using CommandResult = dpflow::test::CommandRun;
 
-CommandResult runCli(const std::string& arguments) {
-    const std::string command = std::string(DPFLOW_CLI) + " " + arguments + " 2>&1";
-    CommandResult result;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return result;
-    char buffer[4096];
-    while (std::fgets(buffer, sizeof buffer, pipe)) result.output += buffer;
-    const int raw = pclose(pipe);
-    result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return result;
-}
+CommandResult runCli(const std::string& arguments) { return dpflow::test::runDpflow(arguments); }
 
 std::string tempDir(const std::string& name) {
     const auto dir = std::filesystem::temp_directory_path() / ("dpflow_phantom_cli_" + name + "_" + std::to_string(::getpid()));

@@ -1,4 +1,5 @@
 #include "phantom/phantom_study.h"
+#include "../support/command_runner.h"
 
 #include "image/image_reader.h"
 #include "image/manifest.h"
@@ -117,12 +118,10 @@ TEST(PhantomStudy, DicomHeaderCarriesTheSyntheticPatientForDcmdump) {
     const fs::path dir = freshDir("dcmdump");
     generatePhantomStudy(smallStudy(dir, 3, PhantomFormat::dicom));
     const Manifest m = Manifest::read(dir / "manifest.csv");
-    const std::string command = std::string(DPFLOW_DCMDUMP) + " \"" + m.file(0).string() + "\" 2>&1";
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-    ASSERT_TRUE(pipe);
-    std::string dump;
-    char buffer[4096];
-    while (std::fgets(buffer, sizeof buffer, pipe.get())) dump += buffer;
+    const std::string command = std::string(DPFLOW_DCMDUMP) + " \"" + m.file(0).string() + "\"";
+    const test::CommandRun run = test::runCommand(command);
+    ASSERT_EQ(run.status, 0) << run.output;
+    const std::string& dump = run.output;
     EXPECT_NE(dump.find("[" + m.value(0, "patient_name") + "]"), std::string::npos) << dump;
     EXPECT_NE(dump.find("[" + m.value(0, "patient_id") + "]"), std::string::npos);
     for (const char* keyword : {"PatientBirthDate", "PatientSex", "StudyDate", "InstitutionName", "ReferringPhysicianName",

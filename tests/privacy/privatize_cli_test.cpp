@@ -1,4 +1,5 @@
 #include "image/image_reader.h"
+#include "../support/command_runner.h"
 #include "privatizer_test_support.h"
 
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -15,10 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-    int status = -1;
-    std::string output;  ///< stdout and stderr together
-};
+using CliRun = test::CommandRun;
 
 class PrivatizeCliTest : public ::testing::Test {
 protected:
@@ -35,16 +33,7 @@ protected:
         manifest.write(manifest_);
     }
 
-    CliRun dpflow(const std::string& arguments) const {
-        const std::string command = std::string(DPFLOW_CLI) + " " + arguments + " 2>&1";
-        CliRun run;
-        FILE* pipe = ::popen(command.c_str(), "r");
-        char buffer[4096];
-        for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) run.output.append(buffer, n);
-        const int status = ::pclose(pipe);
-        run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        return run;
-    }
+    CliRun dpflow(const std::string& arguments) const { return test::runDpflow(arguments); }
     std::string model() const { return test::tinyFlowFiles().model.string(); }
     static nlohmann::json readJson(const fs::path& path) {
         std::ifstream in(path);

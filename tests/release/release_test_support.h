@@ -1,40 +1,23 @@
 #pragma once
 
+#include "../support/command_runner.h"
 #include "image/manifest.h"
 
 #include <nlohmann/json.hpp>
 
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 namespace dpflow::test {
 
-/// What a command printed (stdout and stderr together) and its exit status; 128 + signal when
-/// it was killed.
-struct CliRun {
-    int status = -1;
-    std::string output;
-};
+using CliRun = CommandRun;
 
 /// Runs a shell command line and collects its output.
-inline CliRun runShell(const std::string& command_line) {
-    CliRun run;
-    FILE* pipe = ::popen((command_line + " 2>&1").c_str(), "r");
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) run.output.append(buffer, n);
-    const int status = ::pclose(pipe);
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : (WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1);
-    return run;
-}
+inline CliRun runShell(const std::string& command_line) { return runCommand(command_line); }
 
 /// Runs the dpflow CLI with `arguments`.
-inline CliRun dpflow(const std::string& arguments) {
-    return runShell(std::string(DPFLOW_CLI) + " " + arguments);
-}
+inline CliRun dpflow(const std::string& arguments) { return runDpflow(arguments); }
 
 inline nlohmann::json readJson(const std::filesystem::path& path) {
     std::ifstream in(path);
