@@ -134,37 +134,18 @@ PreviewResult PreviewSession::render(const PreviewRequest& request) const {
 
     const auto start = std::chrono::steady_clock::now();
     if (isLatentMechanism(m.mechanism)) {
-        const std::vector<float>& u = prepared_.latent;
-        std::vector<float> noisy(u.size());
-        if (m.mechanism == PrivacyMechanism::DpGlow) {
-            const auto& lo = model().calibrationLo();
-            const auto& hi = model().calibrationHi();
-            std::size_t clipped_in = 0, clipped_out = 0;
-            for (std::size_t j = 0; j < u.size(); ++j) {
-                const double clipped = std::clamp(static_cast<double>(u[j]), static_cast<double>(lo[j]), static_cast<double>(hi[j]));
-                clipped_in += clipped != u[j];
-                const double value = clipped + b * draw_.laplace(j);
-                const double released = std::clamp(value, static_cast<double>(lo[j]), static_cast<double>(hi[j]));
-                clipped_out += released != value;
-                noisy[j] = static_cast<float>(released);
-            }
-            result.input_clipped_fraction = static_cast<double>(clipped_in) / u.size();
-            result.output_clipped_fraction = static_cast<double>(clipped_out) / u.size();
-        } else {
-            const double radius = *result.accounting.l1_radius;
-            double norm = 0.0;
-            for (float value : u) norm += std::abs(static_cast<double>(value));
-            const double factor = norm > radius ? radius / norm : 1.0;
-            result.input_clipped_fraction = norm > radius ? 1.0 : 0.0;
-            for (std::size_t j = 0; j < u.size(); ++j) noisy[j] = static_cast<float>(u[j] * factor + b * draw_.laplace(j));
-        }
+        // The release's mechanism steps (latent_mechanisms.h), with the fixed unit draw scaled by b as the noise.
+        const LatentNoise preview_noise = [this, b](std::size_t j, double value) { return value + b * draw_.laplace(j); };
+        const LatentRelease noisy =
+            m.mechanism == PrivacyMechanism::DpGlow
+                ? applyBoxMechanism(prepared_.latent, LatentBox{model().calibrationLo(), model().calibrationHi()},
+                                    *result.accounting.plan, preview_noise)
+                : applyL1BallMechanism(prepared_.latent, *result.accounting.l1_radius, *result.accounting.plan, preview_noise);
+        result.input_clipped_fraction = noisy.input_clipped_fraction;
+        result.output_clipped_fraction = noisy.output_clipped_fraction;
         result.released_attributes = previewAttributes(request.attributes);
         result.image = makeImage(original.width, original.height);
-        if (m.decoding == LatentDecoding::Shrink) {
-            const double k = latentShrinkFactor(b);
-            for (float& value : noisy) value = static_cast<float>(k * value);
-        }
-        result.image.pixels = model().decode(noisy, result.released_attributes);
+        result.image.pixels = model().decode(decodableLatent(noisy, m.decoding), result.released_attributes);
         if (std::any_of(result.image.pixels.begin(), result.image.pixels.end(), [](float v) { return !std::isfinite(v); }))
             throw std::runtime_error("the flow decoded the noised latent to non-finite pixels: its inverse overflows for "
                                      "latents this far from its training data; try a larger eps");

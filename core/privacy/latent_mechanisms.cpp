@@ -15,8 +15,8 @@ double LatentBox::l1Sensitivity() const {
     return std::nextafter(static_cast<double>(sum), std::numeric_limits<double>::infinity());
 }
 
-LatentRelease privatizeLatentInBox(const std::vector<float>& latent, const LatentBox& box, double epsilon,
-                                   RandomSource& source) {
+LatentRelease applyBoxMechanism(const std::vector<float>& latent, const LatentBox& box, const LaplaceNoisePlan& plan,
+                                const LatentNoise& add_noise) {
     if (box.lo.size() != latent.size() || box.hi.size() != latent.size())
         throw std::invalid_argument("the latent has " + std::to_string(latent.size()) + " elements but the calibration box " +
                                     std::to_string(box.lo.size()) + "; the model and its calibration do not match");
@@ -24,15 +24,14 @@ LatentRelease privatizeLatentInBox(const std::vector<float>& latent, const Laten
         if (!(box.lo[j] <= box.hi[j])) throw std::invalid_argument("calibration bound " + std::to_string(j) + " has lo > hi");
 
     LatentRelease release;
-    release.plan = planLaplaceNoise(box.l1Sensitivity(), latent.size(), epsilon);
-    GridLaplaceSampler sampler(source, release.plan);
+    release.plan = plan;
     release.latent.resize(latent.size());
     std::size_t clipped_in = 0, clipped_out = 0;
     for (std::size_t j = 0; j < latent.size(); ++j) {
         const double lo = box.lo[j], hi = box.hi[j];
         const double u = std::clamp(static_cast<double>(latent[j]), lo, hi);
         clipped_in += u != latent[j];
-        const double noisy = sampler.privatize(u);
+        const double noisy = add_noise(j, u);
         const double released = std::clamp(noisy, lo, hi);
         clipped_out += released != noisy;
         release.latent[j] = static_cast<float>(released);
@@ -42,23 +41,36 @@ LatentRelease privatizeLatentInBox(const std::vector<float>& latent, const Laten
     return release;
 }
 
-LatentRelease privatizeLatentInL1Ball(const std::vector<float>& latent, double radius, double epsilon,
-                                      RandomSource& source) {
+LatentRelease applyL1BallMechanism(const std::vector<float>& latent, double radius, const LaplaceNoisePlan& plan,
+                                   const LatentNoise& add_noise) {
     if (latent.empty()) throw std::invalid_argument("cannot privatize an empty latent");
     if (!(radius > 0.0) || !std::isfinite(radius)) throw std::invalid_argument("the L1 radius s must be positive and finite");
 
     LatentRelease release;
-    release.plan = planLaplaceNoise(2.0 * radius, latent.size(), epsilon);
+    release.plan = plan;
     double norm = 0.0;
     for (float u : latent) norm += std::abs(static_cast<double>(u));
     release.input_scale_factor = norm > radius ? radius / norm : 1.0;
     release.input_clipped_fraction = norm > radius ? 1.0 : 0.0;
-
-    GridLaplaceSampler sampler(source, release.plan);
     release.latent.resize(latent.size());
     for (std::size_t j = 0; j < latent.size(); ++j)
-        release.latent[j] = static_cast<float>(sampler.privatize(latent[j] * release.input_scale_factor));
+        release.latent[j] = static_cast<float>(add_noise(j, latent[j] * release.input_scale_factor));
     return release;
+}
+
+LatentRelease privatizeLatentInBox(const std::vector<float>& latent, const LatentBox& box, double epsilon,
+                                   RandomSource& source) {
+    const LaplaceNoisePlan plan = planLaplaceNoise(box.l1Sensitivity(), latent.size(), epsilon);
+    GridLaplaceSampler sampler(source, plan);
+    return applyBoxMechanism(latent, box, plan, [&sampler](std::size_t, double u) { return sampler.privatize(u); });
+}
+
+LatentRelease privatizeLatentInL1Ball(const std::vector<float>& latent, double radius, double epsilon,
+                                      RandomSource& source) {
+    if (!(radius > 0.0) || !std::isfinite(radius)) throw std::invalid_argument("the L1 radius s must be positive and finite");
+    const LaplaceNoisePlan plan = planLaplaceNoise(2.0 * radius, latent.size(), epsilon);
+    GridLaplaceSampler sampler(source, plan);
+    return applyL1BallMechanism(latent, radius, plan, [&sampler](std::size_t, double u) { return sampler.privatize(u); });
 }
 
 std::vector<float> decodableLatent(const LatentRelease& release, LatentDecoding decoding) {

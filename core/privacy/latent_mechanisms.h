@@ -4,6 +4,8 @@
 #include "privacy/mechanism_settings.h"
 #include "privacy/random_source.h"
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,21 @@ struct LatentRelease {
 /// The latent to decode: u~ itself (Direct) or k u~ with k = latentShrinkFactor(b) (Shrink).
 /// Post-processing: uses only the release's b.
 std::vector<float> decodableLatent(const LatentRelease& release, LatentDecoding decoding);
+
+/// Adds the mechanism's noise to element j of the (clipped) latent: the secure grid sampler on a
+/// release, the studio's fixed unit draw scaled by b in a preview.
+using LatentNoise = std::function<double(std::size_t j, double value)>;
+
+/// M1's steps with the noise given: clip to the box, add noise, clip back, count both clippings.
+/// `plan` is the release's (planLaplaceNoise of the box's Delta). Throws std::invalid_argument
+/// when sizes differ or a bound pair is inverted.
+LatentRelease applyBoxMechanism(const std::vector<float>& latent, const LatentBox& box, const LaplaceNoisePlan& plan,
+                                const LatentNoise& add_noise);
+
+/// M2's steps with the noise given: scale into the L1 ball of radius s for this image alone,
+/// add noise. Throws std::invalid_argument for an empty latent or s not positive and finite.
+LatentRelease applyL1BallMechanism(const std::vector<float>& latent, double radius, const LaplaceNoisePlan& plan,
+                                   const LatentNoise& add_noise);
 
 /// M1 `dpglow`: u = clip(u, lo, hi); u~ = u + Lap(Delta / eps) on the grid; u~ = clip(u~, lo, hi).
 /// eps-local DP for the whole image. Throws std::invalid_argument when sizes differ, a bound
