@@ -36,15 +36,12 @@ StudioExportResult writeStudioExport(PrivatizedImage release, const StudioExport
     BudgetLedger ledger(options.ledger.empty() ? folder / "privacy-ledger.jsonl" : options.ledger);
 
     if (!record.source_path.empty() && fs::is_regular_file(record.source_path)) {
-        const SourceIdentity identity = identifySource(record.source_path);
-        record.source_sha256 = identity.sha256;
-        record.source_sop_instance_uid = identity.sop_instance_uid;
-        record.ledger_key = identity.ledgerKey();
+        stampReleaseSource(record, record.source_path, identifySource(record.source_path), ledger.path().string());
     } else {
         record.ledger_key = "unsaved:" + options.output.filename().string();
+        record.ledger_path = ledger.path().string();
+        record.time_utc = currentUtcTimestamp();
     }
-    record.ledger_path = ledger.path().string();
-    record.time_utc = currentUtcTimestamp();
 
     if (release.image) {
         const fs::path partial = partialFileBeside(options.output);

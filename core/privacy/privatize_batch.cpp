@@ -1,5 +1,4 @@
 #include "privacy/privatize_batch.h"
-#include "privacy/utc_time.h"
 
 #include "image/dicom_writer.h"
 #include "image/image_reader.h"
@@ -153,12 +152,7 @@ PrivatizeBatchResult privatizeBatch(const PrivatizeBatchOptions& options, const 
             const Image image = readImage(input.path);
             PrivatizedImage privatized = privatizer.privatize(privatizer.prepare(image, input.attributes));
             ReleaseRecord& record = privatized.record;
-            record.source_path = input.path.string();
-            record.source_sha256 = identity.sha256;
-            record.source_sop_instance_uid = identity.sop_instance_uid;
-            record.ledger_key = identity.ledgerKey();
-            record.ledger_path = ledger.path().string();
-            record.time_utc = currentUtcTimestamp();
+            stampReleaseSource(record, input.path, identity, ledger.path().string());
 
             const std::string name = names.next(input.path, suffix);
             const fs::path output = options.out_dir / (name + extension);

@@ -1,6 +1,7 @@
 #include "privacy/release_publication.h"
 
 #include "privacy/mechanism_settings.h"
+#include "privacy/utc_time.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,16 @@
 namespace dpflow {
 
 namespace fs = std::filesystem;
+
+void stampReleaseSource(ReleaseRecord& record, const fs::path& source, const SourceIdentity& identity,
+                        const std::string& ledger_path) {
+    record.source_path = source.string();
+    record.source_sha256 = identity.sha256;
+    record.source_sop_instance_uid = identity.sop_instance_uid;
+    record.ledger_key = identity.ledgerKey();
+    record.ledger_path = ledger_path;
+    record.time_utc = currentUtcTimestamp();
+}
 
 LedgerEntry ledgerEntryFor(const ReleaseRecord& record, const std::string& output) {
     LedgerEntry entry;

@@ -7,11 +7,17 @@
 
 #include "privacy/budget_ledger.h"
 #include "privacy/release_record.h"
+#include "privacy/source_identity.h"
 
 #include <filesystem>
 #include <string>
 
 namespace dpflow {
+
+/// Fills the record's source (path, SHA-256, SOP Instance UID), its ledger key and path, and
+/// the release time: what every release path records about where an image came from.
+void stampReleaseSource(ReleaseRecord& record, const std::filesystem::path& source, const SourceIdentity& identity,
+                        const std::string& ledger_path);
 
 /// The ledger entry that commits `record`: its source key, mechanism, eps parts, eps_total,
 /// model hash, randomness and time, released as `output` ("withheld: NAME" when nothing was).

@@ -269,12 +269,7 @@ ReleaseRunResult runRelease(const ReleaseSettings& settings, const fs::path& out
             const Image image = readImage(input.path);
             PrivatizedImage privatized = privatizer.privatize(privatizer.prepare(image, input.attributes));
             ReleaseRecord& record = privatized.record;
-            record.source_path = input.path.string();
-            record.source_sha256 = identity.sha256;
-            record.source_sop_instance_uid = identity.sop_instance_uid;
-            record.ledger_key = identity.ledgerKey();
-            record.ledger_path = ledger_path;
-            record.time_utc = currentUtcTimestamp();
+            stampReleaseSource(record, input.path, identity, ledger_path);
 
             ReleasedItem item;
             item.id = newReleaseId(source);

@@ -8,20 +8,9 @@
 namespace dpflow {
 namespace {
 
-SweepSettings tinySettings(const std::filesystem::path& manifest, std::vector<std::string> mechanisms,
-                           std::vector<double> epsilons) {
-    SweepSettings settings;
-    settings.model_path = test::modelPath("pneumoniamnist-glow32.safetensors");
-    settings.classifier_path = test::modelPath("pneumoniamnist-classifier.safetensors");
-    settings.data_path = manifest.string();
-    settings.mechanisms = std::move(mechanisms);
-    settings.epsilons = std::move(epsilons);
-    return settings;
-}
-
 TEST(SweepEngine, PixelAucApproachesTheOriginalsAtHugeEpsAndChanceAtTinyEps) {
     test::TemporaryFolder folder("dpflow-sweep-pixel");
-    const auto settings = tinySettings(test::writeTinyPneumoniaManifest(folder.path(), 20), {"pixel"}, {1.0, 1e9});
+    const auto settings = test::tinySweepSettings(test::writeTinyPneumoniaManifest(folder.path(), 20), {"pixel"}, {1.0, 1e9});
     const SweepResults results = computeSweep(settings, hashSweepInputs(settings));
     ASSERT_TRUE(results.original && results.original->protocol_a);
     ASSERT_EQ(results.rows.size(), 2u);
@@ -45,7 +34,7 @@ TEST(SweepEngine, PixelAucApproachesTheOriginalsAtHugeEpsAndChanceAtTinyEps) {
 
 TEST(SweepEngine, DpGlowAtHugeEpsKeepsTheOriginalsAuc) {
     test::TemporaryFolder folder("dpflow-sweep-dpglow");
-    const auto settings = tinySettings(test::writeTinyPneumoniaManifest(folder.path(), 10), {"dpglow"}, {1e12});
+    const auto settings = test::tinySweepSettings(test::writeTinyPneumoniaManifest(folder.path(), 10), {"dpglow"}, {1e12});
     const SweepResults results = computeSweep(settings, hashSweepInputs(settings));
     ASSERT_EQ(results.rows.size(), 1u);
     EXPECT_NEAR(results.rows[0].protocol_a->auc, results.original->protocol_a->auc, 0.02);
@@ -54,7 +43,7 @@ TEST(SweepEngine, DpGlowAtHugeEpsKeepsTheOriginalsAuc) {
 
 TEST(SweepEngine, SecondRunWithTheSameInputsIsReadFromTheCache) {
     test::TemporaryFolder folder("dpflow-sweep-rerun");
-    auto settings = tinySettings(test::writeTinyPneumoniaManifest(folder.path(), 5), {"pixel"}, {10.0});
+    auto settings = test::tinySweepSettings(test::writeTinyPneumoniaManifest(folder.path(), 5), {"pixel"}, {10.0});
     SweepRunOptions options;
     options.cache_dir = folder.path() / "cache";
     const SweepOutcome first = runSweep(settings, options);
@@ -71,7 +60,7 @@ TEST(SweepEngine, SecondRunWithTheSameInputsIsReadFromTheCache) {
 
 TEST(SweepEngine, ACancelledSweepStopsBeforeTheNextUnitAndCachesNothing) {
     test::TemporaryFolder folder("dpflow-sweep-cancel");
-    const auto settings = tinySettings(test::writeTinyPneumoniaManifest(folder.path(), 5), {"pixel"}, {10.0, 1e3, 1e5});
+    const auto settings = test::tinySweepSettings(test::writeTinyPneumoniaManifest(folder.path(), 5), {"pixel"}, {10.0, 1e3, 1e5});
     std::size_t reports = 0;
     SweepRunOptions options;
     options.cache_dir = folder.path() / "cache";
@@ -85,12 +74,12 @@ TEST(SweepEngine, ACancelledSweepStopsBeforeTheNextUnitAndCachesNothing) {
 TEST(SweepEngine, ChangedDataIsACacheMiss) {
     test::TemporaryFolder folder("dpflow-sweep-changed");
     const auto manifest = test::writeTinyPneumoniaManifest(folder.path(), 5);
-    const auto settings = tinySettings(manifest, {"pixel"}, {10.0});
+    const auto settings = test::tinySweepSettings(manifest, {"pixel"}, {10.0});
     SweepRunOptions options;
     options.cache_dir = folder.path() / "cache";
     EXPECT_FALSE(runSweep(settings, options).from_cache);
     const auto smaller = test::writeTinyPneumoniaManifest(folder.path(), 4);  // rewrites tiny.csv
-    EXPECT_FALSE(runSweep(tinySettings(smaller, {"pixel"}, {10.0}), options).from_cache);
+    EXPECT_FALSE(runSweep(test::tinySweepSettings(smaller, {"pixel"}, {10.0}), options).from_cache);
 }
 
 TEST(SweepEngine, AttackersFindEveryPatientOnOriginalsAndFallTowardsChanceUnderHeavyNoise) {
@@ -111,7 +100,7 @@ TEST(SweepEngine, AttackersFindEveryPatientOnOriginalsAndFallTowardsChanceUnderH
         out << file << ',' << split << ',' << label << ",p" << i << '\n';
     }
     out.close();
-    auto settings = tinySettings(folder.path() / "patients.csv", {"pixel"}, {1.0});
+    auto settings = test::tinySweepSettings(folder.path() / "patients.csv", {"pixel"}, {1.0});
     settings.reidentification = true;
     settings.embedding_steps = 5;
     const SweepResults results = computeSweep(settings, hashSweepInputs(settings));
@@ -126,15 +115,15 @@ TEST(SweepEngine, AttackersFindEveryPatientOnOriginalsAndFallTowardsChanceUnderH
 }
 
 TEST(SweepEngine, SettingsThatCannotWorkAreRefusedBeforeAnyWork) {
-    SweepSettings settings = tinySettings("d.csv", {"dpglow"}, {1.0});
+    SweepSettings settings = test::tinySweepSettings("d.csv", {"dpglow"}, {1.0});
     settings.model_path.clear();
     EXPECT_THROW(validateSweepSettings(settings), std::invalid_argument);  // dpglow needs a model
-    settings = tinySettings("d.csv", {"pixel"}, {0.0});
+    settings = test::tinySweepSettings("d.csv", {"pixel"}, {0.0});
     EXPECT_THROW(validateSweepSettings(settings), std::invalid_argument);
-    settings = tinySettings("d.csv", {"pixel"}, {1.0});
+    settings = test::tinySweepSettings("d.csv", {"pixel"}, {1.0});
     settings.protocol_a = false;
     EXPECT_THROW(validateSweepSettings(settings), std::invalid_argument);  // nothing to measure
-    settings = tinySettings("d.csv", {"warp"}, {1.0});
+    settings = test::tinySweepSettings("d.csv", {"warp"}, {1.0});
     EXPECT_THROW(validateSweepSettings(settings), std::invalid_argument);
 }
 

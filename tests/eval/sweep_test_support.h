@@ -10,6 +10,7 @@
 #include <limits>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 namespace dpflow::test {
 
@@ -51,6 +52,18 @@ inline std::filesystem::path writeTinyPneumoniaManifest(const std::filesystem::p
 }
 
 inline std::string modelPath(const std::string& name) { return std::string(DPFLOW_SOURCE_DIR) + "/models/" + name; }
+
+/// A sweep of `manifest` with the shipped 32 px flow and 28 px classifier.
+inline SweepSettings tinySweepSettings(const std::filesystem::path& manifest, std::vector<std::string> mechanisms,
+                                       std::vector<double> epsilons) {
+    SweepSettings settings;
+    settings.model_path = modelPath("pneumoniamnist-glow32.safetensors");
+    settings.classifier_path = modelPath("pneumoniamnist-classifier.safetensors");
+    settings.data_path = manifest.string();
+    settings.mechanisms = std::move(mechanisms);
+    settings.epsilons = std::move(epsilons);
+    return settings;
+}
 
 /// Results with every kind of value: the original row (eps +inf), present and absent figures.
 inline SweepResults exampleResults() {

@@ -91,13 +91,7 @@ TEST(PlotPanel, ExportsPngAndPdf) {
 
 // A sweep small enough for a GUI test: pixel noise on a few real PneumoniaMNIST test images.
 SweepSettings tinyPixelSweep(const std::filesystem::path& manifest, std::vector<double> epsilons) {
-    SweepSettings settings;
-    settings.model_path = test::modelPath("pneumoniamnist-glow32.safetensors");
-    settings.classifier_path = test::modelPath("pneumoniamnist-classifier.safetensors");
-    settings.data_path = manifest.string();
-    settings.mechanisms = {"pixel"};
-    settings.epsilons = std::move(epsilons);
-    return settings;
+    return test::tinySweepSettings(manifest, {"pixel"}, std::move(epsilons));
 }
 
 TEST(PlotPanel, ComputesACurveInTheBackgroundShowsItAndReusesTheCache) {
