@@ -51,7 +51,7 @@ void registerTrain(CLI::App& app, int& exit_code) {
     command->add_option("--train-split", options->train_split, "Split used for training and calibration")->capture_default_str();
     command->add_option("--heldout-split", options->heldout_split, "Split for held-out bits/dim ('' for none)")->capture_default_str();
     command->add_option("--size", options->architecture.image_size, "Model image size in pixels")->capture_default_str();
-    command->add_option("--fit", *fit, "How other sizes are brought to --size")->check(CLI::IsMember({"pad", "resize"}))->capture_default_str();
+    command->add_option("--fit", *fit, "How other sizes are brought to --size")->check(CLI::IsMember({"pad", "resize", "square"}))->capture_default_str();
     command->add_option("--levels", options->architecture.levels, "Multi-scale levels L")->capture_default_str();
     command->add_option("--steps", options->architecture.steps, "Flow steps K per level")->capture_default_str();
     command->add_option("--hidden", options->architecture.hidden_channels, "Hidden channels of the coupling networks")->capture_default_str();
@@ -61,6 +61,17 @@ void registerTrain(CLI::App& app, int& exit_code) {
     command->add_option("--lr", options->learning_rate, "Adam learning rate after warm-up")->check(CLI::PositiveNumber)->capture_default_str();
     command->add_option("--warmup", options->warmup_steps, "Linear warm-up steps")->check(CLI::NonNegativeNumber)->capture_default_str();
     command->add_option("--clip", options->clip_grad_norm, "Gradient norm limit (0: off)")->check(CLI::NonNegativeNumber)->capture_default_str();
+    command->add_option("--weight-decay", options->weight_decay, "Adam L2 weight penalty (0: none)")->check(CLI::NonNegativeNumber)->capture_default_str();
+    command->add_option("--augment-shift", options->augmentation.max_shift_pixels,
+                        "Random translation of each training image, up to this many model pixels (0: off)")
+        ->check(CLI::NonNegativeNumber)->capture_default_str();
+    command->add_option("--augment-scale", options->augmentation.max_scale, "Random zoom in [1-v, 1+v] (0: off)")
+        ->check(CLI::Range(0.0, 0.5))->capture_default_str();
+    command->add_option("--augment-contrast", options->augmentation.max_contrast,
+                        "Random contrast in [1-v, 1+v] and brightness within +-v/2 (0: off); never a flip")
+        ->check(CLI::Range(0.0, 0.5))->capture_default_str();
+    command->add_option("--heldout-every", options->heldout_every, "Epochs between held-out bits/dim lines (0: at the end only)")
+        ->check(CLI::NonNegativeNumber)->capture_default_str();
     command->add_option("--seed", options->seed, "Seed for initialisation, shuffling and dequantisation")->capture_default_str();
     command->add_flag("--resume", options->resume, "Continue from the checkpoint beside --out");
     command->add_option("--notes", options->notes, "Free text for the model card: hardware, resumed runs, design budget");

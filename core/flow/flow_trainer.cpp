@@ -4,6 +4,7 @@
 #include "flow/model_io.h"
 #include "flow/model_space.h"
 #include "flow/runtime.h"
+#include "flow/training_augmentation.h"
 #include "flow/training_data.h"
 
 #include <fmt/format.h>
@@ -130,7 +131,7 @@ TrainResult trainFlow(const TrainOptions& o) {
                      data.cond.narrow(0, 0, count).to(device));
     }
 
-    torch::optim::Adam optimizer(glow->parameters(), torch::optim::AdamOptions(o.learning_rate));
+    torch::optim::Adam optimizer(glow->parameters(), torch::optim::AdamOptions(o.learning_rate).weight_decay(o.weight_decay));
     if (o.resume) {
         try {
             torch::load(optimizer, optimizerPath(checkpoint).string());
@@ -154,7 +155,8 @@ TrainResult trainFlow(const TrainOptions& o) {
         int64_t report_count = 0;
         for (int64_t b = 0; b < steps_per_epoch; ++b) {
             const auto index = order.narrow(0, b * o.batch_size, std::min<int64_t>(o.batch_size, data.size() - b * o.batch_size));
-            const auto x = dequantize(data.levels.index_select(0, index), bins, generator).to(device);
+            const auto levels = augmentLevels(data.levels.index_select(0, index), o.augmentation, bins, generator);
+            const auto x = dequantize(levels, bins, generator).to(device);
             const auto cond = data.cond.index_select(0, index).to(device);
             const double lr = o.learning_rate * std::min(1.0, static_cast<double>(step + 1) / std::max(1, o.warmup_steps));
             for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
@@ -189,6 +191,13 @@ TrainResult trainFlow(const TrainOptions& o) {
         }
         result.epoch_bits_per_dim.push_back(epoch_sum / static_cast<double>(data.size()));
         card.epochs = epoch + 1;
+        if (o.heldout_every > 0 && heldout.size() > 0 && (epoch + 1) % o.heldout_every == 0) {
+            const double value = meanBitsPerDim(glow, heldout, std::max(o.batch_size, 64), o.seed + 2);
+            result.heldout_bits_per_dim.emplace_back(epoch + 1, value);
+            report({epoch + 1, o.epochs, step, total_steps, 0, 0, 0, 0,
+                    fmt::format("epoch {}: bits/dim train {:.4f} (augmented, during the epoch), {} {:.4f}", epoch + 1,
+                                result.epoch_bits_per_dim.back(), o.heldout_split, value)});
+        }
         result.training_seconds = secondsSince(started);
         const double mean_epoch_seconds = result.training_seconds / static_cast<double>(result.epoch_bits_per_dim.size());
         result.stopped_by_time_limit = o.time_limit_minutes > 0 && epoch + 1 < o.epochs &&

@@ -36,6 +36,16 @@ struct TrainProgress {
     std::string message;        ///< non-empty for events (checkpoint written, resumed, ...)
 };
 
+/// How training images are varied each time they are drawn (see training_augmentation.h): small
+/// positioning and exposure changes a real film series shows, never a flip. All zero: off.
+struct TrainingAugmentation {
+    double max_shift_pixels = 0.0;  ///< translation drawn uniformly in [-v, v] model pixels, each axis
+    double max_scale = 0.0;         ///< zoom factor drawn uniformly in [1 - v, 1 + v] about the centre
+    double max_contrast = 0.0;      ///< contrast factor in [1 - v, 1 + v], brightness in +-v/2 of the range
+
+    bool enabled() const { return max_shift_pixels > 0 || max_scale > 0 || max_contrast > 0; }
+};
+
 /// Everything `dpflow train` can set. Architecture fields other than attributes come from
 /// `architecture`; attribute values are collected from the manifest.
 struct TrainOptions {
@@ -51,6 +61,9 @@ struct TrainOptions {
     double learning_rate = 1e-3;             ///< Adam, after linear warm-up
     int warmup_steps = 200;                  ///< steps of linear learning-rate warm-up
     double clip_grad_norm = 50.0;            ///< global gradient norm limit (<= 0: off)
+    double weight_decay = 0.0;               ///< Adam L2 penalty on the weights (0: none), against over-fitting
+    TrainingAugmentation augmentation;       ///< per-draw variation of the training images (off by default)
+    int heldout_every = 0;                   ///< epochs between held-out bits/dim reports (0: only at the end)
     uint64_t seed = 0;                       ///< initialisation, shuffling and dequantisation noise
     bool resume = false;                     ///< continue from the checkpoint beside `output`
     int checkpoint_every = 1;                ///< epochs between checkpoints
@@ -71,6 +84,9 @@ struct TrainOptions {
 struct TrainResult {
     ModelCard card;                          ///< as written beside the weights
     std::vector<double> epoch_bits_per_dim;  ///< mean training bits/dim of each epoch run now
+    /// (epoch, held-out bits/dim) every `heldout_every` epochs: with the training curve, the
+    /// measure of over-fitting.
+    std::vector<std::pair<int, double>> heldout_bits_per_dim;
     bool stopped_by_time_limit = false;      ///< fewer epochs than requested because of the budget
     double training_seconds = 0.0;           ///< wall-clock time of the optimisation in this run
 };

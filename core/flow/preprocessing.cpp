@@ -2,16 +2,52 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace dpflow {
 
-std::string fitModeName(FitMode mode) { return mode == FitMode::Pad ? "pad" : "resize"; }
+namespace {
+
+// `image` centred on a black side x side canvas (side >= both of its dimensions).
+std::vector<float> centredOnCanvas(const Image& image, int side) {
+    std::vector<float> out(static_cast<size_t>(side) * side, 0.0f);
+    const int x0 = (side - image.width) / 2, y0 = (side - image.height) / 2;
+    for (int y = 0; y < image.height; ++y) {
+        for (int x = 0; x < image.width; ++x) out[static_cast<size_t>(y + y0) * side + x + x0] = image.at(x, y);
+    }
+    return out;
+}
+
+std::vector<float> resampled(const std::vector<float>& pixels, int width, int height, int size) {
+    torch::NoGradGuard no_grad;
+    const auto input = torch::from_blob(const_cast<float*>(pixels.data()), {1, 1, height, width}, torch::kFloat32);
+    const auto resized = torch::nn::functional::interpolate(
+        input, torch::nn::functional::InterpolateFuncOptions()
+                   .size(std::vector<int64_t>{size, size})
+                   .mode(torch::kBilinear)
+                   .align_corners(false)
+                   .antialias(true));
+    const auto clamped = resized.clamp(0.0, 1.0).contiguous();
+    return {clamped.data_ptr<float>(), clamped.data_ptr<float>() + clamped.numel()};
+}
+
+}  // namespace
+
+std::string fitModeName(FitMode mode) {
+    switch (mode) {
+        case FitMode::Pad: return "pad";
+        case FitMode::Resize: return "resize";
+        case FitMode::Square: return "square";
+    }
+    return "resize";
+}
 
 FitMode parseFitMode(const std::string& name) {
     if (name == "pad") return FitMode::Pad;
     if (name == "resize") return FitMode::Resize;
-    throw std::invalid_argument("unknown fit mode '" + name + "' (use 'pad' or 'resize')");
+    if (name == "square") return FitMode::Square;
+    throw std::invalid_argument("unknown fit mode '" + name + "' (use 'pad', 'resize' or 'square')");
 }
 
 std::vector<float> fitImage(const Image& image, int size, FitMode mode) {
@@ -23,24 +59,13 @@ std::vector<float> fitImage(const Image& image, int size, FitMode mode) {
             throw std::invalid_argument(source + ": " + std::to_string(image.width) + "x" + std::to_string(image.height) +
                                         " does not fit in " + std::to_string(size) + " px by padding (use resize)");
         }
-        std::vector<float> out(static_cast<size_t>(size) * size, 0.0f);
-        const int x0 = (size - image.width) / 2, y0 = (size - image.height) / 2;
-        for (int y = 0; y < image.height; ++y) {
-            for (int x = 0; x < image.width; ++x) out[static_cast<size_t>(y + y0) * size + x + x0] = image.at(x, y);
-        }
-        return out;
+        return centredOnCanvas(image, size);
     }
-    torch::NoGradGuard no_grad;
-    const auto input = torch::from_blob(const_cast<float*>(image.pixels.data()), {1, 1, image.height, image.width},
-                                        torch::kFloat32);
-    const auto resized = torch::nn::functional::interpolate(
-        input, torch::nn::functional::InterpolateFuncOptions()
-                   .size(std::vector<int64_t>{size, size})
-                   .mode(torch::kBilinear)
-                   .align_corners(false)
-                   .antialias(true));
-    const auto clamped = resized.clamp(0.0, 1.0).contiguous();
-    return {clamped.data_ptr<float>(), clamped.data_ptr<float>() + clamped.numel()};
+    if (mode == FitMode::Square && image.width != image.height) {
+        const int side = std::max(image.width, image.height);
+        return resampled(centredOnCanvas(image, side), side, side, size);
+    }
+    return resampled(image.pixels, image.width, image.height, size);
 }
 
 }  // namespace dpflow

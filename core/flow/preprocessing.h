@@ -11,12 +11,16 @@ namespace dpflow {
 enum class FitMode {
     Pad,     ///< centre it on a black canvas (e.g. 28 px PneumoniaMNIST into 32 px); never scales
     Resize,  ///< bilinear resampling with antialiasing to size x size (aspect ratio not kept)
+    /// Centre it on a black square canvas of its longer side, then resample that square as
+    /// Resize does: no anatomical distortion for a non-square film (a 1955 x 1841 CR), black
+    /// bands on the shorter side's ends.
+    Square,
 };
 
-/// "pad" / "resize".
+/// "pad" / "resize" / "square".
 std::string fitModeName(FitMode mode);
 
-/// Parses "pad" or "resize"; throws std::invalid_argument naming the accepted values.
+/// Parses "pad", "resize" or "square"; throws std::invalid_argument naming the accepted values.
 FitMode parseFitMode(const std::string& name);
 
 /// The image's display values brought to size x size (row-major, [0,1]) by `mode`. Throws

@@ -47,6 +47,24 @@ TEST_F(FlowTrainerTest, CardRecordsDataHashEvaluationAndCalibration) {
     EXPECT_TRUE(std::filesystem::exists(dir_ / "m.json"));
 }
 
+TEST_F(FlowTrainerTest, HeldoutBitsPerDimIsMeasuredEveryRequestedEpoch) {
+    auto o = tinyOptions("heldout.safetensors");
+    o.heldout_every = 2;
+    const auto result = trainFlow(o);
+    ASSERT_EQ(result.heldout_bits_per_dim.size(), 2u);
+    EXPECT_EQ(result.heldout_bits_per_dim[0].first, 2);
+    EXPECT_EQ(result.heldout_bits_per_dim[1].first, 4);
+    EXPECT_GT(result.heldout_bits_per_dim[1].second, 0.0);
+}
+
+TEST_F(FlowTrainerTest, AugmentedTrainingStillLearns) {
+    auto o = tinyOptions("augmented.safetensors");
+    o.augmentation = TrainingAugmentation{1.0, 0.05, 0.1};
+    o.weight_decay = 1e-5;
+    const auto result = trainFlow(o);
+    EXPECT_LT(result.epoch_bits_per_dim.back(), result.epoch_bits_per_dim.front() - 0.1);
+}
+
 TEST_F(FlowTrainerTest, NotesAreRecordedAndKeptWhenAResumeGivesNone) {
     auto first = tinyOptions("notes.safetensors");
     first.epochs = 1;
