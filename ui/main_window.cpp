@@ -337,8 +337,6 @@ void MainWindow::exportCurrent(const QString& path, StudioExportFormat format) {
     options.format = format;
     options.window_low = privatized_pane_->viewState().window.low;
     options.window_high = privatized_pane_->viewState().window.high;
-    if (format == StudioExportFormat::Dicom && detectImageFormat(source_image_.source_path) == ImageFileFormat::Dicom)
-        options.source_dicom = source_image_.source_path;
     const quint64 tag = next_export_tag_++;
     pending_exports_[tag] = options;
     status_label_->setText(tr("Exporting with fresh secure noise..."));

@@ -3,7 +3,7 @@
 #include "image/image.h"
 #include "phantom_overlay.h"
 #include "preview/preview_result.h"
-#include "preview/studio_export.h"
+#include "release/studio_export.h"
 
 #include <QMainWindow>
 #include <QString>

@@ -6,7 +6,7 @@
 #include "flow/runtime.h"
 #include "image/sha256.h"
 #include "privacy/latent_mechanisms.h"
-#include "privacy/privatize_batch.h"
+#include "release/privatize_batch.h"
 #include "privacy/sampler_benchmark.h"
 
 #include <fmt/format.h>
@@ -126,7 +126,7 @@ void registerPrivatize(CLI::App& app, int& exit_code) {
         options.inputs.assign(a->inputs.begin(), a->inputs.end());
         options.given_attributes = parseAttributeValues(a->attributes, "--attribute");
         options.out_dir = a->out;
-        options.format = a->format == "png" ? ReleaseFormat::Png : ReleaseFormat::Dicom;
+        options.format = a->format == "png" ? ReleasedImageFormat::Png16 : ReleasedImageFormat::Dicom;
         options.ledger = a->ledger;
         options.budget_limit = a->budget_limit;
         const auto result = privatizeBatch(options, settings, reference, *source, std::cerr);

@@ -1,19 +1,14 @@
 #include "image/deidentification_profile.h"
 
-#include <dcmtk/dcmdata/dcelem.h>
-#include <dcmtk/dcmdata/dcitem.h>
-#include <dcmtk/dcmdata/dcsequen.h>
-#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dctagkey.h>
 
 #include <algorithm>
-#include <map>
-#include <string>
 
 namespace dpflow {
 namespace {
 
 using A = DeidentificationAction;
-using UidMap = std::map<std::string, std::string>;
 
 // Rows sorted by (group, element) for binary search. Generated from PS3.15 Table E.1-1
 // (Basic Profile column) with the tags of DCMTK's data dictionary.
@@ -259,7 +254,9 @@ const std::vector<DeidentificationRule> kRules = {
         {0xFFFA, 0xFFFA, "DigitalSignaturesSequence", A::Remove},
 };
 
-const DeidentificationRule* findRule(const DcmTagKey& tag) {
+}  // namespace
+
+const DeidentificationRule* basicProfileRule(const DcmTagKey& tag) {
     const auto it = std::lower_bound(kRules.begin(), kRules.end(), tag, [](const DeidentificationRule& rule,
                                                                           const DcmTagKey& key) {
         return rule.group < key.getGroup() || (rule.group == key.getGroup() && rule.element < key.getElement());
@@ -270,91 +267,10 @@ const DeidentificationRule* findRule(const DcmTagKey& tag) {
     return nullptr;
 }
 
-bool isCurveOrOverlay(Uint16 group) {
-    return (group >= 0x5000 && group <= 0x50FF) || (group >= 0x6000 && group <= 0x60FF);
-}
-
-std::string newUid() {
-    char uid[100];
-    return dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT);
-}
-
-// Replaces every value of a UI element by a new UID, consistently within the file.
-void replaceUids(DcmElement& element, UidMap& uids) {
-    OFString all;
-    std::string replaced;
-    for (unsigned long i = 0; i < element.getVM(); ++i) {
-        OFString old;
-        if (element.getOFString(old, i).bad()) {
-            continue;
-        }
-        auto [it, inserted] = uids.try_emplace(old.c_str());
-        if (inserted) {
-            it->second = newUid();
-        }
-        replaced += (replaced.empty() ? "" : "\\") + it->second;
-    }
-    element.putString(replaced.c_str());
-}
-
-// A value of the element's VR that identifies nobody.
-const char* dummyValue(DcmEVR vr) {
-    switch (vr) {
-    case EVR_DA: return "19000101";
-    case EVR_TM: return "000000";
-    case EVR_DT: return "19000101000000";
-    case EVR_AS: return "000Y";
-    case EVR_DS:
-    case EVR_IS:
-    case EVR_US:
-    case EVR_SS:
-    case EVR_UL:
-    case EVR_SL: return "0";
-    default: return "ANONYMIZED";
-    }
-}
-
-void applyTo(DcmItem& item, UidMap& uids) {
-    for (unsigned long n = item.card(); n > 0; --n) {
-        DcmElement* element = item.getElement(n - 1);
-        const DcmTagKey tag = element->getTag();
-        if (tag.isPrivate() || isCurveOrOverlay(tag.getGroup())) {
-            delete item.remove(n - 1);
-            continue;
-        }
-        if (const DeidentificationRule* rule = findRule(tag)) {
-            switch (rule->action) {
-            case A::Remove:
-                delete item.remove(n - 1);
-                continue;
-            case A::Zero:
-                element->clear();
-                break;
-            case A::Dummy:
-                element->putString(dummyValue(element->ident()));
-                break;
-            case A::NewUid:
-                replaceUids(*element, uids);
-                break;
-            case A::Keep:
-                break;
-            }
-        }
-        if (auto* sequence = dynamic_cast<DcmSequenceOfItems*>(element)) {
-            for (unsigned long i = 0; i < sequence->card(); ++i) {
-                applyTo(*sequence->getItem(i), uids);
-            }
-        }
-    }
-}
-
-}  // namespace
-
 const std::vector<DeidentificationRule>& basicProfileRules() { return kRules; }
 
-void applyBasicProfile(DcmItem& dataset) {
-    UidMap uids;
-    applyTo(dataset, uids);
+bool isPatientCharacteristic(const DcmTagKey& tag) {
+    return tag == DCM_PatientSex || tag == DCM_PatientAge || tag == DCM_PatientSize || tag == DCM_PatientWeight;
 }
 
 }  // namespace dpflow

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-class DcmItem;
+class DcmTagKey;
 
 namespace dpflow {
 
@@ -26,16 +26,20 @@ struct DeidentificationRule {
     DeidentificationAction action;
 };
 
-/// The Basic Application Level Confidentiality Profile as this product applies it: the one
-/// place that says what happens to each identifying attribute (patient, study, physicians,
-/// institution, devices, dates and times, UIDs, accession number, comments, other patient IDs).
-/// Besides these rows, applyBasicProfile removes every private attribute (odd groups), curves
-/// (groups 50xx) and overlays (groups 60xx).
+/// The Basic Application Level Confidentiality Profile: what happens to each identifying
+/// attribute (patient, study, physicians, institution, devices, dates and times, UIDs,
+/// accession number, comments, other patient IDs). A released image is built from an allowlist
+/// (retained_source_header.h), never from a source header minus these rows; the writer uses
+/// the table to refuse any header element it removes or empties (writeDerivedDicom), and the
+/// tests check the allowlist against it.
 const std::vector<DeidentificationRule>& basicProfileRules();
 
-/// Applies the profile to `dataset` in place, recursing into the items of kept sequences.
-/// Attributes the table does not name are kept. Adds nothing: the caller (writeDerivedDicom)
-/// records Patient Identity Removed and the method.
-void applyBasicProfile(DcmItem& dataset);
+/// The profile's row for `tag`, or nullptr when the profile does not name it.
+const DeidentificationRule* basicProfileRule(const DcmTagKey& tag);
+
+/// Whether `tag` is one of the patient characteristics (PatientSex, PatientAge, PatientSize,
+/// PatientWeight) that the Retain Patient Characteristics Option (PS3.15 E.3.4, code 113108)
+/// allows a de-identified header to keep.
+bool isPatientCharacteristic(const DcmTagKey& tag);
 
 }  // namespace dpflow

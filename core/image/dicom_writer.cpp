@@ -51,21 +51,6 @@ void putBaseHeader(DcmItem& dataset, const std::filesystem::path& path) {
     }
 }
 
-// Attributes that describe the source's pixels and would be wrong for the new ones.
-void removeSourcePixelDescription(DcmItem& dataset) {
-    for (const DcmTagKey& tag :
-         {DCM_PixelData, DCM_ModalityLUTSequence, DCM_VOILUTSequence, DCM_WindowCenter, DCM_WindowWidth,
-          DCM_WindowCenterWidthExplanation, DCM_VOILUTFunction, DCM_RescaleSlope, DCM_RescaleIntercept,
-          DCM_RescaleType, DCM_PresentationLUTShape, DCM_NumberOfFrames, DCM_FrameIncrementPointer,
-          DCM_PixelPaddingValue, DCM_PixelPaddingRangeLimit, DCM_SmallestImagePixelValue,
-          DCM_LargestImagePixelValue, DCM_PlanarConfiguration, DCM_PixelAspectRatio, DCM_ImagerPixelSpacing,
-          DCM_LossyImageCompression, DCM_LossyImageCompressionRatio, DCM_LossyImageCompressionMethod,
-          DCM_PixelIntensityRelationship, DCM_PixelIntensityRelationshipSign, DCM_ImageType,
-          DCM_SOPClassUID}) {
-        dataset.findAndDeleteElement(tag, true, true);
-    }
-}
-
 // The Image Pixel module and the pixel data, shared by both writers: stored values
 // round(v * (2^stored_bits - 1)), MONOCHROME2, unsigned, with the full-range window.
 void putPixels(DcmItem& dataset, const Image& image, int stored_bits, const std::filesystem::path& path) {
@@ -143,34 +128,43 @@ void writeDicom(const Image& image, const std::filesystem::path& path, int store
 }
 
 void writeDerivedDicom(const Image& image, const std::filesystem::path& path,
-                       const DerivedImageDescription& description, const std::filesystem::path& source_dicom) {
+                       const DerivedImageDescription& description) {
     prepareDcmtk();
     DcmFileFormat file;
-    if (!source_dicom.empty()) {
-        const OFCondition status =
-            file.loadFile(source_dicom.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
-        if (status.bad()) {
-            throw ImageError(source_dicom, std::string("cannot read the source DICOM header: ") + status.text());
-        }
-        file.getDataset()->loadAllDataIntoMemory();
-    }
     DcmDataset& dataset = *file.getDataset();
-    removeSourcePixelDescription(dataset);
-    applyBasicProfile(dataset);
+    for (const auto& [keyword, value] : description.header) {
+        DcmTag tag;
+        if (DcmTag::findTagFromName(keyword.c_str(), tag).bad()) {
+            throw ImageError(path, "unknown DICOM attribute keyword \"" + keyword + "\"");
+        }
+        if (const DeidentificationRule* rule = basicProfileRule(tag); rule && rule->action != DeidentificationAction::Keep) {
+            const bool retained = description.retain_patient_characteristics && isPatientCharacteristic(tag);
+            if (!retained) {
+                throw ImageError(path, "refusing to write " + keyword +
+                                           " into a released image: the PS3.15 Basic Profile removes or empties it");
+            }
+        }
+        put(dataset, tag, value, path);
+    }
     put(dataset, DCM_ImageType, "DERIVED\\SECONDARY", path);
     put(dataset, DCM_DerivationDescription, description.derivation_description, path);
     put(dataset, DCM_BurnedInAnnotation, description.burned_in_annotation ? "YES" : "NO", path);
     put(dataset, DCM_PatientIdentityRemoved, "YES", path);
-    put(dataset, DCM_DeidentificationMethod,
-        "DICOM PS3.15 Annex E Basic Application Level Confidentiality Profile (dpflow)", path);
-    DcmItem* code = nullptr;
-    dataset.findAndDeleteElement(DCM_DeidentificationMethodCodeSequence);
-    if (dataset.findOrCreateSequenceItem(DCM_DeidentificationMethodCodeSequence, code, 0).bad() || code == nullptr) {
-        throw ImageError(path, "cannot create the De-identification Method Code Sequence");
+    std::string method = "DICOM PS3.15 Annex E Basic Application Level Confidentiality Profile (dpflow)";
+    if (description.retain_patient_characteristics) method += "; Retain Patient Characteristics Option";
+    put(dataset, DCM_DeidentificationMethod, method, path);
+    std::vector<std::pair<const char*, const char*>> codes = {{"113100", "Basic Application Confidentiality Profile"}};
+    if (description.retain_patient_characteristics) codes.push_back({"113108", "Retain Patient Characteristics Option"});
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+        DcmItem* code = nullptr;
+        if (dataset.findOrCreateSequenceItem(DCM_DeidentificationMethodCodeSequence, code, static_cast<long>(i)).bad() ||
+            code == nullptr) {
+            throw ImageError(path, "cannot create the De-identification Method Code Sequence");
+        }
+        put(*code, DCM_CodeValue, codes[i].first, path);
+        put(*code, DCM_CodingSchemeDesignator, "DCM", path);
+        put(*code, DCM_CodeMeaning, codes[i].second, path);
     }
-    put(*code, DCM_CodeValue, "113100", path);
-    put(*code, DCM_CodingSchemeDesignator, "DCM", path);
-    put(*code, DCM_CodeMeaning, "Basic Application Confidentiality Profile", path);
     putBaseHeader(dataset, path);
     putPixels(dataset, image, description.stored_bits, path);
     save(file, path);

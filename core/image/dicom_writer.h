@@ -19,20 +19,29 @@ using DicomAttributes = std::vector<std::pair<std::string, std::string>>;
 void writeDicom(const Image& image, const std::filesystem::path& path, int stored_bits,
                 const DicomAttributes& attributes);
 
-/// What a derived (privatized) image says about its own making.
+/// What a derived (privatized) image says about its own making, and the only header elements
+/// it carries besides those the writer sets.
 struct DerivedImageDescription {
     std::string derivation_description;  ///< e.g. "DP-GLOW latent Laplace, eps=1e5"
     bool burned_in_annotation = false;   ///< whether text may remain in the pixels
     int stored_bits = 12;                ///< 8..16
+    /// Released header elements by keyword: the allowlisted source elements
+    /// (retained_source_header.h) and the released values of kept attributes. Nothing else of
+    /// any source is written.
+    DicomAttributes header;
+    /// The header holds patient characteristics (PatientSex, PatientAge) under the PS3.15
+    /// Retain Patient Characteristics Option, which is then listed in (0012,0064).
+    bool retain_patient_characteristics = false;
 };
 
-/// Writes a derived image: new Study/Series/SOP Instance UIDs, Image Type DERIVED, the
-/// derivation description, and a header de-identified by the PS3.15 Annex E Basic Application
-/// Level Confidentiality Profile (see deidentification_profile.h). When `source_dicom` is not
-/// empty, non-identifying attributes are carried over from it. Every DICOM the product writes
-/// from a derived image goes through this function. Throws ImageError.
+/// Writes a derived image built from nothing but `description` and the pixels: new Study/
+/// Series/SOP Instance UIDs, Image Type DERIVED, the derivation description, the empty Type 2
+/// patient and study elements, and the de-identification method (PS3.15 Basic Profile, plus
+/// the Retain Patient Characteristics Option when set). Every DICOM the product writes from a
+/// derived image goes through this function. Throws ImageError for a header element that the
+/// Basic Profile removes or empties (deidentification_profile.h), unless it is a patient
+/// characteristic retained under the option: a caller cannot put identity back in.
 void writeDerivedDicom(const Image& image, const std::filesystem::path& path,
-                       const DerivedImageDescription& description,
-                       const std::filesystem::path& source_dicom = {});
+                       const DerivedImageDescription& description);
 
 }  // namespace dpflow

@@ -2,7 +2,7 @@
 
 #include "image/sha256.h"
 #include "privacy/latent_mechanisms.h"
-#include "privacy/privatize_batch.h"
+#include "privacy/safeguard_reference.h"
 #include "privacy/randomized_response.h"
 
 #include <algorithm>

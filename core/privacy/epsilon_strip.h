@@ -5,7 +5,7 @@
 
 #include "flow/flow_model.h"
 #include "image/image.h"
-#include "privacy/privatize_batch.h"
+#include "privacy/privatize_input.h"
 #include "privacy/privatizer.h"
 #include "privacy/random_source.h"
 

@@ -99,4 +99,19 @@ std::string explainAccounting(const ReleaseAccounting& a) {
     return text;
 }
 
+std::string attributeTreatmentStatement(const ReleasedAttribute& attribute, const ReleaseAccounting& accounting) {
+    if (!attribute.protect)
+        return fmt::format("'{}' is kept: its released value is the patient's true value, disclosed in the record, in a "
+                           "release's manifest and, where DICOM has an element for it, in the released header.",
+                           attribute.name);
+    const std::string drawn = attribute.epsilon > 0 ? fmt::format("randomized at eps_{} = {:g} ({})", attribute.name,
+                                                                  attribute.epsilon, attribute.method)
+                                                    : fmt::format("drawn from the prior (eps_{} = 0)", attribute.name);
+    return fmt::format("'{}' is protected: its released value is {} and no released header carries it. The pixels may "
+                       "still show it (a burned-in 'PORTABLE' marker says AP; anatomy shows sex) and are protected only at "
+                       "{} = {:g}, so '{}' is protected at eps_total = {:g}, not at eps_{} alone.",
+                       attribute.name, drawn, accounting.mechanismEpsilonName(), accounting.epsilon_mechanism, attribute.name,
+                       accounting.epsilon_total, attribute.name);
+}
+
 }  // namespace dpflow

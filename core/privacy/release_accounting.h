@@ -44,6 +44,14 @@ ReleaseAccounting accountRelease(const MechanismSettings& settings, std::optiona
                                  const AttributePolicy& policy, const std::vector<FlowAttribute>& attributes,
                                  int safeguard_factor);
 
+/// What the treatment of `attribute` means, in plain words, as the record and the certificate
+/// state it. Kept: the released value is the true value, disclosed in the record, the release
+/// manifest and the DICOM header where DICOM has an element for it. Protected: the released
+/// value is randomized at eps_k and no header carries it, but the pixels may still show the
+/// attribute (a "PORTABLE" marker says AP; anatomy shows sex) and are protected only at
+/// eps_latent, so the attribute is protected at eps_total, not at eps_k alone.
+std::string attributeTreatmentStatement(const ReleasedAttribute& attribute, const ReleaseAccounting& accounting);
+
 /// The multi-line explanation printed by `dpflow privatize --explain`: D, Delta, r, b, the eps
 /// parts and total, and every attribute with its keep probability.
 std::string explainAccounting(const ReleaseAccounting& accounting);

@@ -10,7 +10,7 @@ const char* const kWithheldNonFiniteDecode = "the flow decoded non-finite pixels
 
 namespace {
 
-nlohmann::json attributeJson(const ReleasedAttribute& a) {
+nlohmann::json attributeJson(const ReleasedAttribute& a, const ReleaseAccounting& accounting) {
     nlohmann::json j = {{"name", a.name},
                         {"treatment", a.protect ? "protected" : "kept"},
                         {"method", a.method},
@@ -19,6 +19,7 @@ nlohmann::json attributeJson(const ReleasedAttribute& a) {
                         {"keep_probability", a.keep_probability}};
     if (!a.prior.empty()) j["prior"] = a.prior;
     if (!a.released_value.empty()) j["released_value"] = a.released_value;
+    j["meaning"] = attributeTreatmentStatement(a, accounting);
     return j;
 }
 
@@ -75,7 +76,7 @@ nlohmann::json releaseRecordToJson(const ReleaseRecord& r) {
     nlohmann::json attributes = nlohmann::json::array(), released = nlohmann::json::object();
     nlohmann::json disclosed = nlohmann::json::array(), protected_names = nlohmann::json::array();
     for (const auto& a : r.attributes) {
-        attributes.push_back(attributeJson(a));
+        attributes.push_back(attributeJson(a, r.accounting));
         if (!r.withheld) released[a.name] = a.released_value;
         (a.protect ? protected_names : disclosed).push_back(a.name);
     }

@@ -1,12 +1,8 @@
-#include "privacy/privatize_batch.h"
+#include "release/privatize_batch.h"
 
-#include "image/dicom_writer.h"
 #include "image/image_reader.h"
-#include "image/manifest.h"
-#include "image/png_io.h"
 #include "privacy/budget_ledger.h"
-#include "privacy/release_publication.h"
-#include "privacy/source_identity.h"
+#include "release/source_identity.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -25,28 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void completeAttributes(PrivatizeInput& input, const std::vector<FlowAttribute>& attributes, const AttributeValues& given) {
-    for (const auto& attribute : attributes) {
-        if (input.attributes.count(attribute.name)) continue;
-        const auto value = given.find(attribute.name);
-        if (value != given.end()) {
-            input.attributes[attribute.name] = value->second;
-        } else if (input.error.empty()) {
-            input.error = "no value for the model's attribute '" + attribute.name +
-                          "' (the flow encodes under it): give --attribute " + attribute.name +
-                          "=VALUE or list the image in a manifest with a '" + attribute.name + "' column";
-        }
-    }
-}
-
-std::vector<fs::path> imagesUnder(const fs::path& folder) {
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::recursive_directory_iterator(folder))
-        if (entry.is_regular_file() && detectImageFormat(entry.path()) != ImageFileFormat::Unknown) files.push_back(entry.path());
-    std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) { return a.generic_string() < b.generic_string(); });
-    return files;
-}
-
 // Chooses output names: <stem>_<mechanism>[_NOT-PRIVATE], with _2, _3, ... when a stem repeats.
 class OutputNames {
 public:
@@ -61,44 +35,6 @@ private:
 };
 
 }  // namespace
-
-int safeguardFeatureSize(const ModelReference& model) {
-    return model.model ? model.model->card().config.image_size : 64;
-}
-
-ReferenceSet loadSafeguardReference(const std::filesystem::path& manifest, const ModelReference& model) {
-    return ReferenceSet::load(manifest, safeguardFeatureSize(model),
-                              model.model ? std::optional<FitMode>(model.model->card().fit) : std::nullopt);
-}
-
-std::vector<PrivatizeInput> collectPrivatizeInputs(const std::vector<fs::path>& arguments,
-                                                   const std::vector<FlowAttribute>& attributes,
-                                                   const AttributeValues& given) {
-    std::vector<PrivatizeInput> inputs;
-    for (const auto& argument : arguments) {
-        if (fs::is_directory(argument)) {
-            for (auto& file : imagesUnder(argument)) inputs.push_back({std::move(file), {}, {}});
-        } else if (argument.extension() == ".csv") {
-            try {
-                const Manifest manifest = Manifest::read(argument);
-                for (std::size_t row = 0; row < manifest.size(); ++row) {
-                    PrivatizeInput input{manifest.file(row), {}, {}};
-                    for (const auto& attribute : attributes)
-                        if (manifest.hasColumn(attribute.name))
-                            input.attributes[attribute.name] = manifest.value(row, attribute.name);
-                    inputs.push_back(std::move(input));
-                }
-            } catch (const std::exception& e) {
-                inputs.push_back({argument, {}, e.what()});
-            }
-            continue;
-        } else {
-            inputs.push_back({argument, {}, {}});
-        }
-    }
-    for (auto& input : inputs) completeAttributes(input, attributes, given);
-    return inputs;
-}
 
 PrivatizeBatchResult privatizeBatch(const PrivatizeBatchOptions& options, const PrivatizerSettings& settings,
                                     const ModelReference& model, RandomSource& source, std::ostream& log) {
@@ -140,7 +76,7 @@ PrivatizeBatchResult privatizeBatch(const PrivatizeBatchOptions& options, const 
     for (const auto& warning : ledger.loadWarnings()) log << "warning: " << warning << '\n';
 
     const std::string suffix = "_" + mechanismName(settings.mechanism.mechanism) + (source.isPrivate() ? "" : "_NOT-PRIVATE");
-    const std::string extension = options.format == ReleaseFormat::Png ? ".png" : ".dcm";
+    const std::string extension = "." + releasedImageFormatName(options.format);
     OutputNames names;
     PrivatizeBatchResult result;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -152,21 +88,14 @@ PrivatizeBatchResult privatizeBatch(const PrivatizeBatchOptions& options, const 
             const Image image = readImage(input.path);
             PrivatizedImage privatized = privatizer.privatize(privatizer.prepare(image, input.attributes));
             ReleaseRecord& record = privatized.record;
-            stampReleaseSource(record, input.path, identity, ledger.path().string());
+            stampReleaseSource(record, identity, ledger.path().string());
 
             const std::string name = names.next(input.path, suffix);
             const fs::path output = options.out_dir / (name + extension);
             if (privatized.image) {
-                const fs::path partial = partialFileBeside(output);
-                if (options.format == ReleaseFormat::Png) {
-                    writePng(*privatized.image, partial, 16);
-                } else {
-                    DerivedImageDescription description{releaseDerivationDescription(record), true, 16};
-                    const bool dicom_source = detectImageFormat(input.path) == ImageFileFormat::Dicom;
-                    writeDerivedDicom(*privatized.image, partial, description, dicom_source ? input.path : fs::path{});
-                }
+                writeReleasedImage(*privatized.image, options.format, record, identity, partialFileBeside(output));
                 record.output_file = output.string();
-                record.output_format = options.format == ReleaseFormat::Png ? "png" : "dcm";
+                record.output_format = releasedImageFormatName(options.format);
             }
             const fs::path record_path = options.out_dir / (name + ".json");
             const BudgetCheck check = commitRelease(ledger, record, privatized.image.has_value(), output, record_path);

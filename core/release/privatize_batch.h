@@ -1,8 +1,11 @@
 #pragma once
 
 #include "flow/flow_config.h"
+#include "privacy/privatize_input.h"
 #include "privacy/privatizer.h"
 #include "privacy/random_source.h"
+#include "privacy/safeguard_reference.h"
+#include "release/release_publisher.h"
 
 #include <filesystem>
 #include <limits>
@@ -12,32 +15,12 @@
 
 namespace dpflow {
 
-/// One image to release with the true attribute values it is encoded under.
-struct PrivatizeInput {
-    std::filesystem::path path;
-    AttributeValues attributes;
-    std::string error;  ///< why this input cannot be released (reported, the batch goes on); empty if fine
-};
-
-/// Expands the command's INPUT arguments: a `.csv` file is a manifest (every row; attribute
-/// values from its columns named like the model's attributes, else from `given`), a folder is
-/// every PNG or DICOM under it (recognised by content, sorted by path), any other path is one
-/// image. Plain files take their attribute values from `given`; an input lacking a value for
-/// one of `attributes` carries an error naming it. A manifest that cannot be read is one input
-/// with an error.
-std::vector<PrivatizeInput> collectPrivatizeInputs(const std::vector<std::filesystem::path>& arguments,
-                                                   const std::vector<FlowAttribute>& attributes,
-                                                   const AttributeValues& given);
-
-/// File format of released images.
-enum class ReleaseFormat { Png, Dicom };
-
 /// Where and how a batch is released.
 struct PrivatizeBatchOptions {
     std::vector<std::filesystem::path> inputs;  ///< files, folders, manifests
     AttributeValues given_attributes;           ///< --attribute NAME=VALUE, for inputs without manifest columns
     std::filesystem::path out_dir;              ///< created if missing
-    ReleaseFormat format = ReleaseFormat::Png;  ///< PNG 16-bit, or DICOM through writeDerivedDicom
+    ReleasedImageFormat format = ReleasedImageFormat::Png16;  ///< written by writeReleasedImage
     std::filesystem::path ledger;               ///< empty: <out_dir>/privacy-ledger.jsonl
     double budget_limit = std::numeric_limits<double>::infinity();  ///< per source image, warns beyond
 };
@@ -61,13 +44,5 @@ struct PrivatizeBatchResult {
 /// cannot take, and std::runtime_error for an unusable ledger or reference set.
 PrivatizeBatchResult privatizeBatch(const PrivatizeBatchOptions& options, const PrivatizerSettings& settings,
                                     const ModelReference& model, RandomSource& source, std::ostream& log);
-
-/// Side of the safeguard's feature images: the model's size, or 64 without a model.
-int safeguardFeatureSize(const ModelReference& model);
-
-/// The safeguard's reference set for releases of `model`: features of safeguardFeatureSize,
-/// reference images fitted as the model fits its inputs (ReferenceSet::load). Throws as
-/// ReferenceSet::load does.
-ReferenceSet loadSafeguardReference(const std::filesystem::path& manifest, const ModelReference& model);
 
 }  // namespace dpflow

@@ -86,8 +86,11 @@ std::string ethicsStatement(const json& c) {
     std::vector<std::string> disclosed = c.at("attributes").at("disclosed").get<std::vector<std::string>>();
     std::vector<std::string> protected_names;
     for (const auto& p : c.at("attributes").at("protected")) protected_names.push_back(p.at("name").get<std::string>());
-    text += fmt::format("Attributes disclosed exactly: {}. Attributes protected (randomized and not listed in the release "
-                        "manifest): {}. ", joinWords(disclosed), joinWords(protected_names));
+    text += fmt::format("Attributes disclosed exactly: {}. Attributes protected (randomized, not listed in the release "
+                        "manifest, not written into any released header): {}. ", joinWords(disclosed), joinWords(protected_names));
+    if (const auto meanings = c.at("attributes").find("meanings"); meanings != c.at("attributes").end())
+        for (const auto& p : c.at("attributes").at("protected"))
+            if (meanings->contains(p.at("name"))) text += meanings->at(p.at("name").get<std::string>()).get<std::string>() + " ";
     int non_finite = 0;
     for (const auto& image : c.at("images"))
         if (image.value("withheld_reason", "").find("non-finite") != std::string::npos) ++non_finite;

@@ -1,19 +1,18 @@
 #include "release/release_runner.h"
 
 #include "flow/model_card.h"
-#include "image/dicom_writer.h"
 #include "image/image_reader.h"
-#include "image/png_io.h"
 #include "image/sha256.h"
 #include "privacy/budget_ledger.h"
-#include "privacy/release_publication.h"
-#include "privacy/privatize_batch.h"
-#include "privacy/source_identity.h"
+#include "privacy/privatize_input.h"
+#include "privacy/safeguard_reference.h"
 #include "privacy/utc_time.h"
 #include "release/durable_files.h"
 #include "release/release_certificate.h"
 #include "release/release_evaluation.h"
 #include "release/release_layout.h"
+#include "release/release_publisher.h"
+#include "release/source_identity.h"
 
 #include <fmt/format.h>
 
@@ -124,8 +123,9 @@ json commonCertificate(const ReleaseSettings& settings, const std::string& finge
     json accounting = {{"mechanism", record.at("mechanism")}, {"epsilon", record.at("epsilon")}, {"noise", record.at("noise")}};
     if (record.contains("l1_radius")) accounting["l1_radius"] = record.at("l1_radius");
 
-    json disclosed = json::array(), protected_attributes = json::array();
+    json disclosed = json::array(), protected_attributes = json::array(), meanings = json::object();
     for (const auto& a : accounting_only.accounting.attributes) {
+        meanings[a.name] = attributeTreatmentStatement(a, accounting_only.accounting);
         if (!a.protect) disclosed.push_back(a.name);
         else protected_attributes.push_back({{"name", a.name}, {"epsilon", a.epsilon}, {"method", a.method},
                                              {"categories", a.categories}, {"keep_probability", a.keep_probability}});
@@ -149,7 +149,7 @@ json commonCertificate(const ReleaseSettings& settings, const std::string& finge
     c["model"] = model ? json{{"name", reference.name}, {"sha256", reference.sha256}, {"card", modelCardToJson(model->card())}}
                        : json(nullptr);
     c["accounting"] = accounting;
-    c["attributes"] = {{"disclosed", disclosed}, {"protected", protected_attributes}};
+    c["attributes"] = {{"disclosed", disclosed}, {"protected", protected_attributes}, {"meanings", meanings}};
     c["safeguard"] = releaseSettingsToJson(settings).at("safeguard");
     c["randomness"] = {{"source", source.name()}, {"private", source.isPrivate()}};
     c["guarantee"] = {{"holds", holds}, {"statement", statement}};
@@ -269,7 +269,7 @@ ReleaseRunResult runRelease(const ReleaseSettings& settings, const fs::path& out
             const Image image = readImage(input.path);
             PrivatizedImage privatized = privatizer.privatize(privatizer.prepare(image, input.attributes));
             ReleaseRecord& record = privatized.record;
-            stampReleaseSource(record, input.path, identity, ledger_path);
+            stampReleaseSource(record, identity, ledger_path);
 
             ReleasedItem item;
             item.id = newReleaseId(source);
@@ -293,19 +293,8 @@ ReleaseRunResult runRelease(const ReleaseSettings& settings, const fs::path& out
             record.ledger_warning = check.warning;
 
             for (std::size_t f = 0; privatized.image && f < settings.formats.size(); ++f) {
-                const fs::path partial = partialPathFor(out / item.files[f]);
-                if (settings.formats[f] == "png") {
-                    writePng(*privatized.image, partial, 16);
-                } else {
-                    // DP bounds what the pixels disclose; it does not make burned-in text unreadable.
-                    const DerivedImageDescription description{releaseDerivationDescription(record), true, 16};
-                    // Header attributes carried over from a DICOM source may state a protected attribute's
-                    // true value (ViewPosition for "view"), so nothing is carried when any is protected.
-                    const bool carry_header = detectImageFormat(input.path) == ImageFileFormat::Dicom &&
-                                              std::none_of(privatizer_settings.attributes.begin(), privatizer_settings.attributes.end(),
-                                                           [](const AttributeTreatment& t) { return t.protect; });
-                    writeDerivedDicom(*privatized.image, partial, description, carry_header ? input.path : fs::path{});
-                }
+                const ReleasedImageFormat format = settings.formats[f] == "png" ? ReleasedImageFormat::Png16 : ReleasedImageFormat::Dicom;
+                writeReleasedImage(*privatized.image, format, record, identity, partialPathFor(out / item.files[f]));
             }
             {
                 const std::string text = releaseRecordToJson(record).dump(2) + "\n";

@@ -1,23 +1,28 @@
 #pragma once
 
+#include "image/dicom_writer.h"
+
 #include <filesystem>
 #include <string>
 
 namespace dpflow {
 
-/// What identifies a source image across releases, for the budget ledger.
+/// What a release needs to know of a source file besides its pixels: what identifies it across
+/// releases (for the budget ledger) and the only part of its header a release may carry.
 struct SourceIdentity {
     std::filesystem::path path;
     std::string sha256;            ///< of the file's bytes
     std::string sop_instance_uid;  ///< DICOM only; empty for PNG or a DICOM without one
+    DicomAttributes retained_header;  ///< DICOM only: the allowlisted elements (retained_source_header.h)
 
     /// "sop:<uid>" for a DICOM with a SOP Instance UID (the same image re-encoded keeps its
     /// budget), else "sha256:<file hash>".
     std::string ledgerKey() const;
 };
 
-/// Hashes the file and, for a DICOM, reads its SOP Instance UID. Throws std::runtime_error
-/// naming the file when it cannot be read.
+/// Hashes the file and, for a DICOM, reads its SOP Instance UID and allowlisted header elements
+/// (one read of the header, stopping before the pixel data). Throws std::runtime_error naming
+/// the file when it cannot be read.
 SourceIdentity identifySource(const std::filesystem::path& path);
 
 }  // namespace dpflow

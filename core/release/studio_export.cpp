@@ -1,13 +1,10 @@
-#include "preview/studio_export.h"
+#include "release/studio_export.h"
 
-#include "image/dicom_writer.h"
-#include "image/image_reader.h"
-#include "image/png_io.h"
 #include "preview/preview_result.h"
 #include "privacy/budget_ledger.h"
-#include "privacy/release_publication.h"
-#include "privacy/source_identity.h"
 #include "privacy/utc_time.h"
+#include "release/release_publisher.h"
+#include "release/source_identity.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -35,8 +32,10 @@ StudioExportResult writeStudioExport(PrivatizedImage release, const StudioExport
     fs::create_directories(folder);
     BudgetLedger ledger(options.ledger.empty() ? folder / "privacy-ledger.jsonl" : options.ledger);
 
+    SourceIdentity source;
     if (!record.source_path.empty() && fs::is_regular_file(record.source_path)) {
-        stampReleaseSource(record, record.source_path, identifySource(record.source_path), ledger.path().string());
+        source = identifySource(record.source_path);
+        stampReleaseSource(record, source, ledger.path().string());
     } else {
         record.ledger_key = "unsaved:" + options.output.filename().string();
         record.ledger_path = ledger.path().string();
@@ -47,14 +46,14 @@ StudioExportResult writeStudioExport(PrivatizedImage release, const StudioExport
         const fs::path partial = partialFileBeside(options.output);
         switch (options.format) {
             case StudioExportFormat::WindowedPng:
-                writePng(windowed(*release.image, options.window_low, options.window_high), partial, 8);
+                writeReleasedImage(windowed(*release.image, options.window_low, options.window_high), ReleasedImageFormat::Png8,
+                                   record, source, partial);
                 break;
             case StudioExportFormat::Png16:
-                writePng(*release.image, partial, 16);
+                writeReleasedImage(*release.image, ReleasedImageFormat::Png16, record, source, partial);
                 break;
             case StudioExportFormat::Dicom:
-                writeDerivedDicom(*release.image, partial, DerivedImageDescription{releaseDerivationDescription(record), true, 16},
-                                  options.source_dicom);
+                writeReleasedImage(*release.image, ReleasedImageFormat::Dicom, record, source, partial);
                 break;
         }
         record.output_file = options.output.string();

@@ -11,7 +11,7 @@ namespace dpflow {
 enum class StudioExportFormat {
     WindowedPng,  ///< 8-bit PNG of what the pane shows: the display window [low, high] stretched to 0..255
     Png16,        ///< 16-bit PNG of the display values
-    Dicom,        ///< DICOM through writeDerivedDicom (de-identified header, 16 stored bits)
+    Dicom,        ///< de-identified DICOM through writeReleasedImage (released values only, 16 stored bits)
 };
 
 /// Where and how to write one studio export.
@@ -21,7 +21,6 @@ struct StudioExportOptions {
     float window_low = 0.0f;             ///< WindowedPng: display value shown black
     float window_high = 1.0f;            ///< WindowedPng: display value shown white (> window_low)
     std::filesystem::path ledger;        ///< empty: privacy-ledger.jsonl beside the output
-    std::filesystem::path source_dicom;  ///< Dicom: source file whose non-identifying attributes carry over; may be empty
 };
 
 /// What an export wrote.
@@ -32,9 +31,11 @@ struct StudioExportResult {
     std::string ledger_warning;    ///< the per-image budget warning, if any
 };
 
-/// Publishes `release` (from PreviewSession::exportRelease, fresh secure noise) in the order of
-/// the release path: image to a temporary name, ledger entry appended (keyed by the source's
-/// identity), image renamed into place, then the record. Refuses a preview image
+/// Publishes `release` (from PreviewSession::exportRelease, fresh secure noise) through the
+/// release publisher (release_publisher.h), in the order of the release path: image to a temporary name, ledger entry appended (keyed by the source's
+/// identity, read from the record's source file), image renamed into place, then the record. A
+/// DICOM's header holds the source's allowlisted elements and the released values of kept
+/// attributes only, as `dpflow privatize` and `dpflow release` write it. Refuses a preview image
 /// (std::invalid_argument): previews reuse one noise draw and are never releases. Throws
 /// std::runtime_error / ImageError naming the file when writing fails.
 StudioExportResult writeStudioExport(PrivatizedImage release, const StudioExportOptions& options);

@@ -1,9 +1,11 @@
 #include "dicom_test_support.h"
 
+#include "image/attribute_dicom_mapping.h"
 #include "image/deidentification_profile.h"
 #include "image/dicom_writer.h"
 #include "image/image_error.h"
 #include "image/image_reader.h"
+#include "image/retained_source_header.h"
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcdict.h>
@@ -15,6 +17,8 @@
 
 #include <cmath>
 #include <map>
+#include <memory>
+#include <set>
 
 namespace dpflow {
 namespace {
@@ -60,12 +64,29 @@ void putIdentifyingValue(DcmItem& item, const DcmTag& tag, int serial) {
     }
 }
 
+std::set<DcmTagKey> topLevelTags(DcmItem& item) {
+    std::set<DcmTagKey> tags;
+    for (unsigned long i = 0; i < item.card(); ++i) tags.insert(item.getElement(i)->getTag());
+    return tags;
+}
+
+DcmTagKey tagNamed(const std::string& keyword) {
+    DcmTag tag;
+    EXPECT_TRUE(DcmTag::findTagFromName(keyword.c_str(), tag).good()) << keyword;
+    return tag;
+}
+
+// A released image written from a source whose header carries a value in every attribute the
+// PS3.15 Basic Profile names, in every element that states a model attribute (ViewPosition,
+// ViewCodeSequence, PatientOrientation, a series description naming the view), private
+// elements, overlays, curves and a sequence with a nested name. Its header is what
+// retainedSourceHeader allows and nothing else.
 class DerivedDicom : public ::testing::Test {
 protected:
     void SetUp() override {
         folder_ = test::freshTempFolder("derived");
-        auto source = test::makeDicom(test::patternFrame(16, 16, 12, false));
-        DcmDataset& ds = *source->getDataset();
+        source_ = test::makeDicom(test::patternFrame(16, 16, 12, false));
+        DcmDataset& ds = *source_->getDataset();
         int serial = 1;
         for (const DeidentificationRule& rule : basicProfileRules()) {
             putIdentifyingValue(ds, DcmTag(rule.group, rule.element), serial++);
@@ -78,83 +99,85 @@ protected:
         ds.putAndInsertString(DcmTag(0x6000, 0x4000, EVR_LT), "overlay comment with a name");
         ds.putAndInsertUint16Array(DcmTag(0x5000, 0x3000, EVR_OW), overlay, 4);
         ds.putAndInsertString(DCM_BodyPartExamined, "CHEST");
+        ds.putAndInsertString(DCM_Modality, "DX");
+        ds.putAndInsertString(DCM_ViewPosition, "PA");
+        ds.putAndInsertString(DCM_PatientOrientation, "L\\F");
+        ds.putAndInsertString(DCM_SeriesDescription, "CHEST PA");
+        DcmItem* view_code = nullptr;
+        ds.findOrCreateSequenceItem(DCM_ViewCodeSequence, view_code, 0);
+        view_code->putAndInsertString(DCM_CodeValue, "R-10214");
+        view_code->putAndInsertString(DCM_CodeMeaning, "postero-anterior");
         DcmItem* region = nullptr;
         ds.findOrCreateSequenceItem(DCM_AnatomicRegionSequence, region, 0);
         region->putAndInsertString(DCM_CodeValue, "T-D3000");
         region->putAndInsertString(DCM_PatientName, "Nested^Name");
-        source_path_ = folder_ / "source.dcm";
-        test::saveWithDcmtk(*source, source_path_, EXS_LittleEndianExplicit);
 
         DerivedImageDescription description;
         description.derivation_description = "DP-GLOW latent Laplace, eps=1e5";
         description.burned_in_annotation = false;
         description.stored_bits = 12;
+        description.header = retainedSourceHeader(ds);
         derived_path_ = folder_ / "derived.dcm";
-        writeDerivedDicom(rampImage(16, 16), derived_path_, description, source_path_);
+        writeDerivedDicom(rampImage(16, 16), derived_path_, description);
         ASSERT_TRUE(derived_.loadFile(derived_path_.c_str()).good());
     }
 
+    DcmDataset& source() { return *source_->getDataset(); }
     DcmDataset& derived() { return *derived_.getDataset(); }
 
     std::filesystem::path folder_;
-    std::filesystem::path source_path_;
+    std::unique_ptr<DcmFileFormat> source_;
     std::filesystem::path derived_path_;
     std::map<std::pair<uint16_t, uint16_t>, std::string> original_;
     DcmFileFormat derived_;
 };
 
-TEST_F(DerivedDicom, EveryProfileAttributeIsRemovedEmptiedOrReplaced) {
+TEST_F(DerivedDicom, NoProfileAttributeKeepsItsSourceValue) {
     for (const DeidentificationRule& rule : basicProfileRules()) {
         const DcmTagKey tag(rule.group, rule.element);
         const std::string old_value = original_[{rule.group, rule.element}];
-        DcmElement* element = nullptr;
-        const bool present = derived().findAndGetElement(tag, element).good();
-        switch (rule.action) {
-        case DeidentificationAction::Remove:
-            EXPECT_FALSE(present) << rule.keyword << " must be removed";
-            break;
-        case DeidentificationAction::Zero:
-            ASSERT_TRUE(present) << rule.keyword << " must be kept empty";
-            EXPECT_EQ(element->getLength(), 0u) << rule.keyword << " must be empty";
-            break;
-        case DeidentificationAction::Dummy:
-        case DeidentificationAction::NewUid:
-            ASSERT_TRUE(present) << rule.keyword << " must be replaced";
-            EXPECT_NE(valueOf(derived(), tag), old_value) << rule.keyword;
-            EXPECT_FALSE(valueOf(derived(), tag).empty()) << rule.keyword;
-            break;
-        case DeidentificationAction::Keep:
-            EXPECT_EQ(valueOf(derived(), tag), old_value) << rule.keyword;
-            break;
-        }
+        if (!derived().tagExists(tag)) continue;
+        EXPECT_NE(valueOf(derived(), tag), old_value) << rule.keyword << " kept its source value";
     }
 }
 
+TEST_F(DerivedDicom, HoldsOnlyTheWritersOwnElementsAndTheAllowlist) {
+    const auto path = folder_ / "bare.dcm";
+    writeDerivedDicom(rampImage(16, 16), path, DerivedImageDescription{"bare", false, 12});
+    DcmFileFormat bare;
+    ASSERT_TRUE(bare.loadFile(path.c_str()).good());
+    std::set<DcmTagKey> allowed = topLevelTags(*bare.getDataset());
+    for (const auto& keyword : retainedSourceElements()) allowed.insert(tagNamed(keyword));
+    for (const DcmTagKey& tag : topLevelTags(derived())) EXPECT_TRUE(allowed.count(tag)) << tag.toString() << " came from the source";
+}
+
+TEST_F(DerivedDicom, AllowlistedElementsKeepTheirSourceValues) {
+    EXPECT_EQ(valueOf(derived(), DCM_BodyPartExamined), "CHEST");
+    EXPECT_EQ(valueOf(derived(), DCM_Modality), "DX");
+}
+
+TEST_F(DerivedDicom, ElementsStatingTheViewAreNotCarried) {
+    EXPECT_FALSE(derived().tagExists(DCM_ViewPosition));
+    EXPECT_FALSE(derived().tagExists(DCM_ViewCodeSequence));
+    EXPECT_FALSE(derived().tagExists(DCM_SeriesDescription));
+    EXPECT_EQ(valueOf(derived(), DCM_PatientOrientation), "");  // Type 2: present, empty
+}
+
 TEST_F(DerivedDicom, HasNewStudySeriesAndInstanceUids) {
-    DcmFileFormat source;
-    ASSERT_TRUE(source.loadFile(source_path_.c_str()).good());
     for (const DcmTagKey& tag : {DCM_StudyInstanceUID, DCM_SeriesInstanceUID, DCM_SOPInstanceUID}) {
         const std::string uid = valueOf(derived(), tag);
         EXPECT_FALSE(uid.empty());
-        EXPECT_NE(uid, valueOf(*source.getDataset(), tag));
+        EXPECT_NE(uid, valueOf(source(), tag));
     }
     EXPECT_EQ(valueOf(*derived_.getMetaInfo(), DCM_MediaStorageSOPInstanceUID), valueOf(derived(), DCM_SOPInstanceUID));
 }
 
-TEST_F(DerivedDicom, PrivateTagsOverlaysAndCurvesAreRemoved) {
-    for (unsigned long i = 0; i < derived().card(); ++i) {
-        const DcmTagKey tag = derived().getElement(i)->getTag();
+TEST_F(DerivedDicom, PrivateTagsOverlaysCurvesAndSequencesOfTheSourceAreAbsent) {
+    for (const DcmTagKey& tag : topLevelTags(derived())) {
         EXPECT_FALSE(tag.isPrivate()) << tag.toString();
         EXPECT_FALSE(tag.getGroup() >= 0x5000 && tag.getGroup() <= 0x60FF) << tag.toString();
     }
-}
-
-TEST_F(DerivedDicom, IdentifyingAttributesInsideKeptSequencesAreHandledToo) {
-    DcmItem* region = nullptr;
-    ASSERT_TRUE(derived().findAndGetSequenceItem(DCM_AnatomicRegionSequence, region, 0).good());
-    EXPECT_EQ(valueOf(*region, DCM_CodeValue), "T-D3000");
-    EXPECT_EQ(valueOf(*region, DCM_PatientName), "");
-    EXPECT_EQ(valueOf(derived(), DCM_BodyPartExamined), "CHEST");
+    EXPECT_FALSE(derived().tagExists(DCM_AnatomicRegionSequence));
 }
 
 TEST_F(DerivedDicom, RecordsDerivationAndDeidentification) {
@@ -167,6 +190,7 @@ TEST_F(DerivedDicom, RecordsDerivationAndDeidentification) {
     ASSERT_TRUE(derived().findAndGetSequenceItem(DCM_DeidentificationMethodCodeSequence, code, 0).good());
     EXPECT_EQ(valueOf(*code, DCM_CodeValue), "113100");
     EXPECT_EQ(valueOf(*code, DCM_CodingSchemeDesignator), "DCM");
+    EXPECT_FALSE(derived().findAndGetSequenceItem(DCM_DeidentificationMethodCodeSequence, code, 1).good());
 }
 
 TEST_F(DerivedDicom, PixelsReadBackWithinHalfAQuantizationStep) {
@@ -212,6 +236,45 @@ TEST(DicomWriter, WriteDicomStoresAttributesAndPixels) {
 TEST(DicomWriter, UnknownAttributeKeywordIsAnError) {
     const auto path = test::freshTempFolder("write_bad_keyword") / "x.dcm";
     EXPECT_THROW(writeDicom(rampImage(4, 4), path, 8, {{"PatientNmae", "x"}}), ImageError);
+}
+
+TEST(RetainedSourceHeader, AllowlistNamesNoProfileAttributeAndNoModelAttributeElement) {
+    for (const auto& keyword : retainedSourceElements()) {
+        const DcmTagKey tag = tagNamed(keyword);
+        EXPECT_EQ(basicProfileRule(tag), nullptr) << keyword << " is named by the Basic Profile";
+        for (const auto& element : attributeDicomElements()) {
+            EXPECT_NE(keyword, element.keyword);
+            for (const auto& other : elementsDisclosingAttribute(element.attribute)) EXPECT_NE(keyword, other);
+        }
+    }
+}
+
+TEST(DicomWriter, RefusesAHeaderElementTheProfileRemovesOrEmpties) {
+    const auto path = test::freshTempFolder("derived_refuses") / "d.dcm";
+    DerivedImageDescription description{"test", true, 8};
+    description.header = {{"PatientName", "Doe^John"}};
+    EXPECT_THROW(writeDerivedDicom(rampImage(4, 4), path, description), ImageError);
+    description.header = {{"InstitutionName", "General Hospital"}};
+    EXPECT_THROW(writeDerivedDicom(rampImage(4, 4), path, description), ImageError);
+}
+
+TEST(DicomWriter, PatientSexNeedsTheRetainPatientCharacteristicsOption) {
+    const auto path = test::freshTempFolder("derived_retain") / "d.dcm";
+    DerivedImageDescription description{"test", true, 8};
+    description.header = {{"PatientSex", "F"}, {"ViewPosition", "AP"}};
+    EXPECT_THROW(writeDerivedDicom(rampImage(4, 4), path, description), ImageError);
+
+    description.retain_patient_characteristics = true;
+    writeDerivedDicom(rampImage(4, 4), path, description);
+    DcmFileFormat file;
+    ASSERT_TRUE(file.loadFile(path.c_str()).good());
+    DcmDataset& ds = *file.getDataset();
+    EXPECT_EQ(valueOf(ds, DCM_PatientSex), "F");
+    EXPECT_EQ(valueOf(ds, DCM_ViewPosition), "AP");
+    DcmItem* code = nullptr;
+    ASSERT_TRUE(ds.findAndGetSequenceItem(DCM_DeidentificationMethodCodeSequence, code, 1).good());
+    EXPECT_EQ(valueOf(*code, DCM_CodeValue), "113108");
+    EXPECT_NE(valueOf(ds, DCM_DeidentificationMethod).find("Retain Patient Characteristics"), std::string::npos);
 }
 
 TEST(DicomWriter, DerivedImageWithoutSourceStillCarriesAnEmptyPatientModule) {

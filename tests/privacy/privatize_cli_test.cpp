@@ -1,5 +1,7 @@
+#include "image/dicom_writer.h"
 #include "image/image_reader.h"
 #include "../support/command_runner.h"
+#include "../support/released_header_checks.h"
 #include "privatizer_test_support.h"
 
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -10,6 +12,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 namespace dpflow {
 namespace {
@@ -160,6 +163,55 @@ TEST_F(PrivatizeCliTest, DicomOutputIsDerivedAndStampedInTheDerivationDescriptio
     file.getDataset()->findAndGetOFStringArray(DCM_ImageType, image_type);
     EXPECT_EQ(std::string(description.c_str()).rfind("NOT PRIVATE", 0), 0u) << description;
     EXPECT_NE(std::string(image_type.c_str()).find("DERIVED"), std::string::npos) << image_type;
+}
+
+// DICOM copies of the two study images whose headers carry identity and the true sex and view
+// in every element that can state them; the manifest lists them with their attributes.
+class PrivatizeDicomHeaderTest : public PrivatizeCliTest {
+protected:
+    void SetUp() override {
+        PrivatizeCliTest::SetUp();
+        const fs::path study = test::tinyFlowFiles().dir / "png";
+        Manifest manifest({"file", "label", "sex"}, dir_);
+        for (const auto& [name, label, sex, view] : {std::tuple{"img_21", "1", "F", "PA"}, std::tuple{"img_22", "0", "M", "AP"}}) {
+            const fs::path dicom = dir_ / (std::string(name) + ".dcm");
+            writeDicom(readImage(study / (std::string(name) + ".png")), dicom, 8, test::identifyingSourceHeader(sex, view));
+            manifest.addRow({dicom.string(), label, sex});
+        }
+        manifest_ = dir_ / "dicom-release.csv";
+        manifest.write(manifest_);
+    }
+
+    CliRun privatize(const std::string& treatment, const fs::path& out) const {
+        return dpflow("privatize --model " + model() + " --mechanism dpglow --epsilon 1e5 " + treatment +
+                      " --format dcm --insecure-test-seed 3 --out " + out.string() + " " + manifest_.string());
+    }
+};
+
+TEST_F(PrivatizeDicomHeaderTest, AKeptAttributeIsWrittenFromItsReleasedValueOnly) {
+    const fs::path out = dir_ / "kept";
+    const CliRun run = privatize("--keep label,sex", out);
+    ASSERT_EQ(run.status, 0) << run.output;
+    for (const auto& [name, sex] : {std::pair{"img_21", "F"}, std::pair{"img_22", "M"}}) {
+        const fs::path dcm = out / (std::string(name) + "_dpglow_NOT-PRIVATE.dcm");
+        const auto record = readJson(fs::path(dcm).replace_extension(".json"));
+        EXPECT_EQ(record["attributes"]["released_values"]["sex"], sex);
+        EXPECT_EQ(record["output"]["file"], dcm.string());
+        test::expectReleasedHeader(dcm, {{"PatientSex", sex}}, {"ViewPosition", "PatientAge"}, true);
+    }
+}
+
+TEST_F(PrivatizeDicomHeaderTest, AProtectedAttributeIsNotWrittenIntoTheHeaderAtAll) {
+    const fs::path out = dir_ / "protected";
+    const CliRun run = privatize("--keep label --protect sex:1", out);
+    ASSERT_EQ(run.status, 0) << run.output;
+    for (const char* name : {"img_21", "img_22"}) {
+        const fs::path dcm = out / (std::string(name) + "_dpglow_NOT-PRIVATE.dcm");
+        const auto record = readJson(fs::path(dcm).replace_extension(".json"));
+        EXPECT_EQ(record["attributes"]["protected"], nlohmann::json::array({"sex"}));
+        EXPECT_TRUE(record["attributes"]["released_values"].contains("sex"));  // the randomized draw, in the record only
+        test::expectReleasedHeader(dcm, {}, {"PatientSex", "ViewPosition", "PatientAge"}, false);
+    }
 }
 
 TEST_F(PrivatizeCliTest, UsageErrorsExitWithStatusTwo) {

@@ -5,6 +5,8 @@
 #include "release/durable_files.h"
 #include "release/release_layout.h"
 
+#include "../support/released_header_checks.h"
+
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <gtest/gtest.h>
@@ -194,42 +196,70 @@ TEST_F(ReleaseCliTest, MergeRefusesShardsWithDifferentSettings) {
     EXPECT_NE(merge.output.find("other settings"), std::string::npos) << merge.output;
 }
 
-TEST_F(ReleaseCliTest, DicomOutputOfAPhantomStudyHasNoPatientName) {
-    const fs::path study = dir_ / "phantom";
-    ASSERT_EQ(dpflow("phantom --out " + study.string() + " --patients 1 --images-per-patient 2 --size 128 --seed 3 --format dcm").status, 0);
-    const fs::path out = dir_ / "release";
-    // The studio's 128 px phantom model (phantoms are at least 64 px; the 32 px model pads, never shrinks).
-    // sex and view are protected with eps 20, so c' = c all but surely: this model decodes to NaN when a
-    // randomized attribute differs from the true one (the release then withholds the image).
-    const CliRun run = dpflow("release --model " + std::string(DPFLOW_SOURCE_DIR) + "/models/phantom128-glow.safetensors"
-                              " --epsilon 100000 --keep pathology --protect sex:20,view:20 "
-                              "--input " + (study / "manifest.csv").string() + " --out " + out.string());
-    ASSERT_EQ(run.status, 0) << run.output;
-    std::set<std::string> source_ids;
-    for (const auto& entry : fs::recursive_directory_iterator(study)) {
-        DcmFileFormat source;
-        OFString id;
-        if (entry.path().extension() == ".dcm" && source.loadFile(entry.path().c_str()).good() &&
-            source.getDataset()->findAndGetOFString(DCM_PatientID, id).good())
-            source_ids.insert(id.c_str());
+// A release of a phantom DICOM study (headers with the patient's name, ID, address, birth date,
+// true sex, age, view and patient orientation) with one attribute kept and one protected.
+class ReleaseDicomHeaderTest : public ReleaseCliTest {
+protected:
+    void SetUp() override {
+        ReleaseCliTest::SetUp();
+        study_ = dir_ / "phantom";
+        ASSERT_EQ(dpflow("phantom --out " + study_.string() + " --patients 1 --images-per-patient 2 --size 128 --seed 3 --format dcm").status, 0);
+        truth_ = Manifest::read(study_ / "manifest.csv");
     }
-    ASSERT_FALSE(source_ids.empty());
-    const json certificate = readJson(out / release_layout::kCertificate);
-    ASSERT_EQ(certificate["counts"]["released"], 2);
-    for (const auto& image : certificate["images"]) {
-        ASSERT_EQ(image["status"], "released");
-        const fs::path dcm = out / image["files"][0]["path"].get<std::string>();
+
+    // The studio's 128 px phantom model (phantoms are at least 64 px; the 32 px model pads, never
+    // shrinks). A protected attribute gets eps 20, so c' = c all but surely: this model decodes to
+    // NaN when a randomized attribute differs from the true one (the release then withholds it).
+    json release(const std::string& treatment, const fs::path& out) {
+        const CliRun run = dpflow("release --model " + std::string(DPFLOW_SOURCE_DIR) + "/models/phantom128-glow.safetensors"
+                                  " --epsilon 100000 " + treatment + " --input " + (study_ / "manifest.csv").string() +
+                                  " --out " + out.string());
+        EXPECT_EQ(run.status, 0) << run.output;
+        json certificate = readJson(out / release_layout::kCertificate);
+        EXPECT_EQ(certificate["counts"]["released"], 2);
+        return certificate;
+    }
+
+    // The true value of `column` for the source a released record names.
+    std::string truthFor(const fs::path& record_path, const std::string& column) {
+        const std::string source = readJson(record_path)["source"]["path"].get<std::string>();
+        for (std::size_t row = 0; row < truth_.size(); ++row)
+            if (fs::equivalent(truth_.file(row), source)) return truth_.value(row, column);
+        ADD_FAILURE() << "no manifest row for " << source;
+        return {};
+    }
+
+    fs::path study_;
+    Manifest truth_{{"file"}, "."};
+};
+
+TEST_F(ReleaseDicomHeaderTest, KeptViewIsWrittenFromItsReleasedValueAndProtectedSexNotAtAll) {
+    const fs::path out = dir_ / "view-kept";
+    const json certificate = release("--keep pathology,view --protect sex:20", out);
+    const Manifest released = Manifest::read(out / release_layout::kManifest);
+    EXPECT_TRUE(released.hasColumn("view"));
+    EXPECT_FALSE(released.hasColumn("sex"));
+    for (std::size_t row = 0; row < released.size(); ++row) {
+        const fs::path dcm = released.file(row);
         ASSERT_EQ(dcm.extension(), ".dcm");
-        DcmFileFormat file;
-        ASSERT_TRUE(file.loadFile(dcm.c_str()).good());
-        OFString name, patient_id;
-        file.getDataset()->findAndGetOFString(DCM_PatientName, name);
-        file.getDataset()->findAndGetOFString(DCM_PatientID, patient_id);
-        EXPECT_TRUE(name.empty()) << name;
-        OFString view;  // "view" is protected: the source's ViewPosition must not be carried over
-        file.getDataset()->findAndGetOFString(DCM_ViewPosition, view);
-        EXPECT_TRUE(view.empty()) << view;
-        EXPECT_EQ(source_ids.count(patient_id.c_str()), 0u) << patient_id;
+        EXPECT_EQ(dcm.stem().string(), released.value(row, "id"));  // new ids, never the source's name
+        const fs::path record = out / "records" / (released.value(row, "id") + ".json");
+        EXPECT_EQ(released.value(row, "view"), truthFor(record, "view"));
+        test::expectReleasedHeader(dcm, {{"ViewPosition", released.value(row, "view")}}, {"PatientSex", "PatientAge"}, false);
+    }
+}
+
+TEST_F(ReleaseDicomHeaderTest, KeptSexIsRetainedAsAPatientCharacteristicAndProtectedViewNotWritten) {
+    const fs::path out = dir_ / "sex-kept";
+    release("--keep pathology,sex --protect view:20", out);
+    const Manifest released = Manifest::read(out / release_layout::kManifest);
+    EXPECT_TRUE(released.hasColumn("sex"));
+    EXPECT_FALSE(released.hasColumn("view"));
+    for (std::size_t row = 0; row < released.size(); ++row) {
+        const fs::path record = out / "records" / (released.value(row, "id") + ".json");
+        EXPECT_EQ(released.value(row, "sex"), truthFor(record, "sex"));
+        test::expectReleasedHeader(released.file(row), {{"PatientSex", released.value(row, "sex")}}, {"ViewPosition", "PatientAge"},
+                                   true);
     }
 }
 

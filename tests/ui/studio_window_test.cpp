@@ -5,7 +5,10 @@
 #include "ui_test_support.h"
 
 #include "flow/flow_model.h"
+#include "image/dicom_writer.h"
 #include "image/image_reader.h"
+#include "image/manifest.h"
+#include "../support/released_header_checks.h"
 #include "phantom/phantom_study.h"
 #include "privacy/laplace_noise_plan.h"
 #include "privacy/latent_mechanisms.h"
@@ -119,6 +122,29 @@ TEST_F(StudioWindow, DicomExportGoesThroughTheDeidentifyingWriter) {
     EXPECT_FALSE(released.transfer_syntax.empty());
     std::ifstream in(written.at(0).at(1).toString().toStdString());
     EXPECT_EQ(nlohmann::json::parse(in)["output"]["format"], "dcm");
+}
+
+TEST(StudioDicomExport, TheReleasedHeaderCarriesNothingOfTheSourceButTheAllowlist) {
+    // A film whose header names the patient and states the true sex and view everywhere.
+    QTemporaryDir dir;
+    const std::filesystem::path folder = dir.path().toStdString();
+    const std::filesystem::path film = folder / "film.dcm";
+    const auto png = std::filesystem::path(DPFLOW_SHARED_DATA_DIR) / "pneumoniamnist" / "png" / "test" / "test_00000_pneumonia.png";
+    writeDicom(readImage(png), film, 8, test::identifyingSourceHeader("F", "AP"));
+    Manifest manifest({"file", "split", "label"}, folder);
+    manifest.addRow({film.string(), "test", "1"});
+    manifest.write(folder / "manifest.csv");
+
+    MainWindow window{smallModelOptions()};
+    window.privacyPanel()->setMechanism(PrivacyMechanism::DpGlow);
+    window.privacyPanel()->setEpsilon(1e5);
+    ASSERT_TRUE(window.openPaths({dir.path()}));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.lastPreview().has_value(); }, kWaitMs));
+    QSignalSpy written(&window, &MainWindow::exportWritten);
+    const QString path = dir.filePath("release.dcm");
+    window.exportCurrent(path, StudioExportFormat::Dicom);
+    ASSERT_TRUE(written.wait(kWaitMs));
+    test::expectReleasedHeader(path.toStdString(), {}, {"PatientSex", "ViewPosition", "PatientAge"}, false);
 }
 
 TEST_F(StudioWindow, TheDifferencePaneShowsTheSignedDifferenceAtItsGain) {
