@@ -3,7 +3,7 @@
 #include "image/sha256.h"
 #include "privacy/latent_mechanisms.h"
 #include "privacy/safeguard_reference.h"
-#include "privacy/randomized_response.h"
+#include "privacy/image_space_mechanisms.h"
 
 #include <algorithm>
 #include <chrono>
@@ -72,31 +72,8 @@ PrivatizerSettings PreviewSession::settingsFor(const PreviewRequest& request) co
 }
 
 AttributeValues PreviewSession::previewAttributes(const AttributePolicy& policy) const {
-    AttributeValues released;
-    const auto& attributes = model().card().config.attributes;
-    for (std::size_t k = 0; k < attributes.size(); ++k) {
-        const FlowAttribute& attribute = attributes[k];
-        const ReleasedAttribute treatment = describeAttributeTreatment(policy, attribute);
-        const std::string& truth = prepared_.attributes.at(attribute.name);
-        const int count = static_cast<int>(attribute.values.size());
-        const int true_index =
-            static_cast<int>(std::find(attribute.values.begin(), attribute.values.end(), truth) - attribute.values.begin());
-        const double u = draw_.attributeUniform(k);
-        int index = true_index;
-        if (treatment.protect && treatment.epsilon == 0.0) {
-            index = std::min(count - 1, static_cast<int>(u * count));
-        } else if (treatment.protect && count > 1) {
-            // The same keep probability as randomized response, decided by the fixed uniform so
-            // the preview only changes where eps_k crosses it.
-            const double keep = randomizedResponseKeepProbability(count, treatment.epsilon);
-            if (u >= keep) {
-                const int other = std::min(count - 2, static_cast<int>((u - keep) / (1.0 - keep) * (count - 1)));
-                index = other < true_index ? other : other + 1;
-            }
-        }
-        released[attribute.name] = attribute.values[index];
-    }
-    return released;
+    FixedAttributeDraw draw(draw_);
+    return releasedValues(releaseAttributes(policy, model().card().config.attributes, prepared_.attributes, draw));
 }
 
 const std::string& PreviewSession::sourceSha256() const {
@@ -150,26 +127,12 @@ PreviewResult PreviewSession::render(const PreviewRequest& request) const {
             throw std::runtime_error("the flow decoded the noised latent to non-finite pixels: its inverse overflows for "
                                      "latents this far from its training data; try a larger eps");
     } else {
-        result.image = makeImage(original.width, original.height);
+        // The release's cell mechanism (pixel is cell 1), with the fixed unit draw scaled by b as the noise.
         const int cell = m.mechanism == PrivacyMechanism::Pixel ? 1 : m.dppix_cell;
-        const int cells_x = (original.width + cell - 1) / cell;
-        const int cells_y = (original.height + cell - 1) / cell;
-        std::size_t clipped = 0, index = 0;
-        for (int cy = 0; cy < cells_y; ++cy) {
-            for (int cx = 0; cx < cells_x; ++cx, ++index) {
-                const int x0 = cx * cell, y0 = cy * cell;
-                const int x1 = std::min(x0 + cell, original.width), y1 = std::min(y0 + cell, original.height);
-                double sum = 0.0;
-                for (int y = y0; y < y1; ++y)
-                    for (int x = x0; x < x1; ++x) sum += original.at(x, y);
-                const double value = sum / ((x1 - x0) * (y1 - y0)) + b * draw_.laplace(index);
-                clipped += value < 0.0 || value > 1.0;
-                const float shown = static_cast<float>(std::clamp(value, 0.0, 1.0));
-                for (int y = y0; y < y1; ++y)
-                    for (int x = x0; x < x1; ++x) result.image.at(x, y) = shown;
-            }
-        }
-        result.output_clipped_fraction = static_cast<double>(clipped) / index;
+        ImageSpaceRelease noisy = applyCellMechanism(original, cell, *result.accounting.plan,
+                                                     [this, b](std::size_t index, double value) { return value + b * draw_.laplace(index); });
+        result.image = std::move(noisy.image);
+        result.output_clipped_fraction = noisy.clipped_fraction;
     }
     result.decode_ms = millisecondsSince(start);
     result.image.stored_bits = original.stored_bits;
@@ -179,13 +142,13 @@ PreviewResult PreviewSession::render(const PreviewRequest& request) const {
         const SafeguardSettings& s = *request.safeguard;
         SafeguardVerdict verdict;
         const ReferenceSet& reference = *safeguard.reference;
-        verdict.nearest_distance = reference.nearestDistance(safeguardFeature(result.image, reference.featureSize()));
+        verdict.nearest_distance = reference.nearestDistanceOf(result.image);
         verdict.tau = s.tau;
         verdict.policy = s.policy;
         verdict.tries = safeguardAccountingFactor(s);
         verdict.reference_images = reference.size();
         verdict.reference_holds_image = safeguard.holds_released_input;
-        verdict.reference_public = s.reference_public && !safeguard.holds_released_input;
+        verdict.reference_public = safeguard.treatedAsPublic(s);
         result.safeguard = verdict;
     }
     return result;

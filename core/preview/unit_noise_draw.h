@@ -1,5 +1,6 @@
 #pragma once
 
+#include "privacy/attribute_policy.h"
 #include "privacy/random_source.h"
 
 #include <cstddef>
@@ -31,6 +32,21 @@ public:
 private:
     std::vector<double> laplace_;
     std::vector<double> uniforms_;
+};
+
+/// The attribute draw of a preview (releaseAttributes with the release's rule): each attribute's
+/// fixed uniform u decides, so the shown c' changes only where eps_k moves the keep probability
+/// across u. Randomized response keeps the true value when u < e^eps / (e^eps + K - 1), else
+/// takes the other values in order of u; the prior takes value floor(u K). The same
+/// distribution as the release's exact draws when u is uniform; never used for a release.
+class FixedAttributeDraw : public AttributeDraw {
+public:
+    explicit FixedAttributeDraw(const UnitNoiseDraw& draw) : draw_(draw) {}
+    int randomizedResponse(std::size_t attribute, int true_index, int count, double epsilon) override;
+    int uniformPrior(std::size_t attribute, int count) override;
+
+private:
+    const UnitNoiseDraw& draw_;
 };
 
 }  // namespace dpflow

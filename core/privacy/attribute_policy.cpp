@@ -91,23 +91,38 @@ ReleasedAttribute describeAttributeTreatment(const AttributePolicy& policy, cons
     return described;
 }
 
+int SecureAttributeDraw::randomizedResponse(std::size_t, int true_index, int count, double epsilon) {
+    return dpflow::randomizedResponse(true_index, count, epsilon, source_);
+}
+
+int SecureAttributeDraw::uniformPrior(std::size_t, int count) {
+    return drawFromPrior(std::vector<double>(static_cast<std::size_t>(count), 1.0), source_);
+}
+
 std::vector<ReleasedAttribute> releaseAttributes(const AttributePolicy& policy, const std::vector<FlowAttribute>& attributes,
-                                                 const AttributeValues& truth, RandomSource& source) {
+                                                 const AttributeValues& truth, AttributeDraw& draw) {
     std::vector<ReleasedAttribute> released;
-    for (const auto& attribute : attributes) {
+    for (std::size_t k = 0; k < attributes.size(); ++k) {
+        const FlowAttribute& attribute = attributes[k];
         ReleasedAttribute item = describeAttributeTreatment(policy, attribute);
         const auto value = truth.find(attribute.name);
         if (value == truth.end()) throw std::invalid_argument("no value given for attribute '" + attribute.name + "'");
         const int index = valueIndex(attribute, value->second);
         int released_index = index;
         if (item.method == "randomized response")
-            released_index = randomizedResponse(index, item.categories, item.epsilon, source);
+            released_index = draw.randomizedResponse(k, index, item.categories, item.epsilon);
         else if (item.method == "prior")
-            released_index = drawFromPrior(std::vector<double>(attribute.values.size(), 1.0), source);
+            released_index = draw.uniformPrior(k, static_cast<int>(attribute.values.size()));
         item.released_value = attribute.values[released_index];
         released.push_back(std::move(item));
     }
     return released;
+}
+
+std::vector<ReleasedAttribute> releaseAttributes(const AttributePolicy& policy, const std::vector<FlowAttribute>& attributes,
+                                                 const AttributeValues& truth, RandomSource& source) {
+    SecureAttributeDraw draw(source);
+    return releaseAttributes(policy, attributes, truth, draw);
 }
 
 AttributeValues releasedValues(const std::vector<ReleasedAttribute>& released) {

@@ -51,9 +51,37 @@ struct ReleasedAttribute {
 /// (released_value empty). Throws std::invalid_argument when the policy does not treat it.
 ReleasedAttribute describeAttributeTreatment(const AttributePolicy& policy, const FlowAttribute& attribute);
 
+/// Where the randomness of the protected attributes' release comes from. releaseAttributes
+/// decides which draw each treatment needs; a release draws from the secure source
+/// (SecureAttributeDraw), the studio's preview from its fixed draw.
+class AttributeDraw {
+public:
+    virtual ~AttributeDraw() = default;
+    /// k-ary randomized response of `true_index` among `count` values at `epsilon`, for the
+    /// model's attribute number `attribute`.
+    virtual int randomizedResponse(std::size_t attribute, int true_index, int count, double epsilon) = 0;
+    /// A value index drawn from the uniform prior over `count` values, for attribute number `attribute`.
+    virtual int uniformPrior(std::size_t attribute, int count) = 0;
+};
+
+/// The release's attribute draw: exact randomized response and prior draws from `source`.
+class SecureAttributeDraw : public AttributeDraw {
+public:
+    explicit SecureAttributeDraw(RandomSource& source) : source_(source) {}
+    int randomizedResponse(std::size_t attribute, int true_index, int count, double epsilon) override;
+    int uniformPrior(std::size_t attribute, int count) override;
+
+private:
+    RandomSource& source_;
+};
+
 /// Draws c' for every model attribute: kept ones copied, protected ones by k-ary randomized
-/// response (eps_k > 0) or from the uniform prior (eps_k = 0). `truth` must hold a valid value
-/// for every attribute. Throws std::invalid_argument otherwise.
+/// response (eps_k > 0) or from the uniform prior (eps_k = 0), with `draw`'s randomness.
+/// `truth` must hold a valid value for every attribute. Throws std::invalid_argument otherwise.
+std::vector<ReleasedAttribute> releaseAttributes(const AttributePolicy& policy, const std::vector<FlowAttribute>& attributes,
+                                                 const AttributeValues& truth, AttributeDraw& draw);
+
+/// releaseAttributes with a SecureAttributeDraw on `source`.
 std::vector<ReleasedAttribute> releaseAttributes(const AttributePolicy& policy, const std::vector<FlowAttribute>& attributes,
                                                  const AttributeValues& truth, RandomSource& source);
 

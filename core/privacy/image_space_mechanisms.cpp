@@ -46,39 +46,40 @@ LaplaceNoisePlan planDpPixNoise(int width, int height, int cell, int neighbourho
     return planLaplaceNoise(sensitivity, static_cast<std::size_t>(cells_x) * cells_y, epsilon);
 }
 
-ImageSpaceRelease privatizePixels(const Image& image, double epsilon, RandomSource& source) {
-    requireReleasable(image, epsilon);
-    const std::size_t pixels = image.pixels.size();
-    ImageSpaceRelease release{derivedFrom(image), planPixelNoise(image.width, image.height, epsilon)};
-    GridLaplaceSampler sampler(source, release.plan);
-    std::size_t clipped = 0;
-    for (std::size_t i = 0; i < pixels; ++i) release.image.pixels[i] = clipToUnit(sampler.privatize(image.pixels[i]), clipped);
-    release.clipped_fraction = static_cast<double>(clipped) / pixels;
-    return release;
-}
-
-ImageSpaceRelease privatizeDpPix(const Image& image, int cell, int neighbourhood_pixels, double epsilon,
-                                 RandomSource& source) {
-    requireReleasable(image, epsilon);
-    ImageSpaceRelease release{derivedFrom(image), planDpPixNoise(image.width, image.height, cell, neighbourhood_pixels, epsilon)};
+ImageSpaceRelease applyCellMechanism(const Image& image, int cell, const LaplaceNoisePlan& plan, const CellNoise& add_noise) {
+    ImageSpaceRelease release{derivedFrom(image), plan};
     const int cells_x = (image.width + cell - 1) / cell;
     const int cells_y = (image.height + cell - 1) / cell;
-    GridLaplaceSampler sampler(source, release.plan);
-    std::size_t clipped = 0;
+    std::size_t clipped = 0, index = 0;
     for (int cy = 0; cy < cells_y; ++cy) {
-        for (int cx = 0; cx < cells_x; ++cx) {
+        for (int cx = 0; cx < cells_x; ++cx, ++index) {
             const int x0 = cx * cell, y0 = cy * cell;
             const int x1 = std::min(x0 + cell, image.width), y1 = std::min(y0 + cell, image.height);
             double sum = 0.0;
             for (int y = y0; y < y1; ++y)
                 for (int x = x0; x < x1; ++x) sum += image.at(x, y);
-            const float value = clipToUnit(sampler.privatize(sum / ((x1 - x0) * (y1 - y0))), clipped);
+            const float value = clipToUnit(add_noise(index, sum / ((x1 - x0) * (y1 - y0))), clipped);
             for (int y = y0; y < y1; ++y)
                 for (int x = x0; x < x1; ++x) release.image.at(x, y) = value;
         }
     }
-    release.clipped_fraction = static_cast<double>(clipped) / (static_cast<double>(cells_x) * cells_y);
+    release.clipped_fraction = static_cast<double>(clipped) / static_cast<double>(index);
     return release;
+}
+
+ImageSpaceRelease privatizePixels(const Image& image, double epsilon, RandomSource& source) {
+    requireReleasable(image, epsilon);
+    const LaplaceNoisePlan plan = planPixelNoise(image.width, image.height, epsilon);
+    GridLaplaceSampler sampler(source, plan);
+    return applyCellMechanism(image, 1, plan, [&sampler](std::size_t, double value) { return sampler.privatize(value); });
+}
+
+ImageSpaceRelease privatizeDpPix(const Image& image, int cell, int neighbourhood_pixels, double epsilon,
+                                 RandomSource& source) {
+    requireReleasable(image, epsilon);
+    const LaplaceNoisePlan plan = planDpPixNoise(image.width, image.height, cell, neighbourhood_pixels, epsilon);
+    GridLaplaceSampler sampler(source, plan);
+    return applyCellMechanism(image, cell, plan, [&sampler](std::size_t, double value) { return sampler.privatize(value); });
 }
 
 }  // namespace dpflow

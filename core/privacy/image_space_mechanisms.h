@@ -4,6 +4,8 @@
 #include "privacy/laplace_noise_plan.h"
 #include "privacy/random_source.h"
 
+#include <functional>
+
 namespace dpflow {
 
 /// An image privatized in pixel space, with the accounting that produced it.
@@ -20,6 +22,16 @@ LaplaceNoisePlan planPixelNoise(int width, int height, double epsilon);
 /// The accounting of privatizeDpPix for a width x height image (see there for the sensitivity).
 /// Throws std::invalid_argument for cell < 1, m < 1, an empty size or a non-positive eps.
 LaplaceNoisePlan planDpPixNoise(int width, int height, int cell, int neighbourhood_pixels, double epsilon);
+
+/// Noise added to cell `index`'s mean `value` (row-major over the cells): the grid Laplace
+/// sampler on release, the studio's fixed unit draw scaled by b in its preview.
+using CellNoise = std::function<double(std::size_t index, double value)>;
+
+/// The steps of `pixel` (cell 1) and `dppix`: average `image` over cells of cell x cell pixels
+/// (partial cells at the right and bottom edges average the pixels they have), add
+/// `add_noise` to each mean, clip to [0, 1] and paint each value back over its cell. The plan
+/// is the caller's (planPixelNoise, planDpPixNoise); `clipped_fraction` is per cell.
+ImageSpaceRelease applyCellMechanism(const Image& image, int cell, const LaplaceNoisePlan& plan, const CellNoise& add_noise);
 
 /// M4 `pixel`: every pixel in [0, 1] gets Laplace noise of scale H*W / eps (L1 sensitivity of a
 /// whole image is H*W when any image may replace any other), then is clipped to [0, 1].

@@ -97,6 +97,10 @@ ReferenceSet::ReferenceSet(std::vector<std::vector<float>> features, std::set<st
         if (f.size() != length) throw std::invalid_argument("a reference feature does not have the set's feature size");
 }
 
+double ReferenceSet::nearestDistanceOf(const Image& image) const {
+    return nearestDistance(safeguardFeature(image, feature_size_));
+}
+
 double ReferenceSet::nearestDistance(const std::vector<float>& feature) const {
     double nearest = std::numeric_limits<double>::infinity();
     for (const auto& reference : features_) nearest = std::min(nearest, rmsDistance(feature, reference));

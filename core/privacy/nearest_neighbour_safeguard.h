@@ -72,6 +72,11 @@ public:
     /// Distance from `feature` to the nearest reference image (infinity for an empty set).
     double nearestDistance(const std::vector<float>& feature) const;
 
+    /// Distance from `image` to the nearest reference image, in the recorded feature space
+    /// (safeguardFeature at featureSize()): what the safeguard compares with tau, for a release
+    /// and for the studio's preview alike.
+    double nearestDistanceOf(const Image& image) const;
+
     /// True when a file with this SHA-256 is in R: R then holds a private image being released.
     bool containsFile(const std::string& sha256) const { return file_sha256_.count(sha256) > 0; }
 

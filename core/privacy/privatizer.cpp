@@ -117,7 +117,7 @@ PrivatizedImage Privatizer::privatize(const PreparedInput& input) {
         s.tau = safeguard->tau;
         s.policy = safeguardPolicyName(safeguard->policy);
         s.tries_allowed = tries;
-        s.reference_public = safeguard->reference_public && !reference_.holds_released_input;
+        s.reference_public = reference_.treatedAsPublic(*safeguard);
         s.reference_status = reference_.holds_released_input
                                  ? "private: it contains a file being released (same SHA-256)"
                              : safeguard->reference_public ? "public, as asserted with --reference-public"
@@ -137,8 +137,7 @@ PrivatizedImage Privatizer::privatize(const PreparedInput& input) {
             break;
         }
         if (safeguard) {
-            const double distance =
-                reference_.reference->nearestDistance(safeguardFeature(a.image, reference_.reference->featureSize()));
+            const double distance = reference_.reference->nearestDistanceOf(a.image);
             record.safeguard.distances.push_back(distance);
             if (distance < safeguard->tau) continue;
             record.safeguard.passed = true;

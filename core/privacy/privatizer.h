@@ -34,6 +34,9 @@ struct ModelReference {
 struct SafeguardReference {
     const ReferenceSet* reference = nullptr;  ///< must outlive the Privatizer
     bool holds_released_input = false;        ///< R contains a file being released: R is private regardless
+
+    /// Whether R counts as public for `settings`: asserted public and holding no released input.
+    bool treatedAsPublic(const SafeguardSettings& settings) const { return settings.reference_public && !holds_released_input; }
 };
 
 /// An image ready to be privatized many times: the working image (model size when there is a

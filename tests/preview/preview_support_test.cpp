@@ -3,6 +3,7 @@
 #include "preview/unit_noise_draw.h"
 
 #include "privacy/random_source.h"
+#include "privacy/randomized_response.h"
 
 #include <gtest/gtest.h>
 
@@ -47,6 +48,28 @@ TEST(UnitNoiseDraw, HasUnitLaplaceScale) {
         EXPECT_GE(draw.attributeUniform(k), 0.0);
         EXPECT_LT(draw.attributeUniform(k), 1.0);
     }
+}
+
+TEST(FixedAttributeDraw, RandomizedResponseKeepsTheTrueValueExactlyWhenTheUniformIsBelowTheKeepProbability) {
+    SeededTestRandomSource source(11);
+    const UnitNoiseDraw draw(1, 64, source);
+    FixedAttributeDraw fixed(draw);
+    for (std::size_t k = 0; k < draw.attributes(); ++k) {
+        const double u = draw.attributeUniform(k);
+        const double epsilon = 0.5;
+        const int released = fixed.randomizedResponse(k, 1, 3, epsilon);
+        EXPECT_EQ(released == 1, u < randomizedResponseKeepProbability(3, epsilon)) << "u = " << u;
+        EXPECT_GE(released, 0);
+        EXPECT_LT(released, 3);
+    }
+}
+
+TEST(FixedAttributeDraw, ThePriorTakesTheValueTheUniformFallsIn) {
+    SeededTestRandomSource source(12);
+    const UnitNoiseDraw draw(1, 16, source);
+    FixedAttributeDraw fixed(draw);
+    for (std::size_t k = 0; k < draw.attributes(); ++k)
+        EXPECT_EQ(fixed.uniformPrior(k, 4), static_cast<int>(draw.attributeUniform(k) * 4));
 }
 
 TEST(LatencySummary, GivesTheMedianAndNearestRankP90) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
 namespace dpflow {
 namespace {
@@ -61,6 +62,29 @@ TEST(DpPixMechanism, PartialEdgeCellsRaiseTheSensitivity) {
     const ImageSpaceRelease release = privatizeDpPix(gradient(10, 10), 4, 1, 1.0, source);
     EXPECT_DOUBLE_EQ(release.plan.l1_sensitivity, 0.25);
     EXPECT_EQ(release.plan.dimension, 9u);
+}
+
+TEST(CellMechanism, WithoutNoisePaintsEachCellsMeanIncludingPartialEdgeCells) {
+    const Image image = gradient(5, 3);  // cells of 2: a 3 x 2 grid, the last column and row partial
+    const LaplaceNoisePlan plan = planDpPixNoise(5, 3, 2, 1, 1.0);
+    const ImageSpaceRelease release = applyCellMechanism(image, 2, plan, [](std::size_t, double value) { return value; });
+    const float top_left = (image.at(0, 0) + image.at(1, 0) + image.at(0, 1) + image.at(1, 1)) / 4.0f;
+    EXPECT_NEAR(release.image.at(1, 1), top_left, 1e-6);
+    EXPECT_NEAR(release.image.at(4, 2), image.at(4, 2), 1e-6);  // a 1 x 1 corner cell
+    EXPECT_EQ(release.clipped_fraction, 0.0);
+}
+
+TEST(CellMechanism, AddsTheInjectedNoiseToCellNumberIndexAndClips) {
+    const Image image = gradient(4, 4);
+    std::vector<std::size_t> seen;
+    const ImageSpaceRelease release = applyCellMechanism(image, 2, planDpPixNoise(4, 4, 2, 1, 1.0),
+                                                         [&seen](std::size_t index, double value) {
+                                                             seen.push_back(index);
+                                                             return index == 3 ? value + 5.0 : value;
+                                                         });
+    EXPECT_EQ(seen, (std::vector<std::size_t>{0, 1, 2, 3}));  // row-major over the cells
+    EXPECT_EQ(release.image.at(3, 3), 1.0f);                  // cell 3 pushed above 1 and clipped
+    EXPECT_DOUBLE_EQ(release.clipped_fraction, 0.25);
 }
 
 TEST(ImageSpaceMechanisms, RefuseMeaninglessSettings) {
