@@ -170,7 +170,7 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     connect(plot_, &PlotPanel::computeRequested, this, &MainWindow::computeCurve);
     connect(plot_, &PlotPanel::curveComputed, this, [](const QString& csv) { QSettings().setValue("plot/results", csv); });
     connect(panel_, &PrivacyPanel::requestChanged, this, [this] {
-        plot_->setMechanism(QString::fromStdString(mechanismName(panel_->request().mechanism.mechanism)));
+        plot_->setMechanism(QString::fromStdString(mechanismName(panel_->request().settings.mechanism.mechanism)));
     });
     connect(panel_, &PrivacyPanel::trueAttributesChanged, this, [this] {
         if (!controller_ || source_image_.empty()) return;
@@ -378,9 +378,9 @@ void MainWindow::computeCurve() {
     curve.model_path = model_path_.toStdString();
     curve.model_image_size = controller_->model().card().config.image_size;
     curve.study_manifest = study_manifest_;
-    curve.mechanism = mechanismName(request.mechanism.mechanism);
-    curve.latent_decoding = latentDecodingName(request.mechanism.decoding);
-    for (const AttributeTreatment& treatment : request.attributes) {
+    curve.mechanism = mechanismName(request.settings.mechanism.mechanism);
+    curve.latent_decoding = latentDecodingName(request.settings.mechanism.decoding);
+    for (const AttributeTreatment& treatment : request.settings.attributes) {
         if (treatment.protect)
             curve.protect_attributes.push_back(treatment.name + ":" + QString::number(treatment.epsilon, 'g', 17).toStdString());
         else
@@ -466,7 +466,7 @@ void MainWindow::saveSettings() const {
     settings.setValue("view/difference-scale", difference_scale_->value());
     settings.setValue("view/difference", difference_action_->isChecked());
     settings.setValue("view/ground-truth", ground_truth_action_->isChecked());
-    settings.setValue("privacy/mechanism", QString::fromStdString(mechanismName(panel_->request().mechanism.mechanism)));
+    settings.setValue("privacy/mechanism", QString::fromStdString(mechanismName(panel_->request().settings.mechanism.mechanism)));
     settings.setValue("privacy/epsilon", panel_->epsilon());
 }
 

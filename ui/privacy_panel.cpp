@@ -231,9 +231,9 @@ AttributeValues PrivacyPanel::trueAttributes() const {
 
 PreviewRequest PrivacyPanel::request() const {
     PreviewRequest request;
-    request.mechanism.mechanism = static_cast<PrivacyMechanism>(mechanism_->currentData().toInt());
-    request.mechanism.epsilon = epsilon_;
-    for (const auto& row : rows_) request.attributes.push_back({row.name, row.treatment->currentIndex() == 1, row.treatment->currentIndex() == 1 ? row.epsilon->value() : 0.0});
+    request.settings.mechanism.mechanism = static_cast<PrivacyMechanism>(mechanism_->currentData().toInt());
+    request.settings.mechanism.epsilon = epsilon_;
+    for (const auto& row : rows_) request.settings.attributes.push_back({row.name, row.treatment->currentIndex() == 1, row.treatment->currentIndex() == 1 ? row.epsilon->value() : 0.0});
     if (safeguard_->isChecked() && !reference_->text().isEmpty()) {
         SafeguardSettings s;
         s.reference_manifest = reference_->text().toStdString();
@@ -241,13 +241,13 @@ PreviewRequest PrivacyPanel::request() const {
         s.policy = policy_->currentIndex() == 0 ? SafeguardPolicy::Withhold : SafeguardPolicy::Resample;
         s.tries = s.policy == SafeguardPolicy::Withhold ? 1 : tries_->value();
         s.reference_public = reference_public_->isChecked();
-        request.safeguard = s;
+        request.settings.safeguard = s;
     }
     return request;
 }
 
 void PrivacyPanel::setEpsilon(double epsilon) {
-    const auto [low, high] = epsilonRange(request().mechanism.mechanism);
+    const auto [low, high] = epsilonRange(request().settings.mechanism.mechanism);
     epsilon_ = std::clamp(epsilon, std::pow(10.0, low), std::pow(10.0, high));
     {
         const QSignalBlocker block(slider_);
@@ -291,7 +291,7 @@ void PrivacyPanel::setSafeguard(const std::optional<SafeguardSettings>& settings
 }
 
 void PrivacyPanel::onSliderMoved(int position) {
-    const auto [low, high] = epsilonRange(request().mechanism.mechanism);
+    const auto [low, high] = epsilonRange(request().settings.mechanism.mechanism);
     epsilon_ = std::pow(10.0, low + (high - low) * position / kSliderSteps);
     epsilon_edit_->setText(number(epsilon_));
     emit epsilonChanged(epsilon_);
@@ -305,7 +305,7 @@ void PrivacyPanel::onEpsilonTyped() {
 }
 
 void PrivacyPanel::updateEpsilonControls() {
-    const auto [low, high] = epsilonRange(request().mechanism.mechanism);
+    const auto [low, high] = epsilonRange(request().settings.mechanism.mechanism);
     range_label_->setText(tr("slider: 1e%1 .. 1e%2 (log)").arg(low).arg(high));
     setEpsilon(epsilon_);
 }

@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "attribute_arguments.h"
+#include "release_decision_options.h"
 
 #include "flow/flow_model.h"
 #include "flow/runtime.h"
@@ -22,19 +23,8 @@ namespace {
 
 struct PrivatizeArguments {
     std::string model;
-    double epsilon = 0.0;
-    std::string mechanism = "dpglow";
-    std::vector<std::string> keep;
-    std::vector<std::string> protect;
+    ReleaseDecisionOptions decision;
     std::vector<std::string> attributes;
-    double l1_radius = 0.0;
-    int dppix_cell = 4;
-    int dppix_neighbourhood = 16;
-    std::string reference;
-    double tau = 0.0;
-    std::string policy = "withhold";
-    int tries = 1;
-    bool reference_public = false;
     std::string ledger;
     double budget_limit = std::numeric_limits<double>::infinity();
     std::string format = "png";
@@ -43,7 +33,6 @@ struct PrivatizeArguments {
     bool explain = false;
     std::optional<std::uint64_t> test_seed;
     int threads = 0;
-    std::string decoding = "shrink";
 };
 
 void registerPrivatize(CLI::App& app, int& exit_code) {
@@ -53,22 +42,9 @@ void registerPrivatize(CLI::App& app, int& exit_code) {
                      "and one JSON record per input and appends the budget ledger before publishing.");
     auto a = std::make_shared<PrivatizeArguments>();
     command->add_option("--model", a->model, "Flow weights (.safetensors); optional for pixel and dppix")->check(CLI::ExistingFile);
-    command->add_option("--epsilon", a->epsilon, "eps of the image mechanism (eps_latent or eps_pixel)")->required()->check(CLI::PositiveNumber);
-    command->add_option("--mechanism", a->mechanism, "dpglow, cadp, pixel or dppix")
-        ->check(CLI::IsMember({"dpglow", "cadp", "pixel", "dppix"}))->capture_default_str();
-    command->add_option("--keep", a->keep, "Attributes disclosed exactly, comma-separated")->delimiter(',');
-    command->add_option("--protect", a->protect, "Protected attributes NAME:EPS (EPS 0: drawn from the prior), comma-separated")->delimiter(',');
+    addReleaseDecisionOptions(*command, a->decision);
+    command->get_option("--epsilon")->required();
     command->add_option("--attribute", a->attributes, "True attribute value NAME=VALUE for inputs that are not in a manifest (repeatable)");
-    command->add_option("--decode", a->decoding, "dpglow, cadp: decode u~ directly, or shrink it by 1/(1+2b^2) first (post-processing)")
-        ->check(CLI::IsMember({"direct", "shrink"}))->capture_default_str();
-    command->add_option("--l1-radius", a->l1_radius, "cadp: L1 radius s (default sqrt(2/pi) * D)")->check(CLI::PositiveNumber);
-    command->add_option("--dppix-cell", a->dppix_cell, "dppix: cell side b in pixels")->check(CLI::PositiveNumber)->capture_default_str();
-    command->add_option("--dppix-m", a->dppix_neighbourhood, "dppix: neighbouring images differ in at most m pixels")->check(CLI::PositiveNumber)->capture_default_str();
-    auto* safeguard = command->add_option("--safeguard", a->reference, "Reference manifest R of the nearest-neighbour safeguard")->check(CLI::ExistingFile);
-    command->add_option("--tau", a->tau, "Safeguard: release only at distance >= tau")->check(CLI::NonNegativeNumber)->needs(safeguard);
-    command->add_option("--policy", a->policy, "Safeguard: withhold or resample")->check(CLI::IsMember({"withhold", "resample"}))->needs(safeguard)->capture_default_str();
-    command->add_option("--tries", a->tries, "Safeguard resample: at most n tries (accounted n x eps)")->check(CLI::PositiveNumber)->needs(safeguard)->capture_default_str();
-    command->add_flag("--reference-public", a->reference_public, "Assert that R holds only public images (e.g. the model's training set)")->needs(safeguard);
     command->add_option("--ledger", a->ledger, "Budget ledger (JSON lines; default OUT/privacy-ledger.jsonl)");
     command->add_option("--budget-limit", a->budget_limit, "Per-image eps_total beyond which the ledger warns")->check(CLI::PositiveNumber);
     command->add_option("--format", a->format, "png (16-bit) or dcm (derived, de-identified DICOM)")->check(CLI::IsMember({"png", "dcm"}))->capture_default_str();
@@ -80,22 +56,7 @@ void registerPrivatize(CLI::App& app, int& exit_code) {
     command->callback([a, command, &exit_code] {
         configureThreads(a->threads);
         PrivatizerSettings settings;
-        settings.mechanism.mechanism = parseMechanism(a->mechanism);
-        settings.mechanism.epsilon = a->epsilon;
-        if (command->count("--l1-radius")) settings.mechanism.l1_radius = a->l1_radius;
-        settings.mechanism.dppix_cell = a->dppix_cell;
-        settings.mechanism.decoding = parseLatentDecoding(a->decoding);
-        settings.mechanism.dppix_neighbourhood = a->dppix_neighbourhood;
-        try {
-            settings.attributes = makeAttributePolicy(a->keep, a->protect);
-        } catch (const std::invalid_argument& e) {
-            throw CLI::ValidationError("--protect", e.what());
-        }
-        if (!a->reference.empty()) {
-            if (!command->count("--tau")) throw CLI::ValidationError("--safeguard", "the safeguard needs --tau");
-            settings.safeguard = SafeguardSettings{a->reference, a->tau, parseSafeguardPolicy(a->policy),
-                                                   a->policy == "resample" ? a->tries : 1, a->reference_public};
-        }
+        applyReleaseDecisionOptions(a->decision, *command, settings);
         std::optional<FlowModel> model;
         ModelReference reference;
         if (!a->model.empty()) {

@@ -7,6 +7,7 @@
 #include "release/release_runner.h"
 #include "render/certificate_pdf.h"
 #include "render/offscreen_gui.h"
+#include "release_decision_options.h"
 
 #include <fmt/format.h>
 
@@ -27,7 +28,7 @@ namespace fs = std::filesystem;
 struct ReleaseArguments {
     std::string config;
     ReleaseSettings settings;  ///< flags given on the command line, applied over --config
-    double l1_radius = 0.0;
+    ReleaseDecisionOptions decision;
     double budget_limit = 0.0;
     std::string shard;
     std::vector<std::string> merge;
@@ -44,18 +45,7 @@ ReleaseSettings combinedSettings(const ReleaseArguments& a, const CLI::App& comm
     if (given("--input")) s.inputs = f.inputs;
     if (given("--attribute")) s.attributes = f.attributes;
     if (given("--model")) s.model = f.model;
-    if (given("--mechanism")) s.mechanism = f.mechanism;
-    if (given("--epsilon")) s.epsilon = f.epsilon;
-    if (given("--l1-radius")) s.l1_radius = a.l1_radius;
-    if (given("--dppix-cell")) s.dppix_cell = f.dppix_cell;
-    if (given("--dppix-m")) s.dppix_neighbourhood = f.dppix_neighbourhood;
-    if (given("--keep")) s.keep = f.keep;
-    if (given("--protect")) s.protect = f.protect;
-    if (given("--safeguard")) s.safeguard_reference = f.safeguard_reference;
-    if (given("--tau")) s.safeguard_tau = f.safeguard_tau;
-    if (given("--policy")) s.safeguard_policy = f.safeguard_policy;
-    if (given("--tries")) s.safeguard_tries = f.safeguard_tries;
-    if (given("--reference-public")) s.reference_public = true;
+    applyReleaseDecisionOptions(a.decision, command, s.decision);
     if (given("--format")) s.formats = f.formats;
     if (given("--purpose")) s.purpose = f.purpose;
     if (given("--evaluation")) s.evaluation = f.evaluation;
@@ -81,19 +71,8 @@ void registerRelease(CLI::App& app, int& exit_code) {
     command->add_option("--config", a->config, "release.json with the same settings (flags given here override it)")->check(CLI::ExistingFile);
     command->add_option("--input", s.inputs, "Manifest (.csv) or folder of PNG/DICOM (repeatable)");
     command->add_option("--model", s.model, "Flow weights (.safetensors)")->check(CLI::ExistingFile);
-    command->add_option("--epsilon", s.epsilon, "eps of the image mechanism (eps_latent or eps_pixel)")->check(CLI::PositiveNumber);
-    command->add_option("--mechanism", s.mechanism, "dpglow, cadp, pixel or dppix")->check(CLI::IsMember({"dpglow", "cadp", "pixel", "dppix"}));
-    command->add_option("--keep", s.keep, "Attributes disclosed exactly (listed in the release manifest), comma-separated")->delimiter(',');
-    command->add_option("--protect", s.protect, "Protected attributes NAME:EPS (EPS 0: drawn from the prior), comma-separated")->delimiter(',');
+    addReleaseDecisionOptions(*command, a->decision);
     command->add_option("--attribute", s.attributes, "True value NAME=VALUE for inputs without a manifest column (repeatable)");
-    command->add_option("--l1-radius", a->l1_radius, "cadp: L1 radius s (default sqrt(2/pi) * D)")->check(CLI::PositiveNumber);
-    command->add_option("--dppix-cell", s.dppix_cell, "dppix: cell side b in pixels")->check(CLI::PositiveNumber);
-    command->add_option("--dppix-m", s.dppix_neighbourhood, "dppix: neighbouring images differ in at most m pixels")->check(CLI::PositiveNumber);
-    command->add_option("--safeguard", s.safeguard_reference, "Reference manifest R of the nearest-neighbour safeguard")->check(CLI::ExistingFile);
-    command->add_option("--tau", s.safeguard_tau, "Safeguard: release only at distance >= tau")->check(CLI::NonNegativeNumber);
-    command->add_option("--policy", s.safeguard_policy, "Safeguard: withhold or resample")->check(CLI::IsMember({"withhold", "resample"}));
-    command->add_option("--tries", s.safeguard_tries, "Safeguard resample: at most n tries (accounted n x eps)")->check(CLI::PositiveNumber);
-    command->add_flag("--reference-public", s.reference_public, "Assert that R holds only public images");
     command->add_option("--format", s.formats, "dcm (de-identified derived DICOM) and/or png, comma-separated (default dcm)")
         ->delimiter(',')->check(CLI::IsMember({"dcm", "png"}));
     command->add_option("--purpose", s.purpose, "What the data is released for (quoted in the certificate)");

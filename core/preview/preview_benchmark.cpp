@@ -19,9 +19,9 @@ double millisecondsSince(std::chrono::steady_clock::time_point start) {
 
 PreviewRequest benchmarkRequest(const FlowModel& model, PrivacyMechanism mechanism, double epsilon) {
     PreviewRequest request;
-    request.mechanism.mechanism = mechanism;
-    request.mechanism.epsilon = epsilon;
-    for (const auto& attribute : model.card().config.attributes) request.attributes.push_back({attribute.name, false, 0.0});
+    request.settings.mechanism.mechanism = mechanism;
+    request.settings.mechanism.epsilon = epsilon;
+    for (const auto& attribute : model.card().config.attributes) request.settings.attributes.push_back({attribute.name, false, 0.0});
     return request;
 }
 

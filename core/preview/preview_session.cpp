@@ -64,10 +64,8 @@ void PreviewSession::newNoiseDraw() {
 }
 
 PrivatizerSettings PreviewSession::settingsFor(const PreviewRequest& request) const {
-    PrivatizerSettings settings;
-    settings.mechanism = request.mechanism;
-    if (isLatentMechanism(request.mechanism.mechanism)) settings.attributes = request.attributes;
-    settings.safeguard = request.safeguard;
+    PrivatizerSettings settings = request.settings;
+    if (!isLatentMechanism(settings.mechanism.mechanism)) settings.attributes.clear();  // the panel keeps its rows for pixel/dppix
     return settings;
 }
 
@@ -98,7 +96,7 @@ PreviewResult PreviewSession::render(const PreviewRequest& request) const {
     if (!hasImage()) throw std::logic_error("no image is loaded in the preview");
     const Privatizer privatizer(settingsFor(request), reference_, source_);
     // Read R before decoding, so an unreadable reference set is reported without a wasted decode.
-    const SafeguardReference safeguard = request.safeguard ? safeguardReference(*request.safeguard) : SafeguardReference{};
+    const SafeguardReference safeguard = request.settings.safeguard ? safeguardReference(*request.settings.safeguard) : SafeguardReference{};
     const Image& original = prepared_.image;
 
     PreviewResult result;
@@ -107,7 +105,7 @@ PreviewResult PreviewSession::render(const PreviewRequest& request) const {
     result.image_generation = generation_;
     result.accounting = privatizer.accounting(original.width, original.height);
     const double b = result.accounting.plan->scale;
-    const auto& m = request.mechanism;
+    const auto& m = request.settings.mechanism;
 
     const auto start = std::chrono::steady_clock::now();
     if (isLatentMechanism(m.mechanism)) {
@@ -120,7 +118,7 @@ PreviewResult PreviewSession::render(const PreviewRequest& request) const {
                 : applyL1BallMechanism(prepared_.latent, *result.accounting.l1_radius, *result.accounting.plan, preview_noise);
         result.input_clipped_fraction = noisy.input_clipped_fraction;
         result.output_clipped_fraction = noisy.output_clipped_fraction;
-        result.released_attributes = previewAttributes(request.attributes);
+        result.released_attributes = previewAttributes(request.settings.attributes);
         result.image = makeImage(original.width, original.height);
         result.image.pixels = model().decode(decodableLatent(noisy, m.decoding), result.released_attributes);
         if (std::any_of(result.image.pixels.begin(), result.image.pixels.end(), [](float v) { return !std::isfinite(v); }))
@@ -137,9 +135,9 @@ PreviewResult PreviewSession::render(const PreviewRequest& request) const {
     result.decode_ms = millisecondsSince(start);
     result.image.stored_bits = original.stored_bits;
     result.image.warnings.push_back(kPreviewStamp);
-    if (request.safeguard) {
+    if (request.settings.safeguard) {
         // The same feature (R's size) and distance as Privatizer::privatize, on the image it would release.
-        const SafeguardSettings& s = *request.safeguard;
+        const SafeguardSettings& s = *request.settings.safeguard;
         SafeguardVerdict verdict;
         const ReferenceSet& reference = *safeguard.reference;
         verdict.nearest_distance = reference.nearestDistanceOf(result.image);

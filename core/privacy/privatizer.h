@@ -5,6 +5,7 @@
 #include "privacy/attribute_policy.h"
 #include "privacy/mechanism_settings.h"
 #include "privacy/nearest_neighbour_safeguard.h"
+#include "privacy/privatizer_settings.h"
 #include "privacy/random_source.h"
 #include "privacy/release_accounting.h"
 #include "privacy/release_record.h"
@@ -14,13 +15,6 @@
 #include <vector>
 
 namespace dpflow {
-
-/// Everything the user chose for a release.
-struct PrivatizerSettings {
-    MechanismSettings mechanism;
-    AttributePolicy attributes;                ///< one treatment per model attribute; empty for pixel/dppix
-    std::optional<SafeguardSettings> safeguard;
-};
 
 /// The flow a release uses and how it is named in records. `model` may be null for pixel and
 /// dppix; it must outlive the Privatizer.

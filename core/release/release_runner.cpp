@@ -29,20 +29,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-PrivatizerSettings privatizerSettings(const ReleaseSettings& s) {
-    PrivatizerSettings p;
-    p.mechanism.mechanism = parseMechanism(s.mechanism);
-    p.mechanism.epsilon = s.epsilon;
-    p.mechanism.l1_radius = s.l1_radius;
-    p.mechanism.dppix_cell = s.dppix_cell;
-    p.mechanism.dppix_neighbourhood = s.dppix_neighbourhood;
-    p.attributes = makeAttributePolicy(s.keep, s.protect);
-    if (!s.safeguard_reference.empty())
-        p.safeguard = SafeguardSettings{s.safeguard_reference, s.safeguard_tau, parseSafeguardPolicy(s.safeguard_policy),
-                                        s.safeguard_policy == "resample" ? s.safeguard_tries : 1, s.reference_public};
-    return p;
-}
-
 AttributeValues parseGivenAttributes(const std::vector<std::string>& items) {
     AttributeValues values;
     for (const auto& item : items) {
@@ -122,6 +108,7 @@ json commonCertificate(const ReleaseSettings& settings, const std::string& finge
     const json record = releaseRecordToJson(accounting_only);
     json accounting = {{"mechanism", record.at("mechanism")}, {"epsilon", record.at("epsilon")}, {"noise", record.at("noise")}};
     if (record.contains("l1_radius")) accounting["l1_radius"] = record.at("l1_radius");
+    if (record.contains("latent_decoding")) accounting["latent_decoding"] = record.at("latent_decoding");
 
     json disclosed = json::array(), protected_attributes = json::array(), meanings = json::object();
     for (const auto& a : accounting_only.accounting.attributes) {
@@ -155,7 +142,8 @@ json commonCertificate(const ReleaseSettings& settings, const std::string& finge
     c["guarantee"] = {{"holds", holds}, {"statement", statement}};
     c["evaluation"] = settings.evaluation.empty()
                           ? json(nullptr)
-                          : evaluationAtEpsilon(settings.evaluation, settings.mechanism, settings.epsilon, reference.sha256);
+                          : evaluationAtEpsilon(settings.evaluation, mechanismName(settings.decision.mechanism.mechanism),
+                                                settings.decision.mechanism.epsilon, reference.sha256);
     c["publication"] = {{"publish", {release_layout::kImages, release_layout::kManifest, release_layout::kCertificate,
                                      release_layout::kCertificatePdf}},
                         {"keep_internal", {release_layout::kRecords, release_layout::kAudit, release_layout::kLedger,
@@ -169,7 +157,7 @@ json commonCertificate(const ReleaseSettings& settings, const std::string& finge
 ReleaseRunResult runRelease(const ReleaseSettings& settings, const fs::path& out, const ReleaseRunOptions& options,
                             std::ostream& log) {
     validateReleaseSettings(settings);
-    const PrivatizerSettings privatizer_settings = privatizerSettings(settings);
+    const PrivatizerSettings& privatizer_settings = settings.decision;
     fs::create_directories(out / release_layout::kImages);
     fs::create_directories(out / release_layout::kRecords);
     ReleaseFolderLock lock(out);
@@ -220,8 +208,8 @@ ReleaseRunResult runRelease(const ReleaseSettings& settings, const fs::path& out
     std::optional<ReferenceSet> reference_set;
     SafeguardReference safeguard_reference;
     if (privatizer_settings.safeguard) {
-        log << "loading the safeguard's reference set " << settings.safeguard_reference << '\n';
-        reference_set = loadSafeguardReference(settings.safeguard_reference, reference);
+        log << "loading the safeguard's reference set " << privatizer_settings.safeguard->reference_manifest.string() << '\n';
+        reference_set = loadSafeguardReference(privatizer_settings.safeguard->reference_manifest, reference);
         safeguard_reference.reference = &*reference_set;
         for (const auto& input : inputs)
             if (input.identity && reference_set->containsFile(input.identity->sha256)) safeguard_reference.holds_released_input = true;

@@ -42,53 +42,31 @@ void rejectUnknown(const json& object, const std::set<std::string>& known, const
 }  // namespace
 
 json releaseSettingsToJson(const ReleaseSettings& s) {
-    json j = {{"inputs", s.inputs},         {"attributes", s.attributes},   {"model", s.model},
-              {"mechanism", s.mechanism},   {"epsilon", s.epsilon},         {"dppix_cell", s.dppix_cell},
-              {"dppix_m", s.dppix_neighbourhood}, {"keep", s.keep},         {"protect", s.protect},
-              {"formats", s.formats},       {"purpose", s.purpose},         {"evaluation", s.evaluation},
-              {"shard", s.shard.text()}};
-    j["l1_radius"] = s.l1_radius ? json(*s.l1_radius) : json(nullptr);
+    json j = privatizerSettingsToJson(s.decision);
+    j.update({{"inputs", s.inputs},   {"attributes", s.attributes}, {"model", s.model},
+              {"formats", s.formats}, {"purpose", s.purpose},       {"evaluation", s.evaluation},
+              {"shard", s.shard.text()}});
     j["budget_limit"] = s.budget_limit ? json(*s.budget_limit) : json(nullptr);
-    j["safeguard"] = s.safeguard_reference.empty()
-                         ? json(nullptr)
-                         : json{{"reference", s.safeguard_reference}, {"tau", s.safeguard_tau},
-                                {"policy", s.safeguard_policy}, {"tries", s.safeguard_tries},
-                                {"reference_public", s.reference_public}};
     return j;
 }
 
 ReleaseSettings releaseSettingsFromJson(const json& j) {
     if (!j.is_object()) throw std::invalid_argument("release settings must be a JSON object");
-    rejectUnknown(j, {"inputs", "attributes", "model", "mechanism", "epsilon", "l1_radius", "dppix_cell", "dppix_m", "keep",
-                      "protect", "safeguard", "formats", "purpose", "evaluation", "budget_limit", "shard"}, "");
+    std::set<std::string> known = {"inputs", "attributes", "model", "formats", "purpose", "evaluation", "budget_limit", "shard"};
+    known.insert(privatizerSettingsJsonFields().begin(), privatizerSettingsJsonFields().end());
+    rejectUnknown(j, known, "");
     ReleaseSettings s;
     readField(j, "inputs", s.inputs, "");
     readField(j, "attributes", s.attributes, "");
     readField(j, "model", s.model, "");
-    readField(j, "mechanism", s.mechanism, "");
-    readField(j, "epsilon", s.epsilon, "");
-    readOptionalField(j, "l1_radius", s.l1_radius);
+    readPrivatizerSettingsJson(j, s.decision);
     readOptionalField(j, "budget_limit", s.budget_limit);
-    readField(j, "dppix_cell", s.dppix_cell, "");
-    readField(j, "dppix_m", s.dppix_neighbourhood, "");
-    readField(j, "keep", s.keep, "");
-    readField(j, "protect", s.protect, "");
     readField(j, "formats", s.formats, "");
     readField(j, "purpose", s.purpose, "");
     readField(j, "evaluation", s.evaluation, "");
     std::string shard;
     readField(j, "shard", shard, "");
     if (!shard.empty()) s.shard = parseReleaseShard(shard);
-    if (j.contains("safeguard") && !j["safeguard"].is_null()) {
-        const json& g = j["safeguard"];
-        if (!g.is_object()) throw std::invalid_argument("safeguard must be an object {reference, tau, policy, tries, reference_public}");
-        rejectUnknown(g, {"reference", "tau", "policy", "tries", "reference_public"}, "safeguard.");
-        readField(g, "reference", s.safeguard_reference, "safeguard.");
-        readField(g, "tau", s.safeguard_tau, "safeguard.");
-        readField(g, "policy", s.safeguard_policy, "safeguard.");
-        readField(g, "tries", s.safeguard_tries, "safeguard.");
-        readField(g, "reference_public", s.reference_public, "safeguard.");
-    }
     return s;
 }
 
@@ -110,15 +88,15 @@ ReleaseSettings readReleaseSettings(const std::filesystem::path& path) {
 
 void validateReleaseSettings(const ReleaseSettings& s) {
     if (s.inputs.empty()) throw std::invalid_argument("no input: give a manifest (.csv) or a folder of images");
-    const PrivacyMechanism mechanism = parseMechanism(s.mechanism);
+    const PrivacyMechanism mechanism = s.decision.mechanism.mechanism;
     if (isLatentMechanism(mechanism) && s.model.empty())
-        throw std::invalid_argument("mechanism " + s.mechanism + " works on the flow's latent: give --model");
-    if (!(s.epsilon > 0.0) || !std::isfinite(s.epsilon)) throw std::invalid_argument("--epsilon must be a positive finite number");
+        throw std::invalid_argument("mechanism " + mechanismName(mechanism) + " works on the flow's latent: give --model");
+    if (!(s.decision.mechanism.epsilon > 0.0) || !std::isfinite(s.decision.mechanism.epsilon))
+        throw std::invalid_argument("--epsilon must be a positive finite number");
     if (s.formats.empty()) throw std::invalid_argument("give at least one output format (dcm, png)");
     for (const auto& format : s.formats)
         if (format != "dcm" && format != "png") throw std::invalid_argument("unknown output format '" + format + "' (use dcm or png)");
-    if (!s.safeguard_reference.empty() && !(s.safeguard_tau >= 0.0))
-        throw std::invalid_argument("the safeguard needs a non-negative --tau");
+    if (s.decision.safeguard) validateSafeguardSettings(*s.decision.safeguard);
 }
 
 std::string releaseSettingsFingerprint(const ReleaseSettings& settings, const std::string& model_sha256) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "privacy/privatizer_settings.h"
 #include "release/release_shard.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -17,18 +18,7 @@ struct ReleaseSettings {
     std::vector<std::string> inputs;        ///< manifests (.csv) or folders of PNG/DICOM
     std::vector<std::string> attributes;    ///< NAME=VALUE for inputs without manifest columns
     std::string model;                      ///< flow weights (.safetensors)
-    std::string mechanism = "dpglow";       ///< dpglow, cadp, pixel, dppix
-    double epsilon = 0.0;                   ///< eps of the image mechanism
-    std::optional<double> l1_radius;        ///< cadp: s (empty: the data-independent default)
-    int dppix_cell = 4;                     ///< dppix: cell side b
-    int dppix_neighbourhood = 16;           ///< dppix: m
-    std::vector<std::string> keep;          ///< attributes disclosed exactly
-    std::vector<std::string> protect;       ///< NAME:EPS (EPS 0: drawn from the prior)
-    std::string safeguard_reference;        ///< M5 reference manifest; empty: no safeguard
-    double safeguard_tau = 0.0;             ///< release only at nearest distance >= tau
-    std::string safeguard_policy = "withhold";  ///< withhold or resample
-    int safeguard_tries = 1;                ///< resample: at most this many tries
-    bool reference_public = false;          ///< the officer asserts R holds only public images
+    PrivatizerSettings decision;            ///< mechanism, eps, decoding, attribute treatments, safeguard
     std::vector<std::string> formats = {"dcm"};  ///< "dcm" and/or "png"
     std::string purpose;                    ///< what the data is released for, quoted in the certificate
     std::string evaluation;                 ///< sweep results CSV quoted at this mechanism and eps; empty: none
@@ -37,9 +27,10 @@ struct ReleaseSettings {
 };
 
 /// JSON form, the format of `--config release.json` (every field optional except those
-/// validateReleaseSettings requires): inputs, attributes, model, mechanism, epsilon, l1_radius,
-/// dppix_cell, dppix_m, keep, protect, safeguard {reference, tau, policy, tries,
-/// reference_public}, formats, purpose, evaluation, budget_limit, shard ("i/N").
+/// validateReleaseSettings requires): inputs, attributes, model, the decision's fields
+/// (privatizerSettingsToJson: mechanism, epsilon, l1_radius, dppix_cell, dppix_m, decode, keep,
+/// protect, safeguard {reference, tau, policy, tries, reference_public}), formats, purpose,
+/// evaluation, budget_limit, shard ("i/N").
 nlohmann::json releaseSettingsToJson(const ReleaseSettings& settings);
 
 /// Reads the JSON form; fields that are absent keep their defaults. Throws std::invalid_argument
@@ -52,7 +43,7 @@ ReleaseSettings releaseSettingsFromJson(const nlohmann::json& json);
 ReleaseSettings readReleaseSettings(const std::filesystem::path& path);
 
 /// Throws std::invalid_argument (with what to change) for missing inputs or model, eps not
-/// positive, an unknown mechanism or format, or a safeguard without tau.
+/// positive, or an unknown format.
 void validateReleaseSettings(const ReleaseSettings& settings);
 
 /// SHA-256 over the settings that every shard of one release must share (everything but the

@@ -53,7 +53,7 @@ protected:
     static PreviewRequest safeguarded(PrivacyMechanism mechanism, double epsilon, const fs::path& reference, double tau,
                                       SafeguardPolicy policy = SafeguardPolicy::Withhold, int tries = 1) {
         PreviewRequest request = previewRequest(mechanism, epsilon);
-        request.safeguard = SafeguardSettings{reference, tau, policy, tries, true};
+        request.settings.safeguard = SafeguardSettings{reference, tau, policy, tries, true};
         return request;
     }
 

@@ -66,7 +66,7 @@ TEST_F(PreviewSessionTest, MoreBudgetBringsTheLatentPreviewCloserToTheOriginal) 
 TEST_F(PreviewSessionTest, AccountingEqualsThePrivatizersForEveryMechanism) {
     for (const auto mechanism : {PrivacyMechanism::DpGlow, PrivacyMechanism::Cadp, PrivacyMechanism::Pixel, PrivacyMechanism::DpPix}) {
         const auto request = previewRequest(mechanism, 5e4, true, 1.5);
-        PrivatizerSettings settings{request.mechanism, isLatentMechanism(mechanism) ? request.attributes : AttributePolicy{}, {}};
+        PrivatizerSettings settings{request.settings.mechanism, isLatentMechanism(mechanism) ? request.settings.attributes : AttributePolicy{}, {}};
         const Privatizer privatizer(settings, pneumoniaReference(), source);
         const ReleaseAccounting expected = privatizer.accounting(32, 32);
         const ReleaseAccounting shown = session.render(request).accounting;
@@ -124,7 +124,7 @@ TEST_F(PreviewSessionTest, ChangingTheTrueAttributesReusesACachedEncoding) {
 TEST_F(PreviewSessionTest, SettingsThePrivatizerRefusesAreRefused) {
     EXPECT_THROW(session.render(previewRequest(PrivacyMechanism::DpGlow, 0.0)), std::invalid_argument);
     PreviewRequest missing_attribute = previewRequest(PrivacyMechanism::DpGlow, 1e5);
-    missing_attribute.attributes.clear();
+    missing_attribute.settings.attributes.clear();
     EXPECT_THROW(session.render(missing_attribute), std::invalid_argument);
 }
 

@@ -33,9 +33,9 @@ inline AttributeValues labelZero() { return {{"label", "0"}}; }
 
 inline PreviewRequest previewRequest(PrivacyMechanism mechanism, double epsilon, bool protect_label = false, double label_epsilon = 0.0) {
     PreviewRequest request;
-    request.mechanism.mechanism = mechanism;
-    request.mechanism.epsilon = epsilon;
-    request.attributes = {{"label", protect_label, label_epsilon}};
+    request.settings.mechanism.mechanism = mechanism;
+    request.settings.mechanism.epsilon = epsilon;
+    request.settings.attributes = {{"label", protect_label, label_epsilon}};
     return request;
 }
 

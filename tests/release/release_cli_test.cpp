@@ -81,6 +81,25 @@ TEST_F(ReleaseCliTest, ReleaseWritesImagesRecordsManifestAuditAndCertificate) {
     EXPECT_EQ(readJsonLines(out / release_layout::kLedger).size(), 6u);
 }
 
+TEST_F(ReleaseCliTest, TheDecodingIsPartOfTheReleaseDecisionOnTheCommandLineAndInTheConfig) {
+    const fs::path out = dir_ / "direct";
+    const CliRun run = dpflow(releaseArguments(out, "--decode direct"));
+    ASSERT_EQ(run.status, 0) << run.output;
+    const json certificate = readJson(out / release_layout::kCertificate);
+    EXPECT_EQ(certificate["settings"]["decode"], "direct");
+    EXPECT_EQ(certificate["accounting"]["latent_decoding"]["method"], "direct");
+
+    json config = certificate["settings"];
+    config["decode"] = "shrink";
+    config.erase("shard");
+    const fs::path config_path = dir_ / "release.json";
+    std::ofstream(config_path) << config.dump();
+    const fs::path from_config = dir_ / "shrink";
+    const CliRun configured = dpflow("release --config " + config_path.string() + " --out " + from_config.string());
+    ASSERT_EQ(configured.status, 0) << configured.output;
+    EXPECT_EQ(readJson(from_config / release_layout::kCertificate)["accounting"]["latent_decoding"]["method"], "shrink");
+}
+
 TEST_F(ReleaseCliTest, ReleaseManifestHasNewIdsAndOnlyKeptAttributes) {
     const fs::path kept = dir_ / "kept", protect = dir_ / "protected";
     ASSERT_EQ(dpflow(releaseArguments(kept)).status, 0);

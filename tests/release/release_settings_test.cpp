@@ -12,13 +12,12 @@ ReleaseSettings example() {
     ReleaseSettings s;
     s.inputs = {"study/manifest.csv"};
     s.model = "models/m.safetensors";
-    s.mechanism = "cadp";
-    s.epsilon = 1e4;
-    s.l1_radius = 12.5;
-    s.keep = {"pathology"};
-    s.protect = {"sex:1"};
-    s.safeguard_reference = "ref.csv";
-    s.safeguard_tau = 0.3;
+    s.decision.mechanism.mechanism = PrivacyMechanism::Cadp;
+    s.decision.mechanism.epsilon = 1e4;
+    s.decision.mechanism.l1_radius = 12.5;
+    s.decision.mechanism.decoding = LatentDecoding::Direct;
+    s.decision.attributes = makeAttributePolicy({"pathology"}, {"sex:1.5"});
+    s.decision.safeguard = SafeguardSettings{"ref.csv", 0.3, SafeguardPolicy::Resample, 3, true};
     s.formats = {"dcm", "png"};
     s.purpose = "teaching";
     s.budget_limit = 2e4;
@@ -29,13 +28,23 @@ ReleaseSettings example() {
 TEST(ReleaseSettings, JsonRoundTripKeepsEverySetting) {
     const ReleaseSettings s = releaseSettingsFromJson(releaseSettingsToJson(example()));
     EXPECT_EQ(s.inputs, example().inputs);
-    EXPECT_EQ(s.mechanism, "cadp");
-    EXPECT_DOUBLE_EQ(s.epsilon, 1e4);
-    ASSERT_TRUE(s.l1_radius);
-    EXPECT_DOUBLE_EQ(*s.l1_radius, 12.5);
-    EXPECT_EQ(s.protect, std::vector<std::string>{"sex:1"});
-    EXPECT_EQ(s.safeguard_reference, "ref.csv");
-    EXPECT_DOUBLE_EQ(s.safeguard_tau, 0.3);
+    const MechanismSettings& m = s.decision.mechanism;
+    EXPECT_EQ(m.mechanism, PrivacyMechanism::Cadp);
+    EXPECT_DOUBLE_EQ(m.epsilon, 1e4);
+    ASSERT_TRUE(m.l1_radius);
+    EXPECT_DOUBLE_EQ(*m.l1_radius, 12.5);
+    EXPECT_EQ(m.decoding, LatentDecoding::Direct);
+    ASSERT_EQ(s.decision.attributes.size(), 2u);
+    for (const auto& treatment : s.decision.attributes) {
+        EXPECT_EQ(treatment.protect, treatment.name == "sex") << treatment.name;
+        if (treatment.protect) EXPECT_DOUBLE_EQ(treatment.epsilon, 1.5);
+    }
+    ASSERT_TRUE(s.decision.safeguard);
+    EXPECT_EQ(s.decision.safeguard->reference_manifest, "ref.csv");
+    EXPECT_DOUBLE_EQ(s.decision.safeguard->tau, 0.3);
+    EXPECT_EQ(s.decision.safeguard->policy, SafeguardPolicy::Resample);
+    EXPECT_EQ(s.decision.safeguard->tries, 3);
+    EXPECT_TRUE(s.decision.safeguard->reference_public);
     EXPECT_EQ(s.formats, (std::vector<std::string>{"dcm", "png"}));
     ASSERT_TRUE(s.budget_limit);
     EXPECT_DOUBLE_EQ(*s.budget_limit, 2e4);
@@ -59,6 +68,18 @@ TEST(ReleaseSettings, WrongTypeNamesTheField) {
     }
 }
 
+TEST(ReleaseSettings, ASafeguardWithoutTauIsRefused) {
+    nlohmann::json j = releaseSettingsToJson(example());
+    j["safeguard"].erase("tau");
+    EXPECT_THROW(releaseSettingsFromJson(j), std::invalid_argument);
+}
+
+TEST(ReleaseSettings, AnUnknownDecodingIsRefused) {
+    nlohmann::json j = releaseSettingsToJson(example());
+    j["decode"] = "sharpen";
+    EXPECT_THROW(releaseSettingsFromJson(j), std::invalid_argument);
+}
+
 TEST(ReleaseSettings, LatentMechanismWithoutModelIsRefused) {
     ReleaseSettings s = example();
     s.model.clear();
@@ -72,7 +93,10 @@ TEST(ReleaseSettings, FingerprintIgnoresShardIndexButNotCountEpsilonOrModel) {
     b.shard = {0, 4};
     EXPECT_NE(releaseSettingsFingerprint(a, "m1"), releaseSettingsFingerprint(b, "m1"));
     b = example();
-    b.epsilon = 2e4;
+    b.decision.mechanism.epsilon = 2e4;
+    EXPECT_NE(releaseSettingsFingerprint(a, "m1"), releaseSettingsFingerprint(b, "m1"));
+    b = example();
+    b.decision.mechanism.decoding = LatentDecoding::Shrink;
     EXPECT_NE(releaseSettingsFingerprint(a, "m1"), releaseSettingsFingerprint(b, "m1"));
     EXPECT_NE(releaseSettingsFingerprint(a, "m1"), releaseSettingsFingerprint(a, "m2"));
 }

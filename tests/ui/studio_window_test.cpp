@@ -219,7 +219,7 @@ TEST(StudioSettings, EpsilonAndMechanismPersistAcrossWindows) {
     }
     MainWindow reopened(smallModelOptions());
     EXPECT_EQ(reopened.privacyPanel()->epsilon(), 12345.0);
-    EXPECT_EQ(reopened.privacyPanel()->request().mechanism.mechanism, PrivacyMechanism::Cadp);
+    EXPECT_EQ(reopened.privacyPanel()->request().settings.mechanism.mechanism, PrivacyMechanism::Cadp);
     reopened.privacyPanel()->setMechanism(PrivacyMechanism::DpGlow);
     reopened.close();
 }
