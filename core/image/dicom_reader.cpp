@@ -8,6 +8,7 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcistrmb.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
@@ -384,12 +385,8 @@ void loadDicom(const std::filesystem::path& path, DcmFileFormat& file) {
     }
 }
 
-}  // namespace
-
-Image readDicom(const std::filesystem::path& path, const ImageReadOptions& options) {
-    prepareDcmtk();
-    DcmFileFormat file;
-    loadDicom(path, file);
+// The first frame of a loaded file as display values (see readDicom).
+Image imageOfDicom(DcmFileFormat& file, const std::filesystem::path& path, const ImageReadOptions& options) {
     DcmDataset& dataset = *file.getDataset();
 
     std::string xfer_uid = stringOf(*file.getMetaInfo(), DCM_TransferSyntaxUID);
@@ -448,6 +445,35 @@ Image readDicom(const std::filesystem::path& path, const ImageReadOptions& optio
         }
     }
     return image;
+}
+
+}  // namespace
+
+void loadDicomBytes(const std::vector<unsigned char>& bytes, const std::filesystem::path& path, DcmFileFormat& file) {
+    if (bytes.empty()) throw ImageError(path, "empty file");
+    DcmInputBufferStream stream;
+    stream.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
+    stream.setEos();
+    file.transferInit();
+    const OFCondition status = file.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+    file.transferEnd();
+    if (status.bad()) {
+        throw ImageError(path, std::string("truncated or malformed DICOM file (") + status.text() + ")");
+    }
+}
+
+Image readDicom(const std::filesystem::path& path, const ImageReadOptions& options) {
+    prepareDcmtk();
+    DcmFileFormat file;
+    loadDicom(path, file);
+    return imageOfDicom(file, path, options);
+}
+
+Image readDicomBytes(const std::vector<unsigned char>& bytes, const std::filesystem::path& path, const ImageReadOptions& options) {
+    prepareDcmtk();
+    DcmFileFormat file;
+    loadDicomBytes(bytes, path, file);
+    return imageOfDicom(file, path, options);
 }
 
 }  // namespace dpflow

@@ -4,6 +4,9 @@
 #include "image/read_options.h"
 
 #include <filesystem>
+#include <vector>
+
+class DcmFileFormat;
 
 namespace dpflow {
 
@@ -21,5 +24,13 @@ namespace dpflow {
 /// zero or above kMaxImageDimension, pixel data shorter than the first frame needs, and codec
 /// failures.
 Image readDicom(const std::filesystem::path& path, const ImageReadOptions& options = {});
+
+/// Parses a whole DICOM file from its bytes in memory into `file` (for callers that need the
+/// header of exactly those bytes). Throws ImageError for an empty, truncated or malformed file.
+void loadDicomBytes(const std::vector<unsigned char>& bytes, const std::filesystem::path& path, DcmFileFormat& file);
+
+/// As readDicom on the file's bytes already in memory; `path` names the image.
+Image readDicomBytes(const std::vector<unsigned char>& bytes, const std::filesystem::path& path,
+                     const ImageReadOptions& options = {});
 
 }  // namespace dpflow

@@ -19,7 +19,7 @@ ScanEntry scanFile(const std::filesystem::path& path, bool named_explicitly) {
         return entry;
     }
     try {
-        entry.image = readImage(path);
+        entry.image = readImageBytes(readFileBytes(path), path);  // one read: pixels and the hash of those bytes
         entry.outcome = ScanOutcome::Read;
     } catch (const ImageError& error) {
         entry.outcome = ScanOutcome::Failed;

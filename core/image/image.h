@@ -35,6 +35,7 @@ struct Image {
     std::string window_source;            ///< how the VOI step was chosen, e.g. "file window 1 of 2"
     std::string transfer_syntax;          ///< DICOM transfer syntax name; empty for PNG
     std::filesystem::path source_path;    ///< file the image was read from; empty if generated
+    std::string source_sha256;            ///< SHA-256 of exactly the bytes decoded (readImageBytes); empty when not taken
     std::vector<std::string> warnings;    ///< non-fatal findings, e.g. "multi-frame: showing frame 1 of 40"
 
     /// Display value at column x, row y (no bounds check beyond debug builds).

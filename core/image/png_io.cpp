@@ -178,17 +178,18 @@ void requireRegularFile(const std::filesystem::path& path) {
 
 Image readPng(const std::filesystem::path& path) { return readPng(path, ImageReadOptions{}); }
 
-Image readPng(const std::filesystem::path& path, const ImageReadOptions& options) {
-    requireRegularFile(path);
-    File file = openFile(path, "rb");
+namespace {
+
+// Reads the PNG from `file` (positioned at its start); `path` names it in errors and in the image.
+Image readPngFrom(FILE* file, const std::filesystem::path& path, const ImageReadOptions& options) {
     unsigned char signature[8] = {};
-    if (std::fread(signature, 1, sizeof(signature), file.get()) != sizeof(signature) ||
+    if (std::fread(signature, 1, sizeof(signature), file) != sizeof(signature) ||
         png_sig_cmp(signature, 0, sizeof(signature)) != 0) {
         throw ImageError(path, "not a PNG file (no PNG signature)");
     }
     PngErrorState state;
     DecodedPng decoded;
-    if (!decodePng(file.get(), state, decoded)) {
+    if (!decodePng(file, state, decoded)) {
         throw ImageError(path, std::string("damaged PNG: ") + state.message);
     }
     Image image;
@@ -205,6 +206,22 @@ Image readPng(const std::filesystem::path& path, const ImageReadOptions& options
     image.photometric = "MONOCHROME2";
     image.source_path = path;
     return image;
+}
+
+}  // namespace
+
+Image readPng(const std::filesystem::path& path, const ImageReadOptions& options) {
+    requireRegularFile(path);
+    File file = openFile(path, "rb");
+    return readPngFrom(file.get(), path, options);
+}
+
+Image readPngBytes(const std::vector<unsigned char>& bytes, const std::filesystem::path& path, const ImageReadOptions& options) {
+    if (bytes.empty()) throw ImageError(path, "empty file");
+    FILE* stream = ::fmemopen(const_cast<unsigned char*>(bytes.data()), bytes.size(), "rb");
+    if (stream == nullptr) throw ImageError(path, std::string("cannot read from memory: ") + std::strerror(errno));
+    File file(stream, &std::fclose);
+    return readPngFrom(file.get(), path, options);
 }
 
 void writePng(const Image& image, const std::filesystem::path& path, int bit_depth) {

@@ -4,6 +4,7 @@
 #include "image/read_options.h"
 
 #include <filesystem>
+#include <vector>
 
 namespace dpflow {
 
@@ -15,6 +16,9 @@ Image readPng(const std::filesystem::path& path);
 /// As readPng(path), with the caller's choices (e.g. a window in stored-value units replacing
 /// the full-range mapping).
 Image readPng(const std::filesystem::path& path, const ImageReadOptions& options);
+
+/// As readPng(path, options) on the file's bytes already in memory; `path` names the image.
+Image readPngBytes(const std::vector<unsigned char>& bytes, const std::filesystem::path& path, const ImageReadOptions& options);
 
 /// Writes display values as an 8- or 16-bit grayscale PNG (value v -> round(v * (2^bits - 1))).
 /// Throws ImageError (e.g. bit depth other than 8 or 16, unwritable path).

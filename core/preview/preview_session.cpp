@@ -39,6 +39,7 @@ void PreviewSession::setImage(const Image& image, const AttributeValues& truth) 
     prepared_ = std::move(prepared);
     source_path_ = image.source_path;
     source_sha256_.reset();
+    if (!image.source_sha256.empty()) source_sha256_ = image.source_sha256;  // of exactly the bytes shown
     encodings_.clear();
     encodings_[truth] = prepared_.latent;
     newNoiseDraw();

@@ -1,6 +1,5 @@
 #include "release/privatize_batch.h"
 
-#include "image/image_reader.h"
 #include "privacy/budget_ledger.h"
 #include "release/source_identity.h"
 
@@ -84,8 +83,11 @@ PrivatizeBatchResult privatizeBatch(const PrivatizeBatchOptions& options, const 
         const std::string prefix = fmt::format("[{}/{}] {}: ", i + 1, inputs.size(), input.path.string());
         try {
             if (!input.error.empty()) throw std::runtime_error(input.error);
-            const SourceIdentity& identity = *identities[i];
-            const Image image = readImage(input.path);
+            // One read: the pixels, and the hash and header of exactly those bytes.
+            const SourceFile source_file = readSource(input.path);
+            requireUnchangedSource(*identities[i], source_file.identity);
+            const SourceIdentity& identity = source_file.identity;
+            const Image& image = source_file.image;
             PrivatizedImage privatized = privatizer.privatize(privatizer.prepare(image, input.attributes));
             ReleaseRecord& record = privatized.record;
             stampReleaseSource(record, identity, ledger.path().string());

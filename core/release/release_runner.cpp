@@ -1,7 +1,6 @@
 #include "release/release_runner.h"
 
 #include "flow/model_card.h"
-#include "image/image_reader.h"
 #include "image/sha256.h"
 #include "privacy/budget_ledger.h"
 #include "privacy/privatize_input.h"
@@ -253,8 +252,11 @@ ReleaseRunResult runRelease(const ReleaseSettings& settings, const fs::path& out
         if (inputs[i].identity && state.done.count(inputs[i].identity->ledgerKey())) continue;
         try {
             if (!input.error.empty()) throw std::runtime_error(input.error);
-            const SourceIdentity& identity = *inputs[i].identity;
-            const Image image = readImage(input.path);
+            // One read: the pixels, and the hash and header of exactly those bytes.
+            const SourceFile source_file = readSource(input.path);
+            requireUnchangedSource(*inputs[i].identity, source_file.identity);
+            const SourceIdentity& identity = source_file.identity;
+            const Image& image = source_file.image;
             PrivatizedImage privatized = privatizer.privatize(privatizer.prepare(image, input.attributes));
             ReleaseRecord& record = privatized.record;
             stampReleaseSource(record, identity, ledger_path);

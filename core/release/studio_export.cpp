@@ -35,6 +35,9 @@ StudioExportResult writeStudioExport(PrivatizedImage release, const StudioExport
     SourceIdentity source;
     if (!record.source_path.empty() && fs::is_regular_file(record.source_path)) {
         source = identifySource(record.source_path);
+        if (!record.source_sha256.empty() && record.source_sha256 != source.sha256)
+            throw std::runtime_error(record.source_path + ": the file changed after it was opened in the studio; open it again "
+                                     "before exporting");
         stampReleaseSource(record, source, ledger.path().string());
     } else {
         record.ledger_key = "unsaved:" + options.output.filename().string();

@@ -147,6 +147,29 @@ TEST(StudioDicomExport, TheReleasedHeaderCarriesNothingOfTheSourceButTheAllowlis
     test::expectReleasedHeader(path.toStdString(), {}, {"PatientSex", "ViewPosition", "PatientAge"}, false);
 }
 
+TEST(StudioExportOfAChangedFile, IsRefusedBecauseTheRecordedHashMustBeOfTheBytesShown) {
+    QTemporaryDir dir;
+    const std::filesystem::path folder = dir.path().toStdString();
+    const auto images = std::filesystem::path(DPFLOW_SHARED_DATA_DIR) / "pneumoniamnist" / "png" / "test";
+    const std::filesystem::path film = folder / "film.png";
+    std::filesystem::copy_file(images / "test_00000_pneumonia.png", film);
+    Manifest manifest({"file", "split", "label"}, folder);
+    manifest.addRow({film.string(), "test", "1"});
+    manifest.write(folder / "manifest.csv");
+
+    MainWindow window{smallModelOptions()};
+    window.privacyPanel()->setEpsilon(1e5);
+    ASSERT_TRUE(window.openPaths({dir.path()}));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.lastPreview().has_value(); }, kWaitMs));
+    std::filesystem::copy_file(images / "test_00234_normal.png", film, std::filesystem::copy_options::overwrite_existing);
+
+    QSignalSpy failed(&window, &MainWindow::exportFailed);
+    window.exportCurrent(dir.filePath("release.png"), StudioExportFormat::Png16);
+    ASSERT_TRUE(failed.wait(kWaitMs));
+    EXPECT_TRUE(failed.at(0).at(0).toString().contains("changed after it was opened")) << failed.at(0).at(0).toString().toStdString();
+    EXPECT_FALSE(std::filesystem::exists(folder / "release.png"));
+}
+
 TEST_F(StudioWindow, TheDifferencePaneShowsTheSignedDifferenceAtItsGain) {
     window.setDifferenceVisible(true);
     const Image& difference = window.differencePane()->image();
