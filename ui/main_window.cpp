@@ -12,6 +12,7 @@
 #include "eval/studio_curve.h"
 #include "image/manifest.h"
 #include "preview/model_location.h"
+#include "preview/true_attributes.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -174,7 +175,8 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     });
     connect(panel_, &PrivacyPanel::trueAttributesChanged, this, [this] {
         if (!controller_ || source_image_.empty()) return;
-        controller_->setTrueAttributes(panel_->trueAttributes());
+        showUnknownAttributes();
+        controller_->setTrueAttributes(encodingAttributes());
         submitPreview();
     });
     connect(panel_, &PrivacyPanel::newNoiseDrawRequested, this, [this] {
@@ -247,13 +249,30 @@ void MainWindow::showImage(const Image& image) {
     status_label_->setText(tr("%1 — %2").arg(name, QString::fromStdString(describeImage(image))));
     setWindowTitle(tr("DP-Flow Studio — %1").arg(name));
 
-    const auto row = manifest_rows_.find(image.source_path.lexically_normal().string());
-    if (row != manifest_rows_.end()) panel_->setTrueAttributes(row->second.first);
     updateOriginalPane();
     if (controller_) {
-        controller_->loadImage(image, panel_->trueAttributes());
+        const auto row = manifest_rows_.find(image.source_path.lexically_normal().string());
+        panel_->setTrueAttributes(resolveTrueAttributes(controller_->model().card(),
+                                                        row != manifest_rows_.end() ? row->second.first : ManifestRow{},
+                                                        image.source_path));
+        showUnknownAttributes();
+        controller_->loadImage(image, encodingAttributes());
         submitPreview();
     }
+}
+
+AttributeValues MainWindow::encodingAttributes() const {
+    AttributeValues values = panel_->trueAttributes();
+    for (const auto& name : panel_->unknownTrueAttributes()) values[name] = controller_->model().card().mostFrequentValue(name);
+    return values;
+}
+
+void MainWindow::showUnknownAttributes() {
+    QStringList assumed;
+    for (const auto& name : panel_->unknownTrueAttributes())
+        assumed << tr("%1 unknown: preview assumes %2 (most frequent in training)")
+                       .arg(QString::fromStdString(name), QString::fromStdString(controller_->model().card().mostFrequentValue(name)));
+    original_pane_->setBadge(assumed.join("; "));
 }
 
 void MainWindow::updateOriginalPane() {
@@ -330,6 +349,16 @@ void MainWindow::linkViews(ImagePane* source) {
 void MainWindow::exportCurrent(const QString& path, StudioExportFormat format) {
     if (!controller_ || source_image_.empty()) {
         emit exportFailed(tr("nothing to export: open an image first"));
+        return;
+    }
+    if (const auto unknown = panel_->unknownTrueAttributes(); !unknown.empty()) {
+        QStringList names;
+        for (const auto& name : unknown) names << QString::fromStdString(name);
+        const QString message = tr("set the true value of %1 first: neither the manifest nor the DICOM header states it, and "
+                                   "the image is encoded under it")
+                                    .arg(names.join(", "));
+        status_label_->setText(tr("Export refused: %1").arg(message));
+        emit exportFailed(message);
         return;
     }
     StudioExportOptions options;

@@ -95,6 +95,10 @@ private:
     void onPreview(const dpflow::PreviewResult& result);
     void onExported(const dpflow::PrivatizedImage& release, quint64 tag);
     void submitPreview();
+    /// The values the engine encodes under: the panel's true values, and for each attribute
+    /// still unknown the model's most frequent training value (said on the original pane).
+    AttributeValues encodingAttributes() const;
+    void showUnknownAttributes();
     void updateOriginalPane();
     void updateDifference();
     void linkViews(ImagePane* source);

@@ -1,5 +1,6 @@
 #include "privacy_panel.h"
 
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -16,6 +17,8 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 #include <cmath>
 
@@ -184,8 +187,9 @@ void PrivacyPanel::setModelAttributes(const std::vector<FlowAttribute>& attribut
         const QString name = QString::fromStdString(attribute.name);
         row.truth = new QComboBox(this);
         row.truth->setObjectName("attribute-truth-" + name);
-        row.truth->setToolTip(tr("True value of %1 (from the study's manifest when it has the column); the image is encoded under it").arg(name));
-        for (const auto& value : attribute.values) row.truth->addItem(QString::fromStdString(value));
+        row.truth->setToolTip(tr("True value of %1 (from the study's manifest, else the DICOM header); the image is encoded under it").arg(name));
+        for (const auto& value : attribute.values) row.truth->addItem(QString::fromStdString(value), QString::fromStdString(value));
+        row.truth->addItem(tr("unknown"));  // no data: nothing states the value
         row.treatment = new QComboBox(this);
         row.treatment->setObjectName("attribute-treatment-" + name);
         row.treatment->addItems({tr("keep"), tr("protect")});
@@ -212,21 +216,32 @@ void PrivacyPanel::setModelAttributes(const std::vector<FlowAttribute>& attribut
     }
 }
 
-void PrivacyPanel::setTrueAttributes(const AttributeValues& truth) {
+void PrivacyPanel::setTrueAttributes(const std::vector<TrueAttribute>& truth) {
     for (auto& row : rows_) {
-        const auto found = truth.find(row.name);
-        if (found == truth.end()) continue;
-        const int index = row.truth->findText(QString::fromStdString(found->second));
-        if (index < 0) continue;
+        const auto found = std::find_if(truth.begin(), truth.end(), [&](const TrueAttribute& t) { return t.name == row.name; });
+        const bool known = found != truth.end() && found->value;
+        const int index = known ? row.truth->findData(QString::fromStdString(*found->value)) : row.truth->count() - 1;
         const QSignalBlocker block(row.truth);
-        row.truth->setCurrentIndex(index);
+        row.truth->setCurrentIndex(index < 0 ? row.truth->count() - 1 : index);
+        row.truth->setToolTip(known ? tr("True value of %1, from the %2").arg(QString::fromStdString(row.name),
+                                                                          QString::fromStdString(found->source))
+                                    : tr("Neither the manifest nor the DICOM header states %1: set it before export")
+                                          .arg(QString::fromStdString(row.name)));
     }
 }
 
 AttributeValues PrivacyPanel::trueAttributes() const {
     AttributeValues truth;
-    for (const auto& row : rows_) truth[row.name] = row.truth->currentText().toStdString();
+    for (const auto& row : rows_)
+        if (row.truth->currentData().isValid()) truth[row.name] = row.truth->currentData().toString().toStdString();
     return truth;
+}
+
+std::vector<std::string> PrivacyPanel::unknownTrueAttributes() const {
+    std::vector<std::string> unknown;
+    for (const auto& row : rows_)
+        if (!row.truth->currentData().isValid()) unknown.push_back(row.name);
+    return unknown;
 }
 
 PreviewRequest PrivacyPanel::request() const {

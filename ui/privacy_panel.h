@@ -2,6 +2,7 @@
 
 #include "flow/flow_config.h"
 #include "preview/preview_request.h"
+#include "preview/true_attributes.h"
 #include "preview/preview_result.h"
 
 #include <QWidget>
@@ -36,8 +37,13 @@ public:
     /// One row per attribute (replaces previous rows); every attribute starts kept.
     void setModelAttributes(const std::vector<FlowAttribute>& attributes);
     /// Shows the image's true attribute values (values the model does not know are ignored).
-    void setTrueAttributes(const AttributeValues& truth);
+    /// Shows each attribute's true value and where it came from; an attribute whose value nothing
+    /// states is shown as "unknown" (true_attributes.h).
+    void setTrueAttributes(const std::vector<TrueAttribute>& truth);
+    /// The true values the user has set or that were found; unknown attributes are absent.
     AttributeValues trueAttributes() const;
+    /// The attributes still shown as unknown, in model order.
+    std::vector<std::string> unknownTrueAttributes() const;
 
     /// The request the controls describe (serial and time are the worker's).
     PreviewRequest request() const;

@@ -119,6 +119,12 @@ TrainResult trainFlow(const TrainOptions& o) {
     card.training_images = data.size();
     card.training_data = describeData(o, data.size());
     card.training_data_sha256 = sha256OfTrainingData(o.manifest, data.files);
+    card.training_attribute_counts.clear();
+    for (const auto& attribute : card.config.attributes) {
+        auto& counts = card.training_attribute_counts[attribute.name];
+        for (const auto& value : attribute.values) counts[value] = 0;
+        for (const size_t row : train_rows) ++counts[manifest.value(row, attribute.name)];
+    }
     const int bins = card.config.n_bins;
 
     if (!o.resume) {

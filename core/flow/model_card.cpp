@@ -18,6 +18,24 @@ std::optional<double> readOptional(const nlohmann::json& j, const char* key) {
 
 }  // namespace
 
+std::string ModelCard::mostFrequentValue(const std::string& attribute) const {
+    for (const auto& a : config.attributes) {
+        if (a.name != attribute) continue;
+        if (a.values.empty()) break;
+        const auto counts = training_attribute_counts.find(attribute);
+        if (counts == training_attribute_counts.end()) return a.values.front();
+        std::string best = a.values.front();
+        std::int64_t most = -1;
+        for (const auto& value : a.values) {
+            const auto found = counts->second.find(value);
+            const std::int64_t count = found == counts->second.end() ? 0 : found->second;
+            if (count > most) best = value, most = count;
+        }
+        return best;
+    }
+    throw std::invalid_argument("the model has no attribute '" + attribute + "'");
+}
+
 nlohmann::json modelCardToJson(const ModelCard& card) {
     nlohmann::json j;
     j["format"] = "dpflow-glow";
@@ -44,7 +62,8 @@ nlohmann::json modelCardToJson(const ModelCard& card) {
                      {"command", card.training_command},
                      {"epochs", card.epochs},
                      {"seed", card.seed},
-                     {"notes", card.notes}};
+                     {"notes", card.notes},
+                     {"attribute_counts", card.training_attribute_counts}};
     j["evaluation"] = {{"bits_per_dim_train", optionalNumber(card.bits_per_dim_train)},
                        {"bits_per_dim_heldout", optionalNumber(card.bits_per_dim_heldout)},
                        {"heldout_split", card.heldout_split}};
@@ -75,6 +94,8 @@ ModelCard modelCardFromJson(const nlohmann::json& j) {
         card.epochs = t.at("epochs").get<int>();
         card.seed = t.at("seed").get<std::uint64_t>();
         card.notes = t.value("notes", std::string());
+        if (t.contains("attribute_counts"))
+            card.training_attribute_counts = t.at("attribute_counts").get<std::map<std::string, std::map<std::string, std::int64_t>>>();
         const auto& e = j.at("evaluation");
         card.bits_per_dim_train = readOptional(e, "bits_per_dim_train");
         card.bits_per_dim_heldout = readOptional(e, "bits_per_dim_heldout");

@@ -6,6 +6,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,9 @@ struct ModelCard {
     std::optional<double> bits_per_dim_train;    ///< on the training split (dequantised, one pass)
     std::optional<double> bits_per_dim_heldout;  ///< on `heldout_split`
     std::string heldout_split;        ///< name of the held-out split (empty if none)
+    /// How often each attribute value occurs in the training split: attribute -> value -> images.
+    /// Empty in cards written before it was recorded.
+    std::map<std::string, std::map<std::string, std::int64_t>> training_attribute_counts;
 
     /// Which images the latent bounds calibration.lo / calibration.hi (per-element min / max of
     /// the standardised latent u) were computed from; empty when the file holds no calibration.
@@ -37,6 +41,10 @@ struct ModelCard {
     std::int64_t calibration_images = 0;
 
     bool hasCalibration() const { return !calibration_set.empty(); }
+
+    /// The value of `attribute` most frequent in training; the first listed value when the card
+    /// has no counts. Throws std::invalid_argument for an attribute the model does not have.
+    std::string mostFrequentValue(const std::string& attribute) const;
 };
 
 /// JSON form of the card (format "dpflow-glow", version 1).

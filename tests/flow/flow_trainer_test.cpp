@@ -42,6 +42,9 @@ TEST_F(FlowTrainerTest, CardRecordsDataHashEvaluationAndCalibration) {
     EXPECT_GT(*card.bits_per_dim_heldout, 0.0);
     EXPECT_EQ(card.calibration_images, 32);
     EXPECT_EQ(card.config.attributes.at(0).values, (std::vector<std::string>{"0", "1"}));
+    const auto& counts = card.training_attribute_counts.at("label");
+    EXPECT_EQ(counts.at("0") + counts.at("1"), 32);
+    EXPECT_EQ(loadGlow(dir_ / "m.safetensors").card.training_attribute_counts, card.training_attribute_counts);
     const auto loaded = loadGlow(dir_ / "m.safetensors");
     EXPECT_TRUE((loaded.calibration_lo < loaded.calibration_hi).all().item<bool>());
     EXPECT_TRUE(std::filesystem::exists(dir_ / "m.json"));

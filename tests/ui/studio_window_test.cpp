@@ -147,6 +147,29 @@ TEST(StudioDicomExport, TheReleasedHeaderCarriesNothingOfTheSourceButTheAllowlis
     test::expectReleasedHeader(path.toStdString(), {}, {"PatientSex", "ViewPosition", "PatientAge"}, false);
 }
 
+TEST(StudioUnknownAttribute, IsShownAsUnknownPreviewedUnderTheMostFrequentValueAndBlocksExport) {
+    // A plain PNG outside any manifest: nothing states its label.
+    QTemporaryDir dir;
+    const auto film = std::filesystem::path(DPFLOW_SHARED_DATA_DIR) / "pneumoniamnist" / "png" / "test" / "test_00000_pneumonia.png";
+    MainWindow window{smallModelOptions()};
+    window.privacyPanel()->setEpsilon(1e5);
+    ASSERT_TRUE(window.openPaths({QString::fromStdString(film.string())}));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.lastPreview().has_value(); }, kWaitMs));
+    EXPECT_EQ(window.privacyPanel()->unknownTrueAttributes(), std::vector<std::string>{"label"});
+    EXPECT_EQ(window.findChild<QComboBox*>("attribute-truth-label")->currentText(), "unknown");
+
+    QSignalSpy failed(&window, &MainWindow::exportFailed);
+    window.exportCurrent(dir.filePath("release.png"), StudioExportFormat::Png16);
+    ASSERT_EQ(failed.count(), 1);
+    EXPECT_TRUE(failed.at(0).at(0).toString().contains("true value of label")) << failed.at(0).at(0).toString().toStdString();
+
+    window.findChild<QComboBox*>("attribute-truth-label")->setCurrentIndex(1);  // the user says: pneumonia ("1")
+    EXPECT_TRUE(window.privacyPanel()->unknownTrueAttributes().empty());
+    QSignalSpy written(&window, &MainWindow::exportWritten);
+    window.exportCurrent(dir.filePath("release.png"), StudioExportFormat::Png16);
+    EXPECT_TRUE(written.wait(kWaitMs));
+}
+
 TEST(StudioExportOfAChangedFile, IsRefusedBecauseTheRecordedHashMustBeOfTheBytesShown) {
     QTemporaryDir dir;
     const std::filesystem::path folder = dir.path().toStdString();
