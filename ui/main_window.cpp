@@ -16,6 +16,7 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
@@ -131,6 +132,17 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     ground_truth_action_->setToolTip(tr("Phantom ground truth: pathology mask, side marker and text box (when the manifest has them)"));
     view_bar->addSeparator();
     view_bar->addAction(tr("Export..."), this, &MainWindow::chooseAndExport);
+    view_bar->addSeparator();
+    model_chooser_ = new QComboBox(this);
+    model_chooser_->setObjectName("model-chooser");
+    model_chooser_->setToolTip(tr("Flow model: the phantom model for phantom studies, the real-film model for real films"));
+    for (const auto& model : listShippedFlowModels(currentExecutable())) {
+        const QString path = QString::fromStdString(model.path.string());
+        model_chooser_->addItem(QFileInfo(path).completeBaseName(), QFileInfo(path).canonicalFilePath());
+        model_chooser_->setItemData(model_chooser_->count() - 1, QString::fromStdString(model.summary), Qt::ToolTipRole);
+    }
+    view_bar->addWidget(model_chooser_);
+    connect(model_chooser_, &QComboBox::activated, this, [this](int index) { chooseModel(model_chooser_->itemData(index).toString()); });
 
     status_label_ = new QLabel(this);
     cursor_label_ = new QLabel(this);
@@ -140,26 +152,9 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     statusBar()->addPermanentWidget(engine_label_);
     status_label_->setText(tr("No image open"));
 
+    model_chosen_by_user_ = !options.model_path.isEmpty();
     try {
-        model_path_ = modelPathFor(options);
-        controller_ = std::make_unique<PreviewController>(model_path_);
-        const auto& attributes = controller_->model().card().config.attributes;
-        panel_->setModelAttributes(attributes);
-        panel_->setDevice(controller_->device(), controller_->modelName());
-        engine_label_->setText(tr("%1 on %2").arg(controller_->modelName(), controller_->device().toUpper()));
-        connect(controller_.get(), &PreviewController::imageLoaded, this, &MainWindow::onModelImage);
-        connect(controller_.get(), &PreviewController::previewReady, this, &MainWindow::onPreview);
-        connect(controller_.get(), &PreviewController::exportFinished, this, &MainWindow::onExported);
-        connect(controller_.get(), &PreviewController::failed, this, [this](const QString& what, const QString& message) {
-            if (what == "export") {
-                status_label_->setText(tr("Export failed: %1").arg(message));
-                emit exportFailed(message);
-                return;
-            }
-            // The status bar keeps describing the image; the panel says why there is no preview.
-            panel_->showError(tr("%1 failed: %2").arg(what, message));
-            emit previewFailed(message);
-        });
+        useModel(modelPathFor(options));
     } catch (const std::exception& error) {
         panel_->setEnabled(false);
         engine_label_->setText(tr("no model"));
@@ -189,11 +184,65 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
 
 MainWindow::~MainWindow() = default;
 
+void MainWindow::useModel(const QString& path) {
+    auto controller = std::make_unique<PreviewController>(path);  // throws with the file's name: the old model stays
+    controller_ = std::move(controller);
+    model_path_ = path;
+    const auto& attributes = controller_->model().card().config.attributes;
+    panel_->setModelAttributes(attributes);
+    panel_->setEnabled(true);
+    panel_->setDevice(controller_->device(), controller_->modelName());
+    engine_label_->setText(tr("%1 on %2").arg(controller_->modelName(), controller_->device().toUpper()));
+    connect(controller_.get(), &PreviewController::imageLoaded, this, &MainWindow::onModelImage);
+    connect(controller_.get(), &PreviewController::previewReady, this, &MainWindow::onPreview);
+    connect(controller_.get(), &PreviewController::exportFinished, this, &MainWindow::onExported);
+    connect(controller_.get(), &PreviewController::failed, this, [this](const QString& what, const QString& message) {
+        if (what == "export") {
+            status_label_->setText(tr("Export failed: %1").arg(message));
+            emit exportFailed(message);
+            return;
+        }
+        // The status bar keeps describing the image; the panel says why there is no preview.
+        panel_->showError(tr("%1 failed: %2").arg(what, message));
+        emit previewFailed(message);
+    });
+    const int index = model_chooser_->findData(QFileInfo(path).canonicalFilePath());
+    const QSignalBlocker block(model_chooser_);
+    model_chooser_->setCurrentIndex(index);
+    if (!source_image_.empty()) showImage(source_image_);  // re-encoded under the new model; the panes keep their window
+}
+
+void MainWindow::useStudioModelFor(bool phantom_study) {
+    QString path;
+    try {
+        path = QString::fromStdString(locateShippedModel(currentExecutable(), studioModelFor(phantom_study)).string());
+    } catch (const std::exception&) {
+        return;  // not shipped with this build: the current model stays
+    }
+    if (QFileInfo(path).canonicalFilePath() == QFileInfo(model_path_).canonicalFilePath()) return;
+    try {
+        useModel(path);
+    } catch (const std::exception& error) {
+        status_label_->setText(tr("Cannot use the model %1: %2").arg(path, QString::fromStdString(error.what())));
+    }
+}
+
+void MainWindow::chooseModel(const QString& path) {
+    if (path.isEmpty() || QFileInfo(path).canonicalFilePath() == QFileInfo(model_path_).canonicalFilePath()) return;
+    try {
+        useModel(path);
+        model_chosen_by_user_ = true;
+    } catch (const std::exception& error) {
+        status_label_->setText(tr("Cannot use the model %1: %2").arg(path, QString::fromStdString(error.what())));
+    }
+}
+
 bool MainWindow::openPaths(const QStringList& paths) {
     std::vector<ScanEntry> entries;
     const auto collect = [&entries](ScanEntry&& entry) { entries.push_back(std::move(entry)); };
     manifest_rows_.clear();
     study_manifest_.clear();
+    bool phantom_study = false;
     for (const QString& path : paths) {
         // A study folder with a manifest (like the bundled sample) lists its images there; its
         // columns give each image's attribute values and ground truth. Anything else beside them
@@ -209,6 +258,7 @@ bool MainWindow::openPaths(const QStringList& paths) {
                     scanImages(manifest.file(row), collect);
                 }
                 study_manifest_ = manifest_path;
+                phantom_study = isPhantomStudyManifest(manifest.columns());
                 continue;
             } catch (const ManifestError& error) {
                 status_label_->setText(tr("Ignoring the unreadable manifest: %1").arg(QString::fromStdString(error.what())));
@@ -233,6 +283,7 @@ bool MainWindow::openPaths(const QStringList& paths) {
         return false;
     }
     addRecent(paths);
+    if (!model_chosen_by_user_) useStudioModelFor(phantom_study);
     browser_->selectFirstImage();
     if (failed > 0) status_label_->setText(status_label_->text() + tr("  (%1 file(s) could not be read: see the study list)").arg(failed));
     return true;

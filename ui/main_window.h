@@ -14,6 +14,7 @@
 #include <optional>
 
 class QAction;
+class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QMenu;
@@ -94,6 +95,13 @@ private:
     void onModelImage(const dpflow::Image& model_image, double encode_ms);
     void onPreview(const dpflow::PreviewResult& result);
     void onExported(const dpflow::PrivatizedImage& release, quint64 tag);
+    /// Loads the flow at `path` for every pane and the export (throws, keeping the current one,
+    /// when it cannot be loaded); an open image is re-encoded under it.
+    void useModel(const QString& path);
+    /// The shipped model for what was opened (studioModelFor), unless the user chose one.
+    void useStudioModelFor(bool phantom_study);
+    /// useModel from the model chooser: from then on the studio keeps the user's choice.
+    void chooseModel(const QString& path);
     void submitPreview();
     /// The values the engine encodes under: the panel's true values, and for each attribute
     /// still unknown the model's most frequent training value (said on the original pane).
@@ -133,6 +141,8 @@ private:
     bool image_ready_ = false;  ///< the engine has loaded source_image_ (previews before that are the previous image's)
     std::optional<PreviewResult> last_preview_;
     QString model_path_;                    ///< the flow the controller loaded
+    bool model_chosen_by_user_ = false;     ///< --model or the chooser: never switched by what is opened
+    QComboBox* model_chooser_ = nullptr;
     std::filesystem::path study_manifest_;  ///< manifest.csv of the open study folder, if any
     std::map<std::string, std::pair<ManifestRow, std::filesystem::path>> manifest_rows_;  ///< by image path: row and manifest folder
     std::map<quint64, StudioExportOptions> pending_exports_;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <stdexcept>
 
 namespace dpflow {
@@ -34,6 +35,20 @@ std::string ModelCard::mostFrequentValue(const std::string& attribute) const {
         return best;
     }
     throw std::invalid_argument("the model has no attribute '" + attribute + "'");
+}
+
+std::string describeModelCard(const ModelCard& card) {
+    std::string attributes;
+    for (const auto& a : card.config.attributes) attributes += (attributes.empty() ? "" : ", ") + a.name;
+    auto number = [](const std::optional<double>& value) {
+        if (!value) return std::string("-");
+        char text[32];
+        std::snprintf(text, sizeof text, "%.3f", *value);
+        return std::string(text);
+    };
+    return card.training_data + "; " + std::to_string(card.config.image_size) + " px (" + fitModeName(card.fit) +
+           "); attributes: " + (attributes.empty() ? "none" : attributes) + "; bits/dim train " + number(card.bits_per_dim_train) +
+           ", " + (card.heldout_split.empty() ? "held-out" : card.heldout_split) + " " + number(card.bits_per_dim_heldout);
 }
 
 nlohmann::json modelCardToJson(const ModelCard& card) {

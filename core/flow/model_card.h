@@ -47,6 +47,10 @@ struct ModelCard {
     std::string mostFrequentValue(const std::string& attribute) const;
 };
 
+/// The card in one line for a person choosing a model: what it was trained on, its size and fit,
+/// its attributes and its bits/dim (train, held-out).
+std::string describeModelCard(const ModelCard& card);
+
 /// JSON form of the card (format "dpflow-glow", version 1).
 nlohmann::json modelCardToJson(const ModelCard& card);
 

@@ -1,11 +1,50 @@
 #include "preview/model_location.h"
 
+#include "flow/model_card.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
 #include <stdexcept>
 #include <system_error>
 
 namespace dpflow {
 
 const char* const kDefaultStudioModel = "phantom128-glow.safetensors";
+const char* const kRealFilmStudioModel = "nih128-glow.safetensors";
+
+const char* studioModelFor(bool phantom_study) { return phantom_study ? kDefaultStudioModel : kRealFilmStudioModel; }
+
+bool isPhantomStudyManifest(const std::vector<std::string>& columns) {
+    for (const char* column : {"mask_file", "marker_side", "photons_per_mm2"})
+        if (std::find(columns.begin(), columns.end(), column) == columns.end()) return false;
+    return true;
+}
+
+std::vector<ShippedModel> listShippedFlowModels(const std::filesystem::path& executable) {
+    for (const auto& folder : modelSearchFolders(executable)) {
+        std::error_code error;
+        if (!std::filesystem::is_directory(folder, error)) continue;
+        std::vector<ShippedModel> models;
+        for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+            if (entry.path().extension() != ".safetensors") continue;
+            auto card_path = entry.path();
+            card_path.replace_extension(".json");
+            std::ifstream in(card_path);
+            if (!in) continue;
+            try {
+                const ModelCard card = modelCardFromJson(nlohmann::json::parse(in));
+                models.push_back({entry.path(), describeModelCard(card)});
+            } catch (const std::exception&) {
+                // Not a flow card (a classifier's, or damaged): not offered as a flow model.
+            }
+        }
+        std::sort(models.begin(), models.end(), [](const ShippedModel& a, const ShippedModel& b) { return a.path < b.path; });
+        if (!models.empty()) return models;
+    }
+    return {};
+}
 
 std::vector<std::filesystem::path> modelSearchFolders(const std::filesystem::path& executable) {
     std::vector<std::filesystem::path> folders;

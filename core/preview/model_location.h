@@ -1,12 +1,34 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace dpflow {
 
 /// File name of the studio's default model (a calibrated conditional GLOW at 128 px).
 extern const char* const kDefaultStudioModel;
+
+/// File name of the real-film model (conditional GLOW on NIH ChestX-ray14 films at 128 px).
+extern const char* const kRealFilmStudioModel;
+
+/// The shipped model a study opens with: the phantom model for a study written by
+/// `dpflow phantom` (isPhantomStudyManifest), the real-film model for every other film.
+const char* studioModelFor(bool phantom_study);
+
+/// Whether a manifest with these columns was written by `dpflow phantom`: it has the phantom's
+/// ground-truth columns (mask_file, marker_side, photons_per_mm2).
+bool isPhantomStudyManifest(const std::vector<std::string>& columns);
+
+/// A shipped flow model and its card in one line, for a model chooser.
+struct ShippedModel {
+    std::filesystem::path path;
+    std::string summary;  ///< training data, size, attributes, bits/dim (describeModelCard)
+};
+
+/// Every flow model (a .safetensors whose .json card beside it is a dpflow-glow card) in the
+/// first folder of modelSearchFolders(executable) that has any, sorted by file name.
+std::vector<ShippedModel> listShippedFlowModels(const std::filesystem::path& executable);
 
 /// Where shipped models are looked for, in order, for an executable at `executable`:
 /// <exe dir>/../share/dpflow-studio/models (installed), then the source tree's models/ folder

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -36,6 +37,23 @@ TEST(ModelLocation, AMissingModelNamesEveryFolderSearched) {
         EXPECT_NE(message.find("/opt/x/share/dpflow-studio/models"), std::string::npos) << message;
         EXPECT_NE(message.find("--model"), std::string::npos) << message;
     }
+}
+
+TEST(ModelLocation, ListsEveryShippedFlowModelWithItsCardAndNoClassifier) {
+    const auto models = listShippedFlowModels({});
+    std::vector<std::string> names;
+    for (const auto& model : models) names.push_back(model.path.filename().string());
+    EXPECT_NE(std::find(names.begin(), names.end(), kDefaultStudioModel), names.end());
+    EXPECT_NE(std::find(names.begin(), names.end(), "pneumoniamnist-glow32.safetensors"), names.end());
+    for (const auto& name : names) EXPECT_EQ(name.find("classifier"), std::string::npos) << name;
+    for (const auto& model : models) EXPECT_NE(model.summary.find("bits/dim train"), std::string::npos) << model.summary;
+}
+
+TEST(ModelLocation, APhantomStudyIsKnownByItsGroundTruthColumns) {
+    EXPECT_TRUE(isPhantomStudyManifest({"file", "split", "pathology", "mask_file", "marker_side", "photons_per_mm2"}));
+    EXPECT_FALSE(isPhantomStudyManifest({"file", "patient_id", "label", "pneumonia", "sex", "age", "view", "split"}));
+    EXPECT_STREQ(studioModelFor(true), kDefaultStudioModel);
+    EXPECT_STREQ(studioModelFor(false), kRealFilmStudioModel);
 }
 
 TEST(UnitNoiseDraw, HasUnitLaplaceScale) {
