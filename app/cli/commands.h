@@ -17,6 +17,7 @@ void registerReidCommands(CLI::App& app, int& exit_code);  // reid, reid-embeddi
 void registerPrivatizeCommand(CLI::App& app, int& exit_code);  // privatize, bench-sampler
 void registerSampleCommand(CLI::App& app, int& exit_code);  // sample (random draws from a flow)
 void registerStripCommand(CLI::App& app, int& exit_code);  // strip (mechanisms x epsilons picture)
+void registerArtifactsCommand(CLI::App& app, int& exit_code);  // artifacts (decoder artifact count over eps)
 void registerBenchCommand(CLI::App& app, int& exit_code);  // bench (the studio's preview pipeline)
 void registerSweepCommand(CLI::App& app, int& exit_code);  // sweep (utility and privacy over eps)
 void registerReleaseCommands(CLI::App& app, int& exit_code);  // release, verify-release

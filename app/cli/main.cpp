@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     dpflow::cli::registerPrivatizeCommand(app, exit_code);
     dpflow::cli::registerSampleCommand(app, exit_code);
     dpflow::cli::registerStripCommand(app, exit_code);
+    dpflow::cli::registerArtifactsCommand(app, exit_code);
     dpflow::cli::registerBenchCommand(app, exit_code);
     dpflow::cli::registerSweepCommand(app, exit_code);
     dpflow::cli::registerReleaseCommands(app, exit_code);

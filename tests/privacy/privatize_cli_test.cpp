@@ -214,6 +214,18 @@ TEST_F(PrivatizeDicomHeaderTest, AProtectedAttributeIsNotWrittenIntoTheHeaderAtA
     }
 }
 
+TEST_F(PrivatizeCliTest, ArtifactsReportsEveryBudgetOverTheSplitsFilms) {
+    const CliRun run = dpflow("artifacts --model " + model() + " --manifest " + test::tinyFlowFiles().manifest.string() +
+                              " --split val --mechanism dpglow --epsilons 1e3,1e6 --keep label,sex");
+    ASSERT_EQ(run.status, 0) << run.output;
+    EXPECT_NE(run.output.find("eps 1000: "), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("eps 1e+06: "), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find(" of 4 films with artifacts"), std::string::npos) << run.output;  // the 4 val images
+    EXPECT_NE(run.output.find("over 4 films x 2 budgets"), std::string::npos) << run.output;
+    EXPECT_EQ(dpflow("artifacts --model " + model() + " --manifest " + test::tinyFlowFiles().manifest.string() +
+                     " --split nowhere --epsilons 1e3 --keep label,sex").status, 2);
+}
+
 TEST_F(PrivatizeCliTest, UsageErrorsExitWithStatusTwo) {
     EXPECT_EQ(dpflow("privatize --model " + model() + " --epsilon 1 --protect sex --keep label --explain").status, 2);
     EXPECT_EQ(dpflow("privatize --model " + model() + " --epsilon 1 --keep label --explain").status, 2);  // sex untreated

@@ -1,0 +1,26 @@
+#pragma once
+
+// Decoder artifacts of a privatized film, by a count fixed before training the real-film model:
+// a block of the decoded film is an artifact when its standard deviation exceeds twice the
+// largest block standard deviation of the original film (square noise blocks where burned-in
+// text and markers were), or when it is saturated (>= 90% of its pixels at 0 or 1) where the
+// original block is not (black or white patches).
+
+#include "image/image.h"
+
+namespace dpflow {
+
+/// What countDecoderArtifacts found on one decoded film.
+struct DecoderArtifacts {
+    int blocks = 0;     ///< blocks compared
+    int noisy = 0;      ///< standard deviation above twice the original's largest block standard deviation
+    int saturated = 0;  ///< >= 90% of pixels at 0 or 1 (within half an 8-bit level) where the original block is not
+    int artifacts() const { return noisy + saturated; }  ///< a block that is both counts in both
+};
+
+/// Compares `decoded` with `original` (same size, display values in [0, 1]) over the
+/// non-overlapping block x block tiles that fit (a partial edge is ignored). Throws
+/// std::invalid_argument for different sizes or block < 2.
+DecoderArtifacts countDecoderArtifacts(const Image& original, const Image& decoded, int block = 16);
+
+}  // namespace dpflow
