@@ -57,6 +57,11 @@ void registerTrain(CLI::App& parent, int& exit_code) {
     command->add_option("--train-split", options->train_split, "Split trained on")->capture_default_str();
     command->add_option("--val-split", options->val_split, "Split that selects the epoch")->capture_default_str();
     command->add_option("--test-split", options->test_split, "Split reported in the card ('' to skip)")->capture_default_str();
+    command->add_option("--cv-folds", options->cv_folds,
+                        "Choose the epoch count by K-fold cross-validation grouped by patient on train + val, then train on "
+                        "both (0: select the epoch on val)")
+        ->check(CLI::NonNegativeNumber)->capture_default_str();
+    command->add_option("--patient-column", options->patient_column, "Column grouping the folds (--cv-folds)")->capture_default_str();
     command->add_flag("--fp32", *fp32, "Store weights as float32 (default float16)");
     command->add_option("--threads", *threads, "CPU threads (0: all cores)")->capture_default_str();
     command->callback([=, &exit_code] {

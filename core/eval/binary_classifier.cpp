@@ -141,7 +141,7 @@ BinaryClassifier BinaryClassifier::train(const LabelledImages& train, const Labe
             loss_sum += loss.item<double>();
         }
         const double val_auc = delongAuc(state->predict(val_images), val.labels).auc;
-        if (val_auc > best_auc) {
+        if (val_auc > best_auc || (!options.keep_best_epoch && epoch == options.epochs)) {
             best_auc = val_auc;
             card.selected_epoch = epoch;
             best_weights.clear();

@@ -33,6 +33,9 @@ struct ClassifierTrainOptions {
     int max_shift = -1;              ///< augmentation shift in pixels; -1: image_size / 14
     double intensity_jitter = 0.1;   ///< brightness / contrast jitter; 0: none
     std::uint64_t seed = 1;          ///< initialisation, shuffling and augmentation
+    /// true: keep the weights of the epoch with the best validation AUC; false: keep the last
+    /// epoch's (the number of epochs chosen beforehand, e.g. by crossValidateEpochs).
+    bool keep_best_epoch = true;
     std::function<void(const ClassifierEpoch&)> on_epoch;  ///< called after every epoch
 };
 

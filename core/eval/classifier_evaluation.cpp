@@ -1,11 +1,13 @@
 #include "eval/classifier_evaluation.h"
 
+#include "eval/patient_cross_validation.h"
 #include "image/manifest.h"
 #include "image/sha256.h"
 
 #include <fmt/format.h>
 
 #include <map>
+#include <optional>
 #include <utility>
 
 namespace dpflow {
@@ -28,18 +30,39 @@ ClassifierEvaluation evaluateClassifier(const BinaryClassifier& classifier, cons
 
 BinaryClassifier trainClassifierOnManifest(const ManifestClassifierOptions& options) {
     const auto manifest = Manifest::read(options.manifest);
-    const auto train = loadLabelledImages(manifest, options.train_split, options.label_column);
+    auto train = loadLabelledImages(manifest, options.train_split, options.label_column);
     const auto val = loadLabelledImages(manifest, options.val_split, options.label_column);
-    const auto trained = BinaryClassifier::train(train, val, options.training);
+    std::optional<CrossValidatedEpochs> cross_validated;
+    ClassifierTrainOptions training = options.training;
+    if (options.cv_folds > 1) {
+        std::vector<std::string> patients;
+        for (const auto* split : {&options.train_split, &options.val_split})
+            for (const auto row : manifest.rowsInSplit(*split)) patients.push_back(manifest.value(row, options.patient_column));
+        train.images.insert(train.images.end(), val.images.begin(), val.images.end());
+        train.labels.insert(train.labels.end(), val.labels.begin(), val.labels.end());
+        const auto folds = patientFolds(patients, train.labels, options.cv_folds, training.seed);
+        cross_validated = crossValidateEpochs(train, folds, options.cv_folds, training);
+        training.epochs = cross_validated->best_epoch;
+        training.keep_best_epoch = false;
+    }
+    const auto trained = BinaryClassifier::train(train, val, training);
     // Measure what ships: the weights after rounding to the storage type.
     auto stored = BinaryClassifier::fromSafetensors(trained.toSafetensors(options.storage), options.output.string());
     auto& card = stored.card();
     card.label_column = options.label_column;
-    card.training_data = fmt::format("{} (train split '{}', epoch selected on '{}')", options.manifest.string(),
-                                     options.train_split, options.val_split);
+    card.training_data = cross_validated
+                             ? fmt::format("{} (splits '{}' + '{}'; {} epochs chosen by {}-fold cross-validation grouped by '{}', "
+                                           "mean held-out AUC {:.4f})",
+                                           options.manifest.string(), options.train_split, options.val_split,
+                                           cross_validated->best_epoch, options.cv_folds, options.patient_column,
+                                           cross_validated->mean_auc[cross_validated->best_epoch - 1])
+                             : fmt::format("{} (train split '{}', epoch selected on '{}')", options.manifest.string(),
+                                           options.train_split, options.val_split);
     card.training_manifest_sha256 = sha256OfFile(options.manifest);
     card.training_command = options.command_line;
-    card.val_auc = evaluateClassifier(stored, val).auc.auc;
+    // With cross-validation the val images were trained on: their AUC says nothing; the folds' mean does.
+    card.val_auc = cross_validated ? cross_validated->mean_auc[cross_validated->best_epoch - 1]
+                                   : evaluateClassifier(stored, val).auc.auc;
     if (!options.test_split.empty()) {
         const auto test = evaluateClassifier(stored, loadLabelledImages(manifest, options.test_split, options.label_column)).auc;
         card.test = RecordedAuc{options.test_split,

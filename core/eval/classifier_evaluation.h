@@ -31,10 +31,15 @@ struct ManifestClassifierOptions {
     std::filesystem::path output;         ///< weights file; the card goes beside it as .json
     SafetensorsDtype storage = SafetensorsDtype::F16;  ///< float storage of the weights
     std::string command_line;             ///< recorded in the card
+    /// > 1: choose the number of epochs by patient-grouped k-fold cross-validation on the
+    /// train and val splits together, then train on both for that many epochs (keeping the last).
+    int cv_folds = 0;
+    std::string patient_column = "patient_id";  ///< groups the folds (cv_folds > 1)
     ClassifierTrainOptions training;
 };
 
-/// Loads the splits, trains, rounds the weights to the storage type, measures the validation
+/// Loads the splits, trains (with cv_folds > 1: after choosing the epoch count by
+/// cross-validation on train + val, whose mean held-out AUC at that count is the card's val_auc), rounds the weights to the storage type, measures the validation
 /// and test AUC of the weights exactly as stored, fills the card (data description with the
 /// manifest's SHA-256, command, AUCs) and saves. Returns the stored classifier. Throws
 /// ManifestError / ImageError for unreadable data, std::invalid_argument for bad options,
