@@ -185,11 +185,25 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
 MainWindow::~MainWindow() = default;
 
 void MainWindow::useModel(const QString& path) {
+    if (!pending_exports_.empty())
+        throw std::runtime_error("an export is still being written; change the model when it has finished");
     auto controller = std::make_unique<PreviewController>(path);  // throws with the file's name: the old model stays
+    // The user's treatments carry over by attribute name: a protected attribute must never become kept
+    // because another model was loaded.
+    const AttributePolicy previous = controller_ ? panel_->request().settings.attributes : AttributePolicy{};
     controller_ = std::move(controller);
     model_path_ = path;
     const auto& attributes = controller_->model().card().config.attributes;
     panel_->setModelAttributes(attributes);
+    QStringList defaulted;
+    for (const auto& attribute : attributes) {
+        const auto before = std::find_if(previous.begin(), previous.end(), [&](const AttributeTreatment& t) { return t.name == attribute.name; });
+        if (before != previous.end()) panel_->setAttributeTreatment(before->name, before->protect, before->epsilon);
+        else if (!previous.empty()) defaulted << QString::fromStdString(attribute.name);
+    }
+    if (!defaulted.isEmpty())
+        status_label_->setText(tr("Model %1: %2 start as kept (the previous model had no such attribute); check before export")
+                                   .arg(QFileInfo(path).completeBaseName(), defaulted.join(", ")));
     panel_->setEnabled(true);
     panel_->setDevice(controller_->device(), controller_->modelName());
     engine_label_->setText(tr("%1 on %2").arg(controller_->modelName(), controller_->device().toUpper()));
@@ -234,6 +248,8 @@ void MainWindow::chooseModel(const QString& path) {
         model_chosen_by_user_ = true;
     } catch (const std::exception& error) {
         status_label_->setText(tr("Cannot use the model %1: %2").arg(path, QString::fromStdString(error.what())));
+        const QSignalBlocker block(model_chooser_);
+        model_chooser_->setCurrentIndex(model_chooser_->findData(QFileInfo(model_path_).canonicalFilePath()));
     }
 }
 
@@ -402,7 +418,8 @@ void MainWindow::exportCurrent(const QString& path, StudioExportFormat format) {
         emit exportFailed(tr("nothing to export: open an image first"));
         return;
     }
-    if (const auto unknown = panel_->unknownTrueAttributes(); !unknown.empty()) {
+    const bool encodes_attributes = isLatentMechanism(panel_->request().settings.mechanism.mechanism);
+    if (const auto unknown = panel_->unknownTrueAttributes(); encodes_attributes && !unknown.empty()) {
         QStringList names;
         for (const auto& name : unknown) names << QString::fromStdString(name);
         const QString message = tr("set the true value of %1 first: neither the manifest nor the DICOM header states it, and "

@@ -90,6 +90,13 @@ void registerPrivatize(CLI::App& app, int& exit_code) {
         options.format = a->format == "png" ? ReleasedImageFormat::Png16 : ReleasedImageFormat::Dicom;
         options.ledger = a->ledger;
         options.budget_limit = a->budget_limit;
+        if (options.format == ReleasedImageFormat::Dicom && model && isLatentMechanism(settings.mechanism.mechanism)) {
+            try {
+                requireDicomFormsOfKeptValues(model->card().config.attributes, settings.attributes);
+            } catch (const std::invalid_argument& e) {
+                throw CLI::ValidationError("--format", e.what());
+            }
+        }
         const auto result = privatizeBatch(options, settings, reference, *source, std::cerr);
         exit_code = result.failed == 0 ? 0 : 1;
     });

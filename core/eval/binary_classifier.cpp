@@ -105,7 +105,8 @@ BinaryClassifier BinaryClassifier::train(const LabelledImages& train, const Labe
                                     "no flips or rotations",
                                     max_shift, options.intensity_jitter);
     card.seed = options.seed;
-    card.epochs = options.epochs;
+    const int last_epoch = options.stop_after_epoch > 0 ? std::min(options.stop_after_epoch, options.epochs) : options.epochs;
+    card.epochs = last_epoch;
     card.training_images = static_cast<std::int64_t>(train.images.size());
     card.training_positives = static_cast<std::int64_t>(train.positives());
 
@@ -123,7 +124,7 @@ BinaryClassifier BinaryClassifier::train(const LabelledImages& train, const Labe
     std::vector<torch::Tensor> best_weights;
     const auto start = std::chrono::steady_clock::now();
     int64_t step = 0;
-    for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+    for (int epoch = 1; epoch <= last_epoch; ++epoch) {
         state->net->train();
         std::shuffle(order.begin(), order.end(), shuffle_rng);
         double loss_sum = 0.0;
@@ -141,7 +142,7 @@ BinaryClassifier BinaryClassifier::train(const LabelledImages& train, const Labe
             loss_sum += loss.item<double>();
         }
         const double val_auc = delongAuc(state->predict(val_images), val.labels).auc;
-        if (val_auc > best_auc || (!options.keep_best_epoch && epoch == options.epochs)) {
+        if (val_auc > best_auc || (!options.keep_best_epoch && epoch == last_epoch)) {
             best_auc = val_auc;
             card.selected_epoch = epoch;
             best_weights.clear();
@@ -151,7 +152,7 @@ BinaryClassifier BinaryClassifier::train(const LabelledImages& train, const Labe
         }
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         const ClassifierEpoch record{epoch, options.epochs, loss_sum / static_cast<double>(steps_per_epoch), val_auc,
-                                     elapsed, elapsed / epoch * (options.epochs - epoch)};
+                                     elapsed, elapsed / epoch * (last_epoch - epoch)};
         if (history) history->push_back(record);
         if (options.on_epoch) options.on_epoch(record);
     }

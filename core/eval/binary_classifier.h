@@ -36,6 +36,9 @@ struct ClassifierTrainOptions {
     /// true: keep the weights of the epoch with the best validation AUC; false: keep the last
     /// epoch's (the number of epochs chosen beforehand, e.g. by crossValidateEpochs).
     bool keep_best_epoch = true;
+    /// > 0: stop after this epoch, with the learning-rate schedule of all `epochs` (so a count
+    /// chosen by cross-validation trains exactly as it was scored there); 0: train every epoch.
+    int stop_after_epoch = 0;
     std::function<void(const ClassifierEpoch&)> on_epoch;  ///< called after every epoch
 };
 

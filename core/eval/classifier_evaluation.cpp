@@ -42,7 +42,7 @@ BinaryClassifier trainClassifierOnManifest(const ManifestClassifierOptions& opti
         train.labels.insert(train.labels.end(), val.labels.begin(), val.labels.end());
         const auto folds = patientFolds(patients, train.labels, options.cv_folds, training.seed);
         cross_validated = crossValidateEpochs(train, folds, options.cv_folds, training);
-        training.epochs = cross_validated->best_epoch;
+        training.stop_after_epoch = cross_validated->best_epoch;  // with the schedule the folds were scored under
         training.keep_best_epoch = false;
     }
     const auto trained = BinaryClassifier::train(train, val, training);
@@ -51,10 +51,11 @@ BinaryClassifier trainClassifierOnManifest(const ManifestClassifierOptions& opti
     auto& card = stored.card();
     card.label_column = options.label_column;
     card.training_data = cross_validated
-                             ? fmt::format("{} (splits '{}' + '{}'; {} epochs chosen by {}-fold cross-validation grouped by '{}', "
-                                           "mean held-out AUC {:.4f})",
+                             ? fmt::format("{} (splits '{}' + '{}'; stopped after epoch {} of a {}-epoch schedule, chosen by {}-fold "
+                                           "cross-validation grouped by '{}', mean held-out AUC {:.4f})",
                                            options.manifest.string(), options.train_split, options.val_split,
-                                           cross_validated->best_epoch, options.cv_folds, options.patient_column,
+                                           cross_validated->best_epoch, options.training.epochs, options.cv_folds,
+                                           options.patient_column,
                                            cross_validated->mean_auc[cross_validated->best_epoch - 1])
                              : fmt::format("{} (train split '{}', epoch selected on '{}')", options.manifest.string(),
                                            options.train_split, options.val_split);

@@ -61,9 +61,9 @@ std::string dicomValueForAttribute(const std::string& attribute, const std::stri
         throw noDicomForm(attribute, model_value, "M, F or O");
     }
     if (attribute == "view") {
-        for (const char* view : {"AP", "PA", "LL", "RL", "LATERAL"})
+        for (const char* view : {"AP", "PA", "LL", "RL"})
             if (value == view) return value;
-        throw noDicomForm(attribute, model_value, "AP, PA, LL, RL or LATERAL");
+        throw noDicomForm(attribute, model_value, "AP, PA, LL or RL");
     }
     if (attribute == "age") {
         const auto years = wholeYears(value);

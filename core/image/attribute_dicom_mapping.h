@@ -34,7 +34,7 @@ std::optional<AttributeDicomElement> dicomElementForAttribute(const std::string&
 std::vector<std::string> elementsDisclosingAttribute(const std::string& attribute);
 
 /// The DICOM spelling of a model value: sex "M"/"F"/"O" (also "male", "female", "other" in any
-/// case), view "AP"/"PA"/"LL"/"RL"/"LATERAL" (any case), age in whole years 0..999 as "045Y".
+/// case), view "AP"/"PA"/"LL"/"RL" (any case; the ViewPosition defined terms of a frontal or lateral chest film), age in whole years 0..999 as "045Y".
 /// Throws std::invalid_argument naming the attribute and value when it has no DICOM form, so a
 /// value is never written in a form a reader would misread.
 std::string dicomValueForAttribute(const std::string& attribute, const std::string& model_value);

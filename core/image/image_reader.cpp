@@ -5,10 +5,10 @@
 #include "image/png_io.h"
 #include "image/sha256.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <optional>
 #include <system_error>
 
@@ -55,10 +55,12 @@ ImageFileFormat detectImageFormat(const std::vector<unsigned char>& bytes) { ret
 std::vector<unsigned char> readFileBytes(const std::filesystem::path& path) {
     std::error_code error;
     if (std::filesystem::is_directory(path, error)) throw ImageError(path, "is a folder, not an image file");
-    std::ifstream in(path, std::ios::binary);
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) throw ImageError(path, std::filesystem::exists(path, error) ? "cannot open the file" : "no such file");
-    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw ImageError(path, "cannot read the file");
+    const std::streamoff size = in.tellg();
+    std::vector<unsigned char> bytes(static_cast<std::size_t>(std::max<std::streamoff>(size, 0)));
+    in.seekg(0);
+    if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size)) throw ImageError(path, "cannot read the file");
     return bytes;
 }
 

@@ -47,6 +47,8 @@ LaplaceNoisePlan planDpPixNoise(int width, int height, int cell, int neighbourho
 }
 
 ImageSpaceRelease applyCellMechanism(const Image& image, int cell, const LaplaceNoisePlan& plan, const CellNoise& add_noise) {
+    if (cell < 1) throw std::invalid_argument("the cell size must be at least 1 pixel");
+    if (image.empty()) throw std::invalid_argument("cannot privatize an empty image");
     ImageSpaceRelease release{derivedFrom(image), plan};
     const int cells_x = (image.width + cell - 1) / cell;
     const int cells_y = (image.height + cell - 1) / cell;

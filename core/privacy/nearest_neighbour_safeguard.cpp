@@ -41,6 +41,8 @@ std::string explainSafeguard(const SafeguardSettings& s) {
 }
 
 void validateSafeguardSettings(const SafeguardSettings& settings) {
+    if (settings.reference_manifest.empty())
+        throw std::invalid_argument("the safeguard needs its reference set R (a manifest of reference images)");
     if (!(settings.tau >= 0.0) || !std::isfinite(settings.tau))
         throw std::invalid_argument("the safeguard threshold tau must be a non-negative finite number");
     if (settings.tries < 1) throw std::invalid_argument("the safeguard needs at least one try");

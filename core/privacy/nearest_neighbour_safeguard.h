@@ -38,7 +38,7 @@ int safeguardAccountingFactor(const SafeguardSettings& settings);
 /// What the safeguard costs and whether it keeps the guarantee, for `--explain`, in words.
 std::string explainSafeguard(const SafeguardSettings& settings);
 
-/// Throws std::invalid_argument for tau that is negative or not finite, or tries < 1.
+/// Throws std::invalid_argument for no reference manifest, tau that is negative or not finite, or tries < 1.
 void validateSafeguardSettings(const SafeguardSettings& settings);
 
 /// The feature of an image in which distances are measured: the image resized (bilinear,

@@ -92,6 +92,7 @@ void readPrivatizerSettingsJson(const json& j, PrivatizerSettings& s) {
         if (present(g, "tries")) safeguard.tries = fieldValue<int>(g, "tries", "safeguard.");
         if (safeguard.policy == SafeguardPolicy::Withhold) safeguard.tries = 1;
         if (present(g, "reference_public")) safeguard.reference_public = fieldValue<bool>(g, "reference_public", "safeguard.");
+        validateSafeguardSettings(safeguard);
         s.safeguard = safeguard;
     }
 }

@@ -40,6 +40,7 @@ PrivatizeBatchResult privatizeBatch(const PrivatizeBatchOptions& options, const 
     const auto& model_attributes = model.model && isLatentMechanism(settings.mechanism.mechanism)
                                        ? model.model->card().config.attributes
                                        : std::vector<FlowAttribute>{};
+    if (options.format == ReleasedImageFormat::Dicom) requireDicomFormsOfKeptValues(model_attributes, settings.attributes);
     std::vector<PrivatizeInput> inputs = collectPrivatizeInputs(options.inputs, model_attributes, options.given_attributes);
     std::vector<std::optional<SourceIdentity>> identities(inputs.size());
     for (std::size_t i = 0; i < inputs.size(); ++i) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 
@@ -33,6 +34,14 @@ DerivedImageDescription releasedDicomDescription(const ReleaseRecord& record, co
         if (element->patient_characteristic) description.retain_patient_characteristics = true;
     }
     return description;
+}
+
+void requireDicomFormsOfKeptValues(const std::vector<FlowAttribute>& attributes, const AttributePolicy& policy) {
+    for (const auto& attribute : attributes) {
+        const auto kept = std::find_if(policy.begin(), policy.end(), [&](const AttributeTreatment& t) { return t.name == attribute.name; });
+        if (kept == policy.end() || kept->protect || !dicomElementForAttribute(attribute.name)) continue;
+        for (const auto& value : attribute.values) dicomValueForAttribute(attribute.name, value);
+    }
 }
 
 void writeReleasedImage(const Image& image, ReleasedImageFormat format, const ReleaseRecord& record,

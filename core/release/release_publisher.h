@@ -7,6 +7,8 @@
 
 #include "image/dicom_writer.h"
 #include "image/image.h"
+#include "flow/flow_config.h"
+#include "privacy/attribute_policy.h"
 #include "privacy/budget_ledger.h"
 #include "privacy/release_record.h"
 #include "release/source_identity.h"
@@ -36,6 +38,11 @@ std::string releasedImageFormatName(ReleasedImageFormat format);
 /// eps_k, and a header value would be read as the patient's. Throws std::invalid_argument when
 /// a kept value has no DICOM form.
 DerivedImageDescription releasedDicomDescription(const ReleaseRecord& record, const SourceIdentity& source);
+
+/// Checks, before any image is privatized, that every value of every KEPT attribute of
+/// `attributes` with a DICOM element has a DICOM form, so a DICOM release cannot fail image by
+/// image after its noise was drawn. Throws std::invalid_argument naming the value.
+void requireDicomFormsOfKeptValues(const std::vector<FlowAttribute>& attributes, const AttributePolicy& policy);
 
 /// Writes `image` to `path` in `format` (a DICOM with releasedDicomDescription). Throws
 /// ImageError naming the file when it cannot be written.

@@ -178,6 +178,8 @@ ReleaseRunResult runRelease(const ReleaseSettings& settings, const fs::path& out
     const auto& model_attributes = model && isLatentMechanism(privatizer_settings.mechanism.mechanism)
                                        ? model->card().config.attributes
                                        : std::vector<FlowAttribute>{};
+    if (std::find(settings.formats.begin(), settings.formats.end(), "dcm") != settings.formats.end())
+        requireDicomFormsOfKeptValues(model_attributes, privatizer_settings.attributes);
     std::vector<fs::path> arguments(settings.inputs.begin(), settings.inputs.end());
     ReleaseRunResult result;
     std::vector<ShardInput> inputs;

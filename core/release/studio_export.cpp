@@ -39,6 +39,11 @@ StudioExportResult writeStudioExport(PrivatizedImage release, const StudioExport
             throw std::runtime_error(record.source_path + ": the file changed after it was opened in the studio; open it again "
                                      "before exporting");
         stampReleaseSource(record, source, ledger.path().string());
+    } else if (!record.source_sha256.empty()) {
+        // The file moved or went away since it was opened: the bytes shown still identify it.
+        record.ledger_key = "sha256:" + record.source_sha256;
+        record.ledger_path = ledger.path().string();
+        record.time_utc = currentUtcTimestamp();
     } else {
         record.ledger_key = "unsaved:" + options.output.filename().string();
         record.ledger_path = ledger.path().string();

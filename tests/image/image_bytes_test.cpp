@@ -41,6 +41,17 @@ TEST(ReadImageBytes, ADicomInMemoryReadsAsTheFileDoes) {
     EXPECT_EQ(from_bytes.window_source, from_file.window_source);
 }
 
+TEST(ReadImageBytes, ALargeDicomReadsFromMemoryAndATruncatedOneIsRefused) {
+    // 16-bit pixel data far above DCMTK's 4 kB deferred-read limit.
+    const auto path = test::freshTempFolder("bytes_large_dcm") / "large.dcm";
+    writeDicom(ramp(96, 80), path, 16, {});
+    const std::vector<unsigned char> bytes = readFileBytes(path);
+    ASSERT_GT(bytes.size(), 96u * 80u * 2u);
+    EXPECT_EQ(readImageBytes(bytes, path).pixels, readImage(path).pixels);
+    const std::vector<unsigned char> cut(bytes.begin(), bytes.begin() + static_cast<long>(bytes.size() - 4000));
+    EXPECT_THROW(readImageBytes(cut, path), ImageError);
+}
+
 TEST(ReadImageBytes, EmptyTruncatedAndForeignBytesAreRefusedWithTheReason) {
     const auto folder = test::freshTempFolder("bytes_bad");
     EXPECT_THROW(readImageBytes({}, folder / "empty.dcm"), ImageError);

@@ -74,6 +74,12 @@ TEST(ReleaseSettings, ASafeguardWithoutTauIsRefused) {
     EXPECT_THROW(releaseSettingsFromJson(j), std::invalid_argument);
 }
 
+TEST(ReleaseSettings, ASafeguardWithoutItsReferenceSetIsRefused) {
+    nlohmann::json j = releaseSettingsToJson(example());
+    j["safeguard"].erase("reference");
+    EXPECT_THROW(releaseSettingsFromJson(j), std::invalid_argument);
+}
+
 TEST(ReleaseSettings, AnUnknownDecodingIsRefused) {
     nlohmann::json j = releaseSettingsToJson(example());
     j["decode"] = "sharpen";

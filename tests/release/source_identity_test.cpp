@@ -4,6 +4,7 @@
 #include "image/image_reader.h"
 #include "image/png_io.h"
 #include "image/sha256.h"
+#include "release/release_publisher.h"
 #include "release_test_support.h"
 
 #include <gtest/gtest.h>
@@ -53,6 +54,13 @@ TEST(ReadSource, AFileChangedAfterItWasListedIsRefused) {
     EXPECT_NO_THROW(requireUnchangedSource(listed, readSource(png).identity));
     writePng(flat(8, 0.75f), png, 8);
     EXPECT_THROW(requireUnchangedSource(listed, readSource(png).identity), std::runtime_error);
+}
+
+TEST(ReleasePublisher, AKeptValueWithoutADicomFormIsRefusedBeforeAnyImageIsPrivatized) {
+    const std::vector<FlowAttribute> attributes = {{"label", {"0", "1"}}, {"view", {"frontal", "lateral"}}};
+    EXPECT_THROW(requireDicomFormsOfKeptValues(attributes, makeAttributePolicy({"label", "view"}, {})), std::invalid_argument);
+    EXPECT_NO_THROW(requireDicomFormsOfKeptValues(attributes, makeAttributePolicy({"label"}, {"view:1"})));  // protected: never written
+    EXPECT_NO_THROW(requireDicomFormsOfKeptValues({{"view", {"AP", "PA"}}}, makeAttributePolicy({"view"}, {})));
 }
 
 }  // namespace
