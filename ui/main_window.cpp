@@ -6,11 +6,13 @@
 #include "privacy_panel.h"
 #include "study_browser.h"
 
+#include "eval/studio_curve.h"
+#include "eval/sweep_results.h"
 #include "image/folder_scan.h"
 #include "image/image_description.h"
 #include "image/image_reader.h"
-#include "eval/studio_curve.h"
 #include "image/manifest.h"
+#include "image/sha256.h"
 #include "preview/model_location.h"
 #include "preview/true_attributes.h"
 
@@ -221,9 +223,28 @@ void MainWindow::useModel(const QString& path) {
         emit previewFailed(message);
     });
     const int index = model_chooser_->findData(QFileInfo(path).canonicalFilePath());
-    const QSignalBlocker block(model_chooser_);
-    model_chooser_->setCurrentIndex(index);
+    {
+        const QSignalBlocker block(model_chooser_);
+        model_chooser_->setCurrentIndex(index);
+    }
+    showShippedSweep(path);
     if (!source_image_.empty()) showImage(source_image_);  // re-encoded under the new model; the panes keep their window
+}
+
+void MainWindow::showShippedSweep(const QString& model_path) {
+    const std::filesystem::path sweep = shippedSweepFor(model_path.toStdString());
+    if (!std::filesystem::is_regular_file(sweep)) return;
+    try {
+        // Only figures measured on exactly these weights describe them.
+        if (readSweepResults(sweep).hashes.model_sha256 != sha256OfFile(model_path.toStdString())) {
+            plot_->showNote(tr("The sweep shipped beside %1 was measured on other weights; it is not shown.").arg(QFileInfo(model_path).fileName()));
+            return;
+        }
+    } catch (const std::exception& error) {
+        plot_->showNote(tr("Cannot read the shipped sweep %1: %2").arg(QString::fromStdString(sweep.string()), QString::fromStdString(error.what())));
+        return;
+    }
+    plot_->loadResults(QString::fromStdString(sweep.string()));
 }
 
 void MainWindow::useStudioModelFor(bool phantom_study) {

@@ -98,6 +98,9 @@ private:
     /// Loads the flow at `path` for every pane and the export (throws, keeping the current one,
     /// when it cannot be loaded); an open image is re-encoded under it.
     void useModel(const QString& path);
+    /// Shows the evaluation sweep shipped beside the model (shippedSweepFor) when its figures
+    /// were measured on exactly these weights.
+    void showShippedSweep(const QString& model_path);
     /// The shipped model for what was opened (studioModelFor), unless the user chose one.
     void useStudioModelFor(bool phantom_study);
     /// useModel from the model chooser: from then on the studio keeps the user's choice.

@@ -244,7 +244,11 @@ void PlotPanel::redraw() {
         if (!rows.empty())
             plot_->xAxis->setRange(std::min(rows.front()->epsilon / 10, marker_eps_ / 2), std::max(rows.back()->epsilon * 10, marker_eps_ * 2));
         note_->setText(rows.empty() ? tr("%1 has no %2 rows.").arg(path_, mechanism_)
-                                    : tr("%1: %2 eps points for %3").arg(QFileInfo(path_).fileName()).arg(rows.size()).arg(mechanism_));
+                                    : tr("%1: %2 eps points for %3, measured on %4 (split '%5')")
+                                          .arg(QFileInfo(path_).fileName())
+                                          .arg(rows.size())
+                                          .arg(mechanism_, QString::fromStdString(results_->settings.data_path),
+                                               QString::fromStdString(results_->settings.split)));
     }
     plot_->legend->setVisible(results_.has_value());
     setEpsilon(marker_eps_);

@@ -22,6 +22,11 @@ bool isPhantomStudyManifest(const std::vector<std::string>& columns) {
     return true;
 }
 
+std::filesystem::path shippedSweepFor(const std::filesystem::path& model) {
+    auto path = model;
+    return path.replace_extension(".sweep.csv");
+}
+
 std::vector<ShippedModel> listShippedFlowModels(const std::filesystem::path& executable) {
     for (const auto& folder : modelSearchFolders(executable)) {
         std::error_code error;

@@ -20,6 +20,10 @@ const char* studioModelFor(bool phantom_study);
 /// ground-truth columns (mask_file, marker_side, photons_per_mm2).
 bool isPhantomStudyManifest(const std::vector<std::string>& columns);
 
+/// The evaluation sweep shipped beside a model: <stem>.sweep.csv (with its .json beside it), the
+/// results of `dpflow sweep` on the model's test split.
+std::filesystem::path shippedSweepFor(const std::filesystem::path& model);
+
 /// A shipped flow model and its card in one line, for a model chooser.
 struct ShippedModel {
     std::filesystem::path path;

@@ -1,6 +1,7 @@
 #include "plot_panel.h"
 
 #include "../eval/sweep_test_support.h"
+#include "image/sha256.h"
 #include "main_window.h"
 #include "ui_test_support.h"
 
@@ -21,8 +22,11 @@ namespace dpflow::ui {
 namespace {
 
 // A results file as `dpflow sweep` writes it: a baseline and three dpglow points, one cadp point.
-QString writeResults(const QTemporaryDir& dir) {
+QString writeResults(const QTemporaryDir& dir, const QString& name = "results.csv", const std::string& model_sha256 = {}) {
     SweepResults results;
+    results.hashes.model_sha256 = model_sha256;
+    results.settings.data_path = "study/manifest.csv";
+    results.settings.split = "test";
     results.settings.mechanisms = {"dpglow", "cadp"};
     SweepRow original;
     original.mechanism = "original";
@@ -43,9 +47,16 @@ QString writeResults(const QTemporaryDir& dir) {
     cadp.mechanism = "cadp";
     cadp.epsilon = 1e6;
     results.rows.push_back(cadp);
-    const QString path = dir.filePath("results.csv");
+    const QString path = dir.filePath(name);
     writeSweepResults(results, path.toStdString());
     return path;
+}
+
+// A copy of the 32 px model in `dir`, so a sweep can lie beside it.
+QString copyOfSmallModel(const QTemporaryDir& dir) {
+    const QString model = dir.filePath("m.safetensors");
+    std::filesystem::copy_file(kSmallModel.toStdString(), model.toStdString());
+    return model;
 }
 
 TEST(PlotPanel, PlotsTheSweptPointsOfTheChosenMechanism) {
@@ -145,6 +156,25 @@ TEST(PlotPanel, TheStudioPlansTheCurveForTheOpenStudyAndModel) {
     ASSERT_TRUE(computed.wait(120000)) << window.plotPanel()->noteText().toStdString();
     EXPECT_EQ(window.plotPanel()->pointCount(), 9);  // every decade 1e0..1e8 of the current mechanism
     EXPECT_TRUE(window.plotPanel()->noteText().contains("points for dpglow"));
+}
+
+TEST(PlotPanel, TheSweepShippedBesideTheModelIsShownAtOnceWithTheDataItWasMeasuredOn) {
+    QTemporaryDir dir;
+    const QString model = copyOfSmallModel(dir);
+    writeResults(dir, "m.sweep.csv", sha256OfFile(model.toStdString()));
+    MainWindow window(StudioOptions{model});
+    EXPECT_EQ(window.plotPanel()->pointCount(), 3);
+    EXPECT_TRUE(window.plotPanel()->noteText().contains("measured on study/manifest.csv (split 'test')"))
+        << window.plotPanel()->noteText().toStdString();
+}
+
+TEST(PlotPanel, ASweepOfOtherWeightsBesideTheModelIsNotShown) {
+    QTemporaryDir dir;
+    const QString model = copyOfSmallModel(dir);
+    writeResults(dir, "m.sweep.csv", std::string(64, 'a'));
+    MainWindow window(StudioOptions{model});
+    EXPECT_EQ(window.plotPanel()->pointCount(), 0);
+    EXPECT_TRUE(window.plotPanel()->noteText().contains("other weights")) << window.plotPanel()->noteText().toStdString();
 }
 
 TEST(PlotPanel, TheStudioSaysWhyThereIsNoCurveWithoutAStudyManifest) {
