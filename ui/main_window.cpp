@@ -49,6 +49,12 @@ QString modelPathFor(const StudioOptions& options) {
     return QString::fromStdString(locateShippedModel(currentExecutable(), kDefaultStudioModel).string());
 }
 
+// Whether the sweep at `csv` was measured on exactly the weights at `model_path`. Throws what
+// readSweepResults throws.
+bool sweepDescribesModel(const std::filesystem::path& csv, const QString& model_path) {
+    return readSweepResults(csv).hashes.model_sha256 == sha256OfFile(model_path.toStdString());
+}
+
 // What the privatized pane says when export would not release this draw as shown.
 QString safeguardBadge(const std::optional<SafeguardVerdict>& verdict) {
     if (!verdict || verdict->passes()) return {};
@@ -236,7 +242,7 @@ void MainWindow::showShippedSweep(const QString& model_path) {
     if (!std::filesystem::is_regular_file(sweep)) return;
     try {
         // Only figures measured on exactly these weights describe them.
-        if (readSweepResults(sweep).hashes.model_sha256 != sha256OfFile(model_path.toStdString())) {
+        if (!sweepDescribesModel(sweep, model_path)) {
             plot_->showNote(tr("The sweep shipped beside %1 was measured on other weights; it is not shown.").arg(QFileInfo(model_path).fileName()));
             return;
         }
@@ -571,8 +577,16 @@ void MainWindow::restoreSettings() {
     setGroundTruthVisible(settings.value("view/ground-truth", false).toBool());
     panel_->setMechanism(parseMechanism(settings.value("privacy/mechanism", "dpglow").toString().toStdString()));
     panel_->setEpsilon(settings.value("privacy/epsilon", 1e5).toDouble());
+    // The last results the user looked at come back only when they describe the open model;
+    // otherwise the model's shipped sweep (useModel) stays.
     const QString results = settings.value("plot/results").toString();
-    if (!results.isEmpty() && QFileInfo::exists(results)) plot_->loadResults(results);
+    bool describes_model = false;
+    try {
+        describes_model = controller_ && !results.isEmpty() && QFileInfo::exists(results) &&
+                          sweepDescribesModel(results.toStdString(), model_path_);
+    } catch (const std::exception&) {
+    }
+    if (describes_model) plot_->loadResults(results);
 }
 
 void MainWindow::saveSettings() const {
