@@ -72,6 +72,8 @@ public:
     const std::optional<PreviewResult>& lastPreview() const { return last_preview_; }
     /// Whether a flow model is loaded (without one only the original is shown).
     bool hasModel() const { return controller_ != nullptr; }
+    /// The flow model the panes and the export use now.
+    const QString& modelPath() const { return model_path_; }
 
     void setDifferenceVisible(bool visible);
     void setFullResolutionOriginal(bool full);

@@ -19,6 +19,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTemporaryDir>
@@ -271,6 +272,42 @@ TEST(StudioSettings, EpsilonAndMechanismPersistAcrossWindows) {
 }
 
 // The one test on the default 128 px model: the bundled kind of sample (phantoms with ground truth).
+TEST(StudioModelChoice, ARealFilmGetsTheRealFilmModelAndAPhantomStudyThePhantomModel) {
+    const QString real_model = QString(DPFLOW_SOURCE_DIR) + "/models/nih128-glow.safetensors";
+    ASSERT_TRUE(QFileInfo::exists(real_model)) << "the real-film model is shipped in models/";
+    // A real NIH test film in a manifest with its attributes, as the README's real-film study.
+    QTemporaryDir dir;
+    const std::filesystem::path folder = dir.path().toStdString();
+    const auto nih = std::filesystem::path(DPFLOW_SHARED_DATA_DIR) / "nih-cxr1000";
+    Manifest manifest({"file", "split", "label", "sex", "view"}, folder / "real");
+    manifest.addRow({(nih / "png" / "00000211_013.png").string(), "test", "pneumonia", "F", "AP"});
+    std::filesystem::create_directories(folder / "real");
+    manifest.write(folder / "real" / "manifest.csv");
+    PhantomStudyOptions phantoms;
+    phantoms.out_dir = folder / "phantoms";
+    phantoms.patients = 1;
+    phantoms.images_per_patient = 1;
+    phantoms.size = 128;
+    phantoms.seed = 5;
+    generatePhantomStudy(phantoms);
+
+    MainWindow window;  // no --model: what is opened chooses
+    window.privacyPanel()->setEpsilon(1e6);
+    window.privacyPanel()->setAttributeTreatment("sex", true, 1.0);  // the user protects sex under the phantom model
+    ASSERT_TRUE(window.openPaths({dir.filePath("real")}));
+    EXPECT_EQ(QFileInfo(window.modelPath()).fileName(), "nih128-glow.safetensors");
+    EXPECT_TRUE(window.privacyPanel()->unknownTrueAttributes().empty());  // label, sex and view from the manifest
+    bool sex_protected = false;
+    for (const auto& treatment : window.privacyPanel()->request().settings.attributes)
+        if (treatment.name == "sex") sex_protected = treatment.protect;
+    EXPECT_TRUE(sex_protected) << "a protected attribute stays protected across the model switch";
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.lastPreview().has_value(); }, 60000));
+    EXPECT_EQ(window.privatizedPane()->image().width, 128);
+
+    ASSERT_TRUE(window.openPaths({dir.filePath("phantoms")}));
+    EXPECT_EQ(QFileInfo(window.modelPath()).fileName(), "phantom128-glow.safetensors");
+}
+
 TEST(StudioSample, ThePhantomSampleOpensWithTheDefaultModelAndItsGroundTruth) {
     QTemporaryDir dir;
     PhantomStudyOptions options;
