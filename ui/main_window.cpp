@@ -290,7 +290,9 @@ bool MainWindow::openPaths(const QStringList& paths) {
         // A study folder with a manifest (like the bundled sample) lists its images there; its
         // columns give each image's attribute values and ground truth. Anything else beside them
         // (masks, notes) is not part of the study.
-        const std::filesystem::path manifest_path = std::filesystem::path(path.toStdString()) / "manifest.csv";
+        // A .csv given itself is the study's manifest too (e.g. the NIH set's labels.csv).
+        const std::filesystem::path opened = path.toStdString();
+        const std::filesystem::path manifest_path = opened.extension() == ".csv" ? opened : opened / "manifest.csv";
         if (std::filesystem::is_regular_file(manifest_path)) {
             try {
                 const Manifest manifest = Manifest::read(manifest_path);

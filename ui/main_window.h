@@ -44,8 +44,10 @@ public:
     ~MainWindow() override;
 
     /// Opens files and folders (DICOM and PNG by content; folders recursively; a folder with a
-    /// manifest.csv lists its rows, whose columns give true attribute values and ground truth).
-    /// Shows the first readable image. Returns false when nothing could be shown.
+    /// manifest.csv, or a .csv given itself, lists its rows, whose columns give true attribute
+    /// values and ground truth). Without --model or a chooser choice, what is opened picks the
+    /// model (studioModelFor). Shows the first readable image. Returns false when nothing could
+    /// be shown.
     bool openPaths(const QStringList& paths);
 
     /// Exports the current image with fresh secure noise (never the preview's draw) as `format`

@@ -282,7 +282,7 @@ TEST(StudioModelChoice, ARealFilmGetsTheRealFilmModelAndAPhantomStudyThePhantomM
     Manifest manifest({"file", "split", "label", "sex", "view"}, folder / "real");
     manifest.addRow({(nih / "png" / "00000211_013.png").string(), "test", "pneumonia", "F", "AP"});
     std::filesystem::create_directories(folder / "real");
-    manifest.write(folder / "real" / "manifest.csv");
+    manifest.write(folder / "real" / "films.csv");
     PhantomStudyOptions phantoms;
     phantoms.out_dir = folder / "phantoms";
     phantoms.patients = 1;
@@ -294,7 +294,7 @@ TEST(StudioModelChoice, ARealFilmGetsTheRealFilmModelAndAPhantomStudyThePhantomM
     MainWindow window;  // no --model: what is opened chooses
     window.privacyPanel()->setEpsilon(1e6);
     window.privacyPanel()->setAttributeTreatment("sex", true, 1.0);  // the user protects sex under the phantom model
-    ASSERT_TRUE(window.openPaths({dir.filePath("real")}));
+    ASSERT_TRUE(window.openPaths({dir.filePath("real/films.csv")}));  // a .csv is a study manifest
     EXPECT_EQ(QFileInfo(window.modelPath()).fileName(), "nih128-glow.safetensors");
     EXPECT_TRUE(window.privacyPanel()->unknownTrueAttributes().empty());  // label, sex and view from the manifest
     bool sex_protected = false;
