@@ -79,6 +79,7 @@ ReidentificationResult matchIdentities(const IdentityFeatures& gallery, const Id
     std::vector<int> genuine;
     scores.reserve(p.size() * g.size());
     genuine.reserve(p.size() * g.size());
+    double lowest_score = INFINITY;
     for (size_t i = 0; i < p.size(); ++i) {
         size_t best = 0;
         double best_score = -INFINITY;
@@ -86,13 +87,19 @@ ReidentificationResult matchIdentities(const IdentityFeatures& gallery, const Id
             const double s = similarityOf(p[i], g[j], similarity);
             scores.push_back(s);
             genuine.push_back(gallery.identities[j] == probes.identities[i] ? 1 : 0);
+            if (std::isfinite(s)) lowest_score = std::min(lowest_score, s);
             if (s > best_score) {
                 best_score = s;
                 best = j;
             }
         }
-        if (gallery.identities[best] == probes.identities[i]) ++result.top1_hits;
+        // A probe whose features are not finite (e.g. the flow's encoding of a privatized film
+        // overflowed) matches nobody: no hit, and its scores rank below every real one.
+        if (std::isfinite(best_score) && gallery.identities[best] == probes.identities[i]) ++result.top1_hits;
     }
+    const double unmatched = std::isfinite(lowest_score) ? lowest_score - 1.0 : 0.0;
+    for (double& s : scores)
+        if (!std::isfinite(s)) s = unmatched;
     result.top1_rate = static_cast<double>(result.top1_hits) / static_cast<double>(p.size());
     result.verification = delongAuc(scores, genuine);
     return result;

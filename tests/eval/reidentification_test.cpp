@@ -89,6 +89,18 @@ TEST(Reidentification, MatcherFindsNoisyCopiesOfDistinctVectors) {
     }
 }
 
+TEST(Reidentification, AProbeWithNonFiniteFeaturesMatchesNobodyAndRanksBelowEveryRealScore) {
+    // The flow's encoding of a privatized film can overflow: that probe cannot be matched.
+    IdentityFeatures gallery{{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, {"a", "b", "c"}};
+    IdentityFeatures probes{{{0.9f, 0.1f, 0}, {NAN, 0.0f, 0.0f}, {0, 0.2f, 1.1f}}, {"a", "a", "c"}};
+    for (const auto similarity : {FeatureSimilarity::Cosine, FeatureSimilarity::Euclidean}) {
+        const auto result = matchIdentities(gallery, probes, similarity);
+        EXPECT_EQ(result.top1_hits, 2u);
+        EXPECT_TRUE(std::isfinite(result.verification.auc));
+        EXPECT_LT(result.verification.auc, 1.0);  // its genuine pair scores below the impostors
+    }
+}
+
 TEST(Reidentification, MatcherRejectsProbesOfUnknownIdentities) {
     IdentityFeatures gallery{{{1, 0}, {0, 1}}, {"a", "b"}};
     IdentityFeatures probes{{{1, 0}, {0, 1}}, {"a", "z"}};
