@@ -2,6 +2,8 @@
 
 #include "curve_job.h"
 
+#include "eval/sweep_summary.h"
+
 #include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -249,6 +251,8 @@ void PlotPanel::redraw() {
                                           .arg(rows.size())
                                           .arg(mechanism_, QString::fromStdString(results_->settings.data_path),
                                                QString::fromStdString(results_->settings.split)));
+        if (const std::string caveat = protocolACaveat({mechanism_.toStdString()}); !rows.empty() && !caveat.empty())
+            note_->setText(note_->text() + "\n" + QString::fromStdString(caveat));
     }
     plot_->legend->setVisible(results_.has_value());
     setEpsilon(marker_eps_);

@@ -127,6 +127,8 @@ void registerSweepCommand(CLI::App& app, int& exit_code) {
                   << '\n';
         if (results.original) printRow(*results.original, settings->reidentification);
         for (const SweepRow& row : results.rows) printRow(row, settings->reidentification);
+        if (const std::string caveat = protocolACaveat(results.settings.mechanisms); !caveat.empty() && settings->protocol_a)
+            std::cout << "note: " << caveat << '\n';
         for (const SweepBreakpoint& point : reidentificationBreakpoints(results)) std::cout << describeBreakpoint(point) << '\n';
         std::cout << fmt::format("wrote {}, {}, {}, {}\n", csv.string(), sweepJsonPath(csv).string(), plot.png.string(),
                                  plot.pdf.string());

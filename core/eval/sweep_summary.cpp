@@ -60,4 +60,13 @@ std::string describeBreakpoint(const SweepBreakpoint& point, double factor) {
     return who + buffer + formatAuc("a", point.protocol_a) + formatAuc("b", point.protocol_b);
 }
 
+std::string protocolACaveat(const std::vector<std::string>& mechanisms) {
+    const bool latent = std::any_of(mechanisms.begin(), mechanisms.end(),
+                                    [](const std::string& m) { return m == "dpglow" || m == "cadp"; });
+    if (!latent) return {};
+    return "Protocol (a) on a conditional flow: at small eps the decoded film is the prototype of its released "
+           "attributes, so with the label kept the AUC measures the disclosed label, not what the image carries, "
+           "and with it protected the label that was drawn.";
+}
+
 }  // namespace dpflow

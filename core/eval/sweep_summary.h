@@ -31,4 +31,11 @@ std::vector<SweepBreakpoint> reidentificationBreakpoints(const SweepResults& res
 /// swept eps" when there is none.
 std::string describeBreakpoint(const SweepBreakpoint& breakpoint, double factor = 2.0);
 
+/// What protocol (a) measures on a conditional flow, said beside its figures (the CLI table,
+/// the studio's plot, the release certificate): at small eps a decoded film is the prototype of
+/// the attribute values it was decoded under, so with the label kept the AUC measures the
+/// disclosed label, not what the image carries, and with it protected the label that was drawn.
+/// Empty when `mechanisms` has no latent mechanism (dpglow, cadp).
+std::string protocolACaveat(const std::vector<std::string>& mechanisms);
+
 }  // namespace dpflow

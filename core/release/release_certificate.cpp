@@ -1,5 +1,6 @@
 #include "release/release_certificate.h"
 
+#include "eval/sweep_summary.h"
 #include "image/manifest.h"
 #include "image/sha256.h"
 #include "privacy/utc_time.h"
@@ -105,9 +106,12 @@ std::string ethicsStatement(const json& c) {
     const json& e = c.at("evaluation");
     if (!e.is_null() && e.value("found", false)) {
         const json& row = e.at("row");
-        if (!row.at("protocol_a_auc").is_null())
+        if (!row.at("protocol_a_auc").is_null()) {
             text += fmt::format("At this epsilon, a diagnostic classifier trained on original images scored an ROC AUC of {} on "
                                 "privatized images. ", number(row.at("protocol_a_auc").get<double>()));
+            const std::string caveat = protocolACaveat({acc.at("mechanism").get<std::string>()});
+            if (!caveat.empty()) text += caveat + " ";
+        }
         if (!row.at("reidentification_top1").is_null())
             text += fmt::format("The strongest re-identification attack measured matched a privatized image to its patient "
                                 "{:.1f}% of the time (chance: {:.1f}%). ",

@@ -25,6 +25,7 @@ TEST(SweepCommand, WritesResultsPlotAndReusesTheCacheOnTheSameInputs) {
     const CommandResult first = run(arguments);
     ASSERT_EQ(first.status, 0) << first.output;
     EXPECT_NE(first.output.find("ETA"), std::string::npos) << first.output;
+    EXPECT_EQ(first.output.find("note: Protocol (a)"), std::string::npos) << "pixel noise decodes no attribute prototype";
     const SweepResults results = readSweepResults(folder.path() / "out" / "results.csv");
     ASSERT_EQ(results.rows.size(), 2u);
     EXPECT_EQ(results.hashes.classifier_sha256.size(), 64u);
@@ -35,6 +36,18 @@ TEST(SweepCommand, WritesResultsPlotAndReusesTheCacheOnTheSameInputs) {
     const CommandResult second = run(arguments);
     ASSERT_EQ(second.status, 0) << second.output;
     EXPECT_NE(second.output.find("cached figures"), std::string::npos) << second.output;
+}
+
+TEST(SweepCommand, ALatentSweepSaysWhatProtocolAMeasuresOnAConditionalFlow) {
+    test::TemporaryFolder folder("dpflow-sweep-cli-caveat");
+    const auto manifest = test::writeTinyPneumoniaManifest(folder.path(), 3);
+    const CommandResult result = run("sweep --classifier " + test::modelPath("pneumoniamnist-classifier.safetensors") + " --model " +
+                                     test::modelPath("pneumoniamnist-glow32.safetensors") + " --data " + manifest.string() +
+                                     " --mechanism dpglow --epsilons 1e6 --threads 1 --no-cache --out " +
+                                     (folder.path() / "results.csv").string());
+    ASSERT_EQ(result.status, 0) << result.output;
+    EXPECT_NE(result.output.find("note: Protocol (a) on a conditional flow"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("measures the disclosed label"), std::string::npos) << result.output;
 }
 
 TEST(SweepCommand, UnknownMechanismIsAUsageError) {

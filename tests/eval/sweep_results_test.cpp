@@ -102,6 +102,12 @@ TEST(SweepResults, MissingJsonIsAnErrorNamingIt) {
     EXPECT_THROW(readSweepResults(folder.path() / "results.csv"), std::runtime_error);
 }
 
+TEST(SweepSummary, TheProtocolACaveatAccompaniesLatentMechanismsOnly) {
+    EXPECT_NE(protocolACaveat({"pixel", "dpglow"}).find("disclosed label"), std::string::npos);
+    EXPECT_FALSE(protocolACaveat({"cadp"}).empty());
+    EXPECT_TRUE(protocolACaveat({"pixel", "dppix"}).empty());
+}
+
 TEST(SweepSummary, BreakpointIsTheLargestEpsFromWhichTheRateStaysWithinTwiceChance) {
     SweepResults results;
     const double rates[] = {0.04, 0.05, 0.30, 0.06, 0.9};  // eps 1, 10, 100, 1000, 10000

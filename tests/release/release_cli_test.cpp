@@ -1,5 +1,6 @@
 #include "release_test_support.h"
 
+#include "eval/sweep_results.h"
 #include "image/manifest.h"
 #include "image/sha256.h"
 #include "release/durable_files.h"
@@ -98,6 +99,25 @@ TEST_F(ReleaseCliTest, TheDecodingIsPartOfTheReleaseDecisionOnTheCommandLineAndI
     const CliRun configured = dpflow("release --config " + config_path.string() + " --out " + from_config.string());
     ASSERT_EQ(configured.status, 0) << configured.output;
     EXPECT_EQ(readJson(from_config / release_layout::kCertificate)["accounting"]["latent_decoding"]["method"], "shrink");
+}
+
+TEST_F(ReleaseCliTest, TheCertificateSaysWhatTheQuotedUtilityMeasuresOnAConditionalFlow) {
+    SweepResults results;
+    results.settings.mechanisms = {"dpglow"};
+    results.settings.split = "test";
+    SweepRow row;
+    row.mechanism = "dpglow";
+    row.epsilon = 100000;
+    row.protocol_a = SweepAuc{0.97, 0.9, 1.0, 10, 10};
+    results.rows.push_back(row);
+    const fs::path sweep = dir_ / "evaluation.csv";
+    writeSweepResults(results, sweep);
+    const fs::path out = dir_ / "evaluated";
+    const CliRun run = dpflow(releaseArguments(out, "--evaluation " + sweep.string()));
+    ASSERT_EQ(run.status, 0) << run.output;
+    const std::string statement = readJson(out / release_layout::kCertificate)["ethics_statement"].get<std::string>();
+    EXPECT_NE(statement.find("ROC AUC of 0.97"), std::string::npos) << statement;
+    EXPECT_NE(statement.find("measures the disclosed label"), std::string::npos) << statement;
 }
 
 TEST_F(ReleaseCliTest, ReleaseManifestHasNewIdsAndOnlyKeptAttributes) {

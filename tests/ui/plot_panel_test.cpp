@@ -169,6 +169,7 @@ TEST(PlotPanel, TheSweepShippedBesideTheModelIsShownAtOnceWithTheDataItWasMeasur
     EXPECT_EQ(window.plotPanel()->pointCount(), 3);
     EXPECT_TRUE(window.plotPanel()->noteText().contains("measured on study/manifest.csv (split 'test')"))
         << window.plotPanel()->noteText().toStdString();
+    EXPECT_TRUE(window.plotPanel()->noteText().contains("measures the disclosed label")) << window.plotPanel()->noteText().toStdString();
 }
 
 TEST(PlotPanel, ASweepOfOtherWeightsBesideTheModelIsNotShown) {
