@@ -308,6 +308,27 @@ TEST(StudioModelChoice, ARealFilmGetsTheRealFilmModelAndAPhantomStudyThePhantomM
     EXPECT_EQ(QFileInfo(window.modelPath()).fileName(), "phantom128-glow.safetensors");
 }
 
+TEST(StudioModelChoice, ChoosingAnotherModelReencodesTheFilmAndKeepsTheWindow) {
+    QTemporaryDir dir;
+    MainWindow window{smallModelOptions()};
+    window.privacyPanel()->setEpsilon(1e6);
+    ASSERT_TRUE(window.openPaths({writePneumoniaStudy(dir)}));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.lastPreview().has_value(); }, kWaitMs));
+    ViewState lung = window.originalPane()->viewState();
+    ASSERT_TRUE(windowPreset(3, lung.window));
+    window.originalPane()->setViewState(lung);
+
+    auto* chooser = window.findChild<QComboBox*>("model-chooser");
+    ASSERT_NE(chooser, nullptr);
+    const int phantom = chooser->findText("phantom128-glow");
+    ASSERT_GE(phantom, 0);
+    emit chooser->activated(phantom);
+    EXPECT_EQ(QFileInfo(window.modelPath()).fileName(), "phantom128-glow.safetensors");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.originalPane()->image().width == 128; }, kWaitMs));  // re-encoded at 128 px
+    EXPECT_EQ(window.originalPane()->viewState().window.low, lung.window.low);
+    EXPECT_EQ(window.originalPane()->viewState().window.high, lung.window.high);
+}
+
 TEST(StudioSample, ThePhantomSampleOpensWithTheDefaultModelAndItsGroundTruth) {
     QTemporaryDir dir;
     PhantomStudyOptions options;
