@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "attribute_arguments.h"
+
 #include "eval/decoder_artifacts.h"
 #include "flow/flow_model.h"
 #include "flow/runtime.h"
@@ -72,11 +74,7 @@ void registerArtifactsCommand(CLI::App& app, int& exit_code) {
         settings.mechanisms = {parseMechanism(a->mechanism)};
         settings.epsilons = a->epsilons;
         settings.decoding = parseLatentDecoding(a->decoding);
-        try {
-            settings.attributes = makeAttributePolicy(a->keep, a->protect);
-        } catch (const std::invalid_argument& e) {
-            throw CLI::ValidationError("--protect", e.what());
-        }
+        settings.attributes = parseAttributePolicy(a->keep, a->protect);
         const auto inputs = splitInputs(Manifest::read(a->manifest), a->split, model.card().config.attributes, a->max_images);
         if (inputs.empty()) throw CLI::ValidationError("--split", "no film in split '" + a->split + "'");
         SeededTestRandomSource source(a->seed);

@@ -1,5 +1,7 @@
 #include "attribute_arguments.h"
 
+#include <stdexcept>
+
 namespace dpflow::cli {
 
 AttributeValues parseAttributeValues(const std::vector<std::string>& items, const std::string& option) {
@@ -10,6 +12,14 @@ AttributeValues parseAttributeValues(const std::vector<std::string>& items, cons
         values[item.substr(0, eq)] = item.substr(eq + 1);
     }
     return values;
+}
+
+AttributePolicy parseAttributePolicy(const std::vector<std::string>& keep, const std::vector<std::string>& protect) {
+    try {
+        return makeAttributePolicy(keep, protect);
+    } catch (const std::invalid_argument& e) {
+        throw CLI::ValidationError("--protect", e.what());
+    }
 }
 
 }  // namespace dpflow::cli

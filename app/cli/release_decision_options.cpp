@@ -1,8 +1,8 @@
 #include "release_decision_options.h"
 
-#include <fmt/format.h>
+#include "attribute_arguments.h"
 
-#include <stdexcept>
+#include <fmt/format.h>
 
 namespace dpflow::cli {
 
@@ -43,11 +43,7 @@ void applyReleaseDecisionOptions(const ReleaseDecisionOptions& o, const CLI::App
             if (!treatment.protect && !given("--keep")) keep.push_back(treatment.name);
             if (treatment.protect && !given("--protect")) protect.push_back(fmt::format("{}:{}", treatment.name, treatment.epsilon));
         }
-        try {
-            s.attributes = makeAttributePolicy(keep, protect);
-        } catch (const std::invalid_argument& e) {
-            throw CLI::ValidationError("--protect", e.what());
-        }
+        s.attributes = parseAttributePolicy(keep, protect);
     }
     if (given("--safeguard")) {
         if (!s.safeguard && !given("--tau")) throw CLI::ValidationError("--safeguard", "the safeguard needs --tau");

@@ -83,11 +83,7 @@ void registerStripCommand(CLI::App& app, int& exit_code) {
         }
         settings.epsilons = a->epsilons;
         settings.decoding = parseLatentDecoding(a->decoding);
-        try {
-            settings.attributes = makeAttributePolicy(a->keep, a->protect);
-        } catch (const std::invalid_argument& e) {
-            throw CLI::ValidationError("--protect", e.what());
-        }
+        settings.attributes = parseAttributePolicy(a->keep, a->protect);
         std::optional<FlowModel> model;
         ModelReference reference;
         std::vector<FlowAttribute> attributes;
