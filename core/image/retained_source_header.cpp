@@ -1,7 +1,6 @@
 #include "image/retained_source_header.h"
 
-#include <dcmtk/dcmdata/dcitem.h>
-#include <dcmtk/dcmdata/dctag.h>
+#include "image/dicom_header_values.h"
 
 namespace dpflow {
 
@@ -10,15 +9,6 @@ const std::vector<std::string>& retainedSourceElements() {
     return keywords;
 }
 
-DicomAttributes retainedSourceHeader(DcmItem& dataset) {
-    DicomAttributes retained;
-    for (const auto& keyword : retainedSourceElements()) {
-        DcmTag tag;
-        if (DcmTag::findTagFromName(keyword.c_str(), tag).bad()) continue;
-        OFString value;
-        if (dataset.findAndGetOFStringArray(tag, value).good() && !value.empty()) retained.emplace_back(keyword, value.c_str());
-    }
-    return retained;
-}
+DicomAttributes retainedSourceHeader(DcmItem& dataset) { return dicomValuesOf(dataset, retainedSourceElements()); }
 
 }  // namespace dpflow

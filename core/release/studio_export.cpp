@@ -2,7 +2,6 @@
 
 #include "preview/preview_result.h"
 #include "privacy/budget_ledger.h"
-#include "privacy/utc_time.h"
 #include "release/release_publisher.h"
 #include "release/source_identity.h"
 
@@ -18,6 +17,15 @@ Image windowed(const Image& image, float low, float high) {
     Image shown = image;
     for (float& value : shown.pixels) value = std::clamp((value - low) / (high - low), 0.0f, 1.0f);
     return shown;
+}
+
+ReleasedImageFormat releasedFormatOf(StudioExportFormat format) {
+    switch (format) {
+        case StudioExportFormat::WindowedPng: return ReleasedImageFormat::Png8;
+        case StudioExportFormat::Png16: return ReleasedImageFormat::Png16;
+        case StudioExportFormat::Dicom: return ReleasedImageFormat::Dicom;
+    }
+    return ReleasedImageFormat::Png16;
 }
 
 }  // namespace
@@ -38,34 +46,22 @@ StudioExportResult writeStudioExport(PrivatizedImage release, const StudioExport
         if (!record.source_sha256.empty() && record.source_sha256 != source.sha256)
             throw std::runtime_error(record.source_path + ": the file changed after it was opened in the studio; open it again "
                                      "before exporting");
-        stampReleaseSource(record, source, ledger.path().string());
-    } else if (!record.source_sha256.empty()) {
-        // The file moved or went away since it was opened: the bytes shown still identify it.
-        record.ledger_key = "sha256:" + record.source_sha256;
-        record.ledger_path = ledger.path().string();
-        record.time_utc = currentUtcTimestamp();
     } else {
-        record.ledger_key = "unsaved:" + options.output.filename().string();
-        record.ledger_path = ledger.path().string();
-        record.time_utc = currentUtcTimestamp();
+        // Moved or gone since it was opened: the hash of the bytes shown still identifies it.
+        source.path = record.source_path;
+        source.sha256 = record.source_sha256;
     }
+    stampReleaseSource(record, source, ledger.path().string());
+    if (source.sha256.empty()) record.ledger_key = "unsaved:" + options.output.filename().string();
 
     if (release.image) {
-        const fs::path partial = partialFileBeside(options.output);
-        switch (options.format) {
-            case StudioExportFormat::WindowedPng:
-                writeReleasedImage(windowed(*release.image, options.window_low, options.window_high), ReleasedImageFormat::Png8,
-                                   record, source, partial);
-                break;
-            case StudioExportFormat::Png16:
-                writeReleasedImage(*release.image, ReleasedImageFormat::Png16, record, source, partial);
-                break;
-            case StudioExportFormat::Dicom:
-                writeReleasedImage(*release.image, ReleasedImageFormat::Dicom, record, source, partial);
-                break;
-        }
+        const ReleasedImageFormat format = releasedFormatOf(options.format);
+        const Image image = options.format == StudioExportFormat::WindowedPng
+                                ? windowed(*release.image, options.window_low, options.window_high)
+                                : *release.image;
+        writeReleasedImage(image, format, record, source, partialFileBeside(options.output));
         record.output_file = options.output.string();
-        record.output_format = options.format == StudioExportFormat::Dicom ? "dcm" : "png";
+        record.output_format = releasedImageFormatName(format);
     }
     record.withheld = !release.image;
 
