@@ -513,6 +513,8 @@ void MainWindow::computeCurve() {
             curve.keep_attributes.push_back(treatment.name);
     }
     curve.classifier_folders = modelSearchFolders(currentExecutable());
+    if (const std::filesystem::path embedding = shippedEmbeddingFor(curve.model_path); std::filesystem::exists(embedding))
+        curve.embedding_path = embedding;
     try {
         const StudioCurvePlan plan = planStudioCurve(curve);
         const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);

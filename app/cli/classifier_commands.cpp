@@ -19,19 +19,6 @@ std::string duration(double seconds) {
     return s >= 3600 ? fmt::format("{}h{:02}m", s / 3600, s / 60 % 60) : fmt::format("{}m{:02}s", s / 60, s % 60);
 }
 
-std::string commandLine(const CLI::App& command, const std::string& prefix) {
-    std::string line = prefix;
-    for (const auto* option : command.get_options()) {
-        if (option->count() == 0 || option->get_name() == "--help") continue;
-        if (option->get_type_size() == 0) {
-            line += " " + option->get_name();
-        } else {
-            for (const auto& value : option->results()) line += " " + option->get_name() + " " + value;
-        }
-    }
-    return line;
-}
-
 std::string formatAuc(const AucEstimate& auc) {
     return fmt::format("AUC {:.3f} [{:.3f}, {:.3f}]", auc.auc, auc.ci_low, auc.ci_high);
 }

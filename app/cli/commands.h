@@ -2,11 +2,17 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string>
+
 namespace dpflow::cli {
 
 // Each function adds one `dpflow` subcommand to `app`. The subcommand's callback does the
 // work through dpflow_core and stores its exit status in `exit_code` (0 success, 1 failure of
 // the work itself; usage errors are reported by main with status 2).
+
+/// The command as it was given, for a model card: `prefix` followed by every option set on the
+/// line with its values ("dpflow train --data M --epochs 150").
+std::string commandLine(const CLI::App& command, const std::string& prefix);
 
 void registerInfoCommand(CLI::App& app, int& exit_code);
 void registerConvertCommand(CLI::App& app, int& exit_code);

@@ -88,15 +88,7 @@ void registerTrain(CLI::App& app, int& exit_code) {
         options->fit = parseFitMode(*fit);
         options->architecture.n_bins = 1 << *bits;
         options->on_progress = printProgress;
-        options->command_line = "dpflow train";
-        for (const auto* option : command->get_options()) {
-            if (option->count() == 0 || option->get_name() == "--help") continue;
-            if (option->get_type_size() == 0) {
-                options->command_line += " " + option->get_name();
-            } else {
-                for (const auto& value : option->results()) options->command_line += " " + option->get_name() + " " + value;
-            }
-        }
+        options->command_line = commandLine(*command, "dpflow train");
         const auto result = trainFlow(*options);
         const auto& card = result.card;
         std::cout << fmt::format("trained {} epoch(s) in {}{}\n", result.epoch_bits_per_dim.size(),

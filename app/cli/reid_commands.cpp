@@ -1,11 +1,14 @@
 #include "commands.h"
 
 #include "eval/reidentification_attack.h"
+#include "eval/sweep_summary.h"
 #include "flow/runtime.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -40,31 +43,37 @@ void registerReid(CLI::App& app, int& exit_code) {
         const auto& r = report.result;
         std::cout << fmt::format("attacker: {}; protocol: {}\n", report.attacker, options->linkage ? "linkage" : "identification");
         std::cout << fmt::format("gallery {} patients, {} probes\n", r.gallery_size, r.probes);
-        std::cout << fmt::format("top-1 identification {:.3f} ({}/{}), chance {:.3f}\n", r.top1_rate, r.top1_hits, r.probes,
-                                 r.chance_rate);
-        std::cout << fmt::format("verification AUC {:.3f} [{:.3f}, {:.3f}] ({} genuine, {} impostor pairs)\n",
-                                 r.verification.auc, r.verification.ci_low, r.verification.ci_high,
-                                 r.verification.positives, r.verification.negatives);
+        std::cout << describeAttackStrength(attackFiguresOf(r)) << '\n';
+        std::cout << fmt::format("({} genuine, {} impostor pairs)\n", r.verification.positives, r.verification.negatives);
         exit_code = 0;
     });
 }
 
 void registerReidEmbedding(CLI::App& app, int& exit_code) {
     auto* command = app.add_subcommand("reid-embedding", "Train the learned re-identification attacker (contrastive CNN) on "
-                                                         "the originals of one split of a manifest with patient ids.");
+                                                         "the originals of public splits of a manifest with patient ids; writes the model and its card.");
     auto options = std::make_shared<EmbeddingTrainOptions>();
+    auto run = std::make_shared<EmbeddingTrainingRun>();
     auto manifest = std::make_shared<std::string>();
     auto output = std::make_shared<std::string>();
-    auto split = std::make_shared<std::string>("train");
-    auto patient_column = std::make_shared<std::string>("patient_id");
     auto threads = std::make_shared<int>(0);
     command->add_option("--data", *manifest, "Manifest CSV")->required()->check(CLI::ExistingFile);
-    command->add_option("--out", *output, "Output model (.safetensors)")->required();
-    command->add_option("--split", *split, "Split trained on")->capture_default_str();
-    command->add_option("--patient-column", *patient_column, "Column identifying the patient")->capture_default_str();
+    command->add_option("--out", *output, "Output model (.safetensors); its card goes beside it (.json)")->required();
+    command->add_option("--split", run->splits, "Split(s) trained on, comma-separated (public films only: e.g. train,val)")->capture_default_str();
+    command->add_option("--patient-column", run->patient_column, "Column identifying the patient")->capture_default_str();
+    command->add_option("--evaluate-split", run->evaluate_split,
+                        "Split whose originals the trained attacker is judged on (identification and linkage), recorded in the card")
+        ->capture_default_str();
     command->add_option("--size", options->image_size, "Input size in pixels (16..256)")->check(CLI::Range(16, 256))->capture_default_str();
     command->add_option("--steps", options->steps, "Optimisation steps")->check(CLI::PositiveNumber)->capture_default_str();
     command->add_option("--batch-patients", options->patients_per_batch, "Patients per batch")->check(CLI::Range(2, 4096))->capture_default_str();
+    command->add_option("--base-channels", options->base_channels, "Backbone width (channels of the first stage)")->check(CLI::Range(1, 256))->capture_default_str();
+    command->add_option("--embedding-dim", options->embedding_dim, "Length of the embedding vector")->check(CLI::Range(1, 4096))->capture_default_str();
+    command->add_option("--temperature", options->temperature, "InfoNCE temperature")->check(CLI::PositiveNumber)->capture_default_str();
+    command->add_option("--learning-rate", options->learning_rate, "Adam learning rate")->check(CLI::PositiveNumber)->capture_default_str();
+    command->add_option("--cross-acquisition-share", options->cross_acquisition_share,
+                        "Share of each batch from patients with several films (the rest: two augmented views of one film); "
+                        "negative: uniform over patients")->check(CLI::Range(-1.0, 1.0))->capture_default_str();
     command->add_option("--seed", options->seed, "Seed")->capture_default_str();
     command->add_option("--threads", *threads, "CPU threads (0: all cores)")->capture_default_str();
     command->callback([=, &exit_code] {
@@ -75,8 +84,17 @@ void registerReidEmbedding(CLI::App& app, int& exit_code) {
                                      s.elapsed_seconds, s.eta_seconds)
                       << std::endl;
         };
-        trainEmbeddingOnManifest(*manifest, *split, *patient_column, *options, *output);
-        std::cout << "wrote " << *output << '\n';
+        run->manifest = *manifest;
+        run->output = *output;
+        run->command_line = commandLine(*command, "dpflow reid-embedding");
+        trainEmbeddingOnManifest(*run, *options);
+        std::cout << "wrote " << *output << " and " << embeddingCardPath(*output).string() << '\n';
+        std::ifstream card(embeddingCardPath(*output));
+        const auto json = nlohmann::json::parse(card);
+        if (!json["strength_on_originals"].is_null())
+            for (const char* protocol : {"identification", "linkage"})
+                std::cout << fmt::format("on the originals of split '{}', {}: {}\n", run->evaluate_split, protocol,
+                                         json["strength_on_originals"][protocol]["summary"].get<std::string>());
         exit_code = 0;
     });
 }

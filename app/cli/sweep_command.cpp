@@ -3,6 +3,7 @@
 #include "eval/sweep_engine.h"
 #include "eval/sweep_summary.h"
 #include "flow/runtime.h"
+#include "preview/model_location.h"
 #include "render/sweep_plot.h"
 
 #include <fmt/format.h>
@@ -74,7 +75,14 @@ void registerSweepCommand(CLI::App& app, int& exit_code) {
     command->add_option("--protocol-b-max-train", settings->protocol_b_max_training_images,
                         "At most this many training images for protocol (b) (0: all)")->capture_default_str();
     command->add_flag("--reid", settings->reidentification, "Re-identification by the pixel, embedding and flow-latent attackers");
-    command->add_option("--embedding-steps", settings->embedding_steps, "Training steps of the embedding attacker")
+    command->add_option("--embedding", settings->embedding_path,
+                        "Trained embedding attacker (dpflow reid-embedding); default: the one shipped beside --model "
+                        "(<family>-reid-embedding.safetensors) when it exists, else one trained on --train-split")
+        ->check(CLI::ExistingFile);
+    auto train_embedding = std::make_shared<bool>(false);
+    command->add_flag("--train-embedding", *train_embedding,
+                      "Train the embedding attacker on --train-split (--embedding-steps) even when one is shipped");
+    command->add_option("--embedding-steps", settings->embedding_steps, "Training steps of the embedding attacker when it is trained")
         ->check(CLI::PositiveNumber)->capture_default_str();
     command->add_option("--split", settings->split, "Split evaluated ('' for all rows)")->capture_default_str();
     command->add_option("--train-split", settings->training_split, "Split for protocol (b) and the embedding attacker")->capture_default_str();
@@ -98,6 +106,17 @@ void registerSweepCommand(CLI::App& app, int& exit_code) {
         configureThreads(*threads);
         settings->protocol_a = *protocol == "a" || *protocol == "both";
         settings->protocol_b = *protocol == "b" || *protocol == "both";
+        if (*train_embedding && !settings->embedding_path.empty())
+            throw CLI::ValidationError("--train-embedding", "give either --embedding FILE or --train-embedding, not both");
+        if (settings->reidentification && !*train_embedding && settings->embedding_path.empty() && !settings->model_path.empty()) {
+            const std::filesystem::path shipped = shippedEmbeddingFor(settings->model_path);
+            if (std::filesystem::exists(shipped)) settings->embedding_path = shipped.string();
+        }
+        if (settings->reidentification)
+            std::cout << (settings->embedding_path.empty()
+                              ? fmt::format("embedding attacker: trained here on split '{}' ({} steps)\n",
+                                            settings->training_split, settings->embedding_steps)
+                              : fmt::format("embedding attacker: {}\n", settings->embedding_path));
         const std::filesystem::path csv = *out;
         if (!csv.parent_path().empty()) std::filesystem::create_directories(csv.parent_path());
         SweepRunOptions options;
@@ -129,7 +148,15 @@ void registerSweepCommand(CLI::App& app, int& exit_code) {
         for (const SweepRow& row : results.rows) printRow(row, settings->reidentification);
         if (const std::string caveat = protocolACaveat(results.settings.mechanisms); !caveat.empty() && settings->protocol_a)
             std::cout << "note: " << caveat << '\n';
-        for (const SweepBreakpoint& point : reidentificationBreakpoints(results)) std::cout << describeBreakpoint(point) << '\n';
+        if (results.original && settings->reidentification) {
+            std::cout << "attackers on the originals (their strength, beside every figure they give):\n";
+            for (SweepAttacker attacker : kSweepAttackers) {
+                const SweepAttackerFigures& f = attackerFigures(*results.original, attacker);
+                std::cout << fmt::format("  {:<9} identification {}\n  {:<9} linkage        {}\n", sweepAttackerName(attacker),
+                                         describeAttackStrength(f.identification), "", describeAttackStrength(f.linkage));
+            }
+        }
+        for (const MechanismVerdict& verdict : sweepVerdicts(results)) std::cout << "verdict: " << describeVerdict(verdict) << '\n';
         std::cout << fmt::format("wrote {}, {}, {}, {}\n", csv.string(), sweepJsonPath(csv).string(), plot.png.string(),
                                  plot.pdf.string());
         exit_code = 0;

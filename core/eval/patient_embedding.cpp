@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <numeric>
 #include <random>
@@ -55,6 +56,10 @@ nlohmann::json settingsToJson(const Settings& s, const EmbeddingTrainOptions& op
                           {"steps", options.steps},
                           {"patients_per_batch", options.patients_per_batch},
                           {"temperature", options.temperature},
+                          {"learning_rate", options.learning_rate},
+                          {"cross_acquisition_share", options.cross_acquisition_share},
+                          {"max_shift", options.max_shift >= 0 ? options.max_shift : options.image_size / 14},
+                          {"intensity_jitter", options.intensity_jitter},
                           {"seed", options.seed},
                           {"loss", "InfoNCE (NT-Xent) over two views per patient"}}}};
 }
@@ -88,6 +93,8 @@ PatientEmbedding PatientEmbedding::train(const std::vector<Image>& images, const
     if (by_patient.size() < 2) throw std::invalid_argument("embedding training: needs images of at least two patients");
     std::vector<std::vector<int64_t>> groups;
     for (auto& [id, rows] : by_patient) groups.push_back(rows);
+    if (options.cross_acquisition_share > 1.0)
+        throw std::invalid_argument("embedding training: the cross-acquisition share is a fraction (at most 1)");
 
     torch::manual_seed(options.seed);
     auto state = std::make_shared<State>();
@@ -107,15 +114,36 @@ PatientEmbedding PatientEmbedding::train(const std::vector<Image>& images, const
     const auto batch_patients = std::min<size_t>(options.patients_per_batch, groups.size());
     torch::optim::Adam optimizer(state->net->parameters(), torch::optim::AdamOptions(options.learning_rate));
     std::mt19937_64 rng(options.seed);
+    // Patients with several images (cross-acquisition pairs) and with one (self-supervised
+    // pairs), drawn in the asked proportion when both kinds exist.
+    std::vector<size_t> several, single;
+    for (size_t g = 0; g < groups.size(); ++g) (groups[g].size() > 1 ? several : single).push_back(g);
+    size_t from_several = 0;
+    if (options.cross_acquisition_share >= 0.0 && !several.empty() && !single.empty()) {
+        from_several = std::min(several.size(), static_cast<size_t>(std::lround(options.cross_acquisition_share * batch_patients)));
+        from_several = std::max(from_several, batch_patients - std::min(single.size(), batch_patients));
+    }
     std::vector<size_t> order(groups.size());
     std::iota(order.begin(), order.end(), 0);
+    const auto drawBatch = [&]() {
+        std::vector<size_t> batch;
+        if (options.cross_acquisition_share < 0.0 || several.empty() || single.empty()) {
+            std::shuffle(order.begin(), order.end(), rng);
+            batch.assign(order.begin(), order.begin() + batch_patients);
+            return batch;
+        }
+        std::shuffle(several.begin(), several.end(), rng);
+        std::shuffle(single.begin(), single.end(), rng);
+        batch.assign(several.begin(), several.begin() + from_several);
+        batch.insert(batch.end(), single.begin(), single.begin() + (batch_patients - from_several));
+        return batch;
+    };
     const auto start = std::chrono::steady_clock::now();
     state->net->train();
     for (int step = 1; step <= options.steps; ++step) {
-        std::shuffle(order.begin(), order.end(), rng);
         std::vector<int64_t> first, second;
-        for (size_t k = 0; k < batch_patients; ++k) {
-            auto rows = groups[order[k]];
+        for (const size_t patient : drawBatch()) {
+            auto rows = groups[patient];
             std::shuffle(rows.begin(), rows.end(), rng);
             first.push_back(rows[0]);
             second.push_back(rows.size() > 1 ? rows[1] : rows[0]);

@@ -28,6 +28,10 @@ struct EmbeddingTrainOptions {
     int embedding_dim = 64;           ///< length of the output vector
     int steps = 500;                  ///< optimisation steps
     int patients_per_batch = 32;      ///< each contributes two images (two views of one image if it has one)
+    /// Share of each batch drawn from patients with two or more images (cross-acquisition pairs,
+    /// the attack's real task); the rest are self-supervised pairs (two augmented views of one
+    /// film). Negative: the patients' natural share (uniform over patients).
+    double cross_acquisition_share = -1.0;
     double temperature = 0.1;         ///< InfoNCE softmax temperature
     double learning_rate = 1e-3;      ///< Adam
     int max_shift = -1;               ///< augmentation shift in pixels; -1: image_size / 14

@@ -101,8 +101,27 @@ ReidentificationResult matchIdentities(const IdentityFeatures& gallery, const Id
     for (double& s : scores)
         if (!std::isfinite(s)) s = unmatched;
     result.top1_rate = static_cast<double>(result.top1_hits) / static_cast<double>(p.size());
+    result.top1_interval = clopperPearsonInterval(result.top1_hits, result.probes);
     result.verification = delongAuc(scores, genuine);
+    result.tpr_at_fpr_1pct = truePositiveRateAt(scores, genuine, 0.01);
+    result.tpr_at_fpr_01pct = truePositiveRateAt(scores, genuine, 0.001);
     return result;
+}
+
+SweepAttackFigures attackFiguresOf(const ReidentificationResult& result) {
+    SweepAttackFigures figures;
+    figures.top1_rate = result.top1_rate;
+    figures.top1_hits = result.top1_hits;
+    figures.top1_ci_low = result.top1_interval.low;
+    figures.top1_ci_high = result.top1_interval.high;
+    figures.chance_rate = result.chance_rate;
+    figures.verification_auc = result.verification.auc;
+    figures.verification_ci_low = result.verification.ci_low;
+    figures.verification_ci_high = result.verification.ci_high;
+    figures.tpr_at_fpr_1pct = result.tpr_at_fpr_1pct;
+    figures.tpr_at_fpr_01pct = result.tpr_at_fpr_01pct;
+    figures.probes = result.probes;
+    return figures;
 }
 
 ReidentificationProtocol identificationProtocol(const Manifest& manifest, const std::string& patient_column,

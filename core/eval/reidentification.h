@@ -1,9 +1,12 @@
 #pragma once
 
+#include "eval/binomial_interval.h"
 #include "eval/roc_auc.h"
+#include "eval/sweep_results.h"
 #include "image/manifest.h"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,8 +31,11 @@ struct ReidentificationResult {
     std::size_t probes = 0;
     std::size_t top1_hits = 0;      ///< probes whose most similar gallery entry has their identity
     double top1_rate = 0.0;         ///< top1_hits / probes
+    ProportionInterval top1_interval;  ///< 95% Clopper-Pearson interval of top1_rate (probes as independent trials)
     double chance_rate = 0.0;       ///< 1 / gallery_size: a guess
     AucEstimate verification;       ///< ROC AUC of similarities: genuine (same identity) vs impostor pairs
+    std::optional<double> tpr_at_fpr_1pct;   ///< genuine pairs accepted at 1% of impostor pairs accepted (absent under 100 impostors)
+    std::optional<double> tpr_at_fpr_01pct;  ///< the same at 0.1% (absent under 1,000 impostor pairs)
 };
 
 /// Matches every probe against every gallery entry. Identification: the probe's top-1 gallery
@@ -41,6 +47,9 @@ struct ReidentificationResult {
 /// unequal vector lengths, or a gallery of fewer than two identities.
 ReidentificationResult matchIdentities(const IdentityFeatures& gallery, const IdentityFeatures& probes,
                                        FeatureSimilarity similarity = FeatureSimilarity::Cosine);
+
+/// The result as a sweep stores it (and as describeAttackStrength prints it).
+SweepAttackFigures attackFiguresOf(const ReidentificationResult& result);
 
 /// Which manifest rows play gallery and probe.
 struct ReidentificationProtocol {

@@ -3,9 +3,17 @@
 #include "eval/pixel_features.h"
 #include "image/image_reader.h"
 #include "image/sha256.h"
+#include "eval/sweep_summary.h"
+
+#include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <numeric>
 #include <optional>
 #include <stdexcept>
 
@@ -24,6 +32,22 @@ std::vector<std::string> identitiesOf(const Manifest& manifest, const std::vecto
     std::vector<std::string> ids;
     for (const auto row : rows) ids.push_back(manifest.value(row, column));
     return ids;
+}
+
+// Rows of every split named in `splits` ("train,val"), in manifest order.
+std::vector<std::size_t> rowsInSplits(const Manifest& manifest, const std::string& splits) {
+    std::vector<std::size_t> rows;
+    std::size_t begin = 0;
+    while (true) {
+        const std::size_t comma = splits.find(',', begin);
+        const std::string split = splits.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
+        for (const auto row : manifest.rowsInSplit(split)) rows.push_back(row);
+        if (comma == std::string::npos) break;
+        begin = comma + 1;
+    }
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    return rows;
 }
 
 }  // namespace
@@ -63,19 +87,114 @@ ManifestReidentificationReport reidentifyOnManifest(const ManifestReidentificati
     return report;
 }
 
-PatientEmbedding trainEmbeddingOnManifest(const std::filesystem::path& manifest_path, const std::string& split,
-                                          const std::string& patient_column, EmbeddingTrainOptions options,
-                                          const std::filesystem::path& output) {
-    const auto manifest = Manifest::read(manifest_path);
-    if (!manifest.hasColumn(patient_column))
-        throw ManifestError(fmt::format("{} has no column '{}' (columns: {})", manifest_path.string(), patient_column,
+namespace {
+
+nlohmann::ordered_json figuresToJson(const SweepAttackFigures& f) {
+    const auto value = [](const auto& v) { return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr); };
+    return {{"top1", value(f.top1_rate)},
+            {"top1_hits", value(f.top1_hits)},
+            {"probes", value(f.probes)},
+            {"top1_ci_low", value(f.top1_ci_low)},
+            {"top1_ci_high", value(f.top1_ci_high)},
+            {"chance", value(f.chance_rate)},
+            {"verification_auc", value(f.verification_auc)},
+            {"verification_ci_low", value(f.verification_ci_low)},
+            {"verification_ci_high", value(f.verification_ci_high)},
+            {"tpr_at_fpr_1pct", value(f.tpr_at_fpr_1pct)},
+            {"tpr_at_fpr_01pct", value(f.tpr_at_fpr_01pct)},
+            {"summary", describeAttackStrength(f)}};
+}
+
+void writeTextAtomically(const std::filesystem::path& path, const std::string& text) {
+    const std::filesystem::path partial = path.string() + ".partial";
+    {
+        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out.flush()) throw std::runtime_error("cannot write " + partial.string());
+    }
+    std::filesystem::rename(partial, path);
+}
+
+}  // namespace
+
+std::filesystem::path embeddingCardPath(const std::filesystem::path& model) {
+    auto path = model;
+    return path.replace_extension(".json");
+}
+
+PatientEmbedding trainEmbeddingOnManifest(const EmbeddingTrainingRun& run, EmbeddingTrainOptions options) {
+    const auto manifest = Manifest::read(run.manifest);
+    if (!manifest.hasColumn(run.patient_column))
+        throw ManifestError(fmt::format("{} has no column '{}' (columns: {})", run.manifest.string(), run.patient_column,
                                         fmt::join(manifest.columns(), ", ")));
-    const auto rows = manifest.rowsInSplit(split);
-    if (rows.empty()) throw ManifestError(fmt::format("{} has no rows in split '{}'", manifest_path.string(), split));
-    options.training_data = fmt::format("{} split '{}' ({} images, manifest SHA-256 {})", manifest_path.string(), split,
-                                        rows.size(), sha256OfFile(manifest_path));
-    auto model = PatientEmbedding::train(readRows(manifest, rows), identitiesOf(manifest, rows, patient_column), options);
-    model.save(output);
+    const auto rows = rowsInSplits(manifest, run.splits);
+    if (rows.empty()) throw ManifestError(fmt::format("{} has no rows in split(s) '{}'", run.manifest.string(), run.splits));
+    if (!run.evaluate_split.empty())
+        for (const auto row : manifest.rowsInSplit(run.evaluate_split))
+            if (std::find(rows.begin(), rows.end(), row) != rows.end())
+                throw std::invalid_argument(fmt::format("the attacker is judged on split '{}', which it is trained on: "
+                                                        "judge it on patients it has not seen",
+                                                        run.evaluate_split));
+    const std::string manifest_sha256 = sha256OfFile(run.manifest);
+    options.training_data = fmt::format("{} split(s) '{}' ({} images, manifest SHA-256 {})", run.manifest.string(),
+                                        run.splits, rows.size(), manifest_sha256);
+    const std::vector<std::string> ids = identitiesOf(manifest, rows, run.patient_column);
+    std::map<std::string, int> images_of;
+    for (const auto& id : ids) ++images_of[id];
+    const auto several = std::count_if(images_of.begin(), images_of.end(), [](const auto& p) { return p.second > 1; });
+
+    std::vector<double> losses;
+    const auto start = std::chrono::steady_clock::now();
+    auto model = PatientEmbedding::train(readRows(manifest, rows), ids, options, &losses);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    model.save(run.output);
+
+    const std::size_t tail = std::min<std::size_t>(losses.size(), 25);
+    const double final_loss = std::accumulate(losses.end() - static_cast<std::ptrdiff_t>(tail), losses.end(), 0.0) /
+                              static_cast<double>(std::max<std::size_t>(tail, 1));
+    nlohmann::ordered_json card{
+        {"format", "dpflow-reid-embedding-card"},
+        {"version", 1},
+        {"model", run.output.filename().string()},
+        {"model_sha256", sha256OfFile(run.output)},
+        {"purpose", "learned re-identification attacker: unit-length embedding of a film, close for films of the same "
+                    "patient; judged by nearest-neighbour top-1 against a gallery of one original per patient"},
+        {"training",
+         {{"manifest", run.manifest.string()},
+          {"manifest_sha256", manifest_sha256},
+          {"splits", run.splits},
+          {"images", rows.size()},
+          {"patients", images_of.size()},
+          {"patients_with_several_images", several},
+          {"image_size", options.image_size},
+          {"base_channels", options.base_channels},
+          {"embedding_dim", options.embedding_dim},
+          {"steps", options.steps},
+          {"patients_per_batch", options.patients_per_batch},
+          {"cross_acquisition_share", options.cross_acquisition_share},
+          {"temperature", options.temperature},
+          {"learning_rate", options.learning_rate},
+          {"seed", options.seed},
+          {"wall_seconds", seconds},
+          {"final_loss", final_loss},
+          {"command", run.command_line}}},
+        {"strength_on_originals", nullptr}};
+    if (!run.evaluate_split.empty()) {
+        ManifestReidentificationOptions attack;
+        attack.manifest = run.manifest;
+        attack.split = run.evaluate_split;
+        attack.patient_column = run.patient_column;
+        attack.attacker = ReidentificationAttacker::Embedding;
+        attack.embedding = run.output;
+        const auto identification = reidentifyOnManifest(attack);
+        attack.linkage = true;
+        const auto linkage = reidentifyOnManifest(attack);
+        card["strength_on_originals"] = {{"split", run.evaluate_split},
+                                         {"gallery_patients", identification.result.gallery_size},
+                                         {"identification", figuresToJson(attackFiguresOf(identification.result))},
+                                         {"linkage", figuresToJson(attackFiguresOf(linkage.result))}};
+    }
+    writeTextAtomically(embeddingCardPath(run.output), card.dump(2) + "\n");
     return model;
 }
 

@@ -41,11 +41,26 @@ struct ManifestReidentificationReport {
 /// corrupt model.
 ManifestReidentificationReport reidentifyOnManifest(const ManifestReidentificationOptions& options);
 
-/// Trains the learned attacker on the images of `split` of a manifest, grouped by
-/// `patient_column`, records the data in the options' description and saves it to `output`.
-/// Throws as loadLabelledImages / PatientEmbedding::train do.
-PatientEmbedding trainEmbeddingOnManifest(const std::filesystem::path& manifest, const std::string& split,
-                                          const std::string& patient_column, EmbeddingTrainOptions options,
-                                          const std::filesystem::path& output);
+/// Where and how a shipped attacker is trained and judged.
+struct EmbeddingTrainingRun {
+    std::filesystem::path manifest;
+    std::string splits = "train";       ///< trained on; several separated by commas ("train,val"): public films only
+    std::string patient_column = "patient_id";
+    std::string evaluate_split;         ///< judged on (originals, identification and linkage); "" for none; must not be trained on
+    std::filesystem::path output;       ///< the model (.safetensors); its card goes beside it as .json
+    std::string command_line;           ///< recorded in the card
+};
+
+/// Trains the learned attacker on the images of the run's splits grouped by patient, saves it,
+/// and writes its card (format "dpflow-reid-embedding-card"): the training data (manifest and
+/// its SHA-256, splits, images, patients, patients with several images), the settings, time and
+/// final loss, and, with an evaluation split, the attacker's strength on its originals
+/// (describeAttackStrength's figures for identification and linkage). Throws ManifestError for a
+/// missing column or empty split, std::invalid_argument when the evaluation split is one it was
+/// trained on, and as PatientEmbedding::train does.
+PatientEmbedding trainEmbeddingOnManifest(const EmbeddingTrainingRun& run, EmbeddingTrainOptions options);
+
+/// The card beside an attacker model: "x.safetensors" -> "x.json".
+std::filesystem::path embeddingCardPath(const std::filesystem::path& model);
 
 }  // namespace dpflow

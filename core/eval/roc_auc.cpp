@@ -1,6 +1,7 @@
 #include "eval/roc_auc.h"
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -137,6 +138,23 @@ PairedAucComparison pairedDelongTest(const std::vector<double>& first_scores, co
         comparison.p_value = std::erfc(std::abs(comparison.z) / std::sqrt(2.0));
     }
     return comparison;
+}
+
+std::optional<double> truePositiveRateAt(const std::vector<double>& scores, const std::vector<int>& labels, double fpr) {
+    if (scores.size() != labels.size()) throw std::invalid_argument("scores and labels differ in number");
+    if (!(fpr > 0.0 && fpr < 1.0)) throw std::invalid_argument("the false-positive rate must be in (0, 1)");
+    std::vector<double> negatives, positives;
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+        if (labels[i] != 0 && labels[i] != 1) throw std::invalid_argument("labels must be 0 or 1");
+        (labels[i] == 1 ? positives : negatives).push_back(scores[i]);
+    }
+    if (positives.empty()) throw std::invalid_argument("a true-positive rate needs at least one positive");
+    if (static_cast<double>(negatives.size()) * fpr < 1.0) return std::nullopt;
+    const auto allowed = static_cast<std::size_t>(std::floor(fpr * static_cast<double>(negatives.size())));
+    std::sort(negatives.begin(), negatives.end(), std::greater<>());
+    const double threshold = negatives[allowed];  // the highest negative score that must not pass
+    const auto above = std::count_if(positives.begin(), positives.end(), [&](double s) { return s > threshold; });
+    return static_cast<double>(above) / static_cast<double>(positives.size());
 }
 
 }  // namespace dpflow

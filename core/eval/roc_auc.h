@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 namespace dpflow {
@@ -22,6 +23,15 @@ struct AucEstimate {
 /// differ, a label is not 0/1, or either class has fewer than two cases (no variance estimate).
 AucEstimate delongAuc(const std::vector<double>& scores, const std::vector<int>& labels,
                       double confidence = 0.95);
+
+/// True-positive rate at a false-positive rate of at most `fpr` (the membership-inference and
+/// biometric convention, e.g. 0.01 and 0.001): the threshold is set just above the
+/// (floor(fpr x negatives) + 1)-th highest negative score, and the rate is the share of positives
+/// scoring strictly above it (so ties with negatives never count). Absent when the negatives are
+/// fewer than 1 / fpr: below that the rate cannot be read at that FPR. Throws
+/// std::invalid_argument when the sizes differ, a label is not 0/1, there is no positive, or fpr
+/// is not in (0, 1).
+std::optional<double> truePositiveRateAt(const std::vector<double>& scores, const std::vector<int>& labels, double fpr);
 
 /// DeLong's test that two score sets on the same cases have equal AUC.
 struct PairedAucComparison {

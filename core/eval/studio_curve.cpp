@@ -121,10 +121,14 @@ StudioCurvePlan planStudioCurve(const StudioCurveRequest& request) {
     }
     s.reidentification = somePatientHasTwoImages(manifest, rows);
     if (s.reidentification) s.patient_column = kPatientColumn;
+    if (s.reidentification) s.embedding_path = request.embedding_path.string();
     plan.description = fmt::format("{} on {} of {} (at most {} images), classifier {}{}", request.mechanism, rows_said,
                                    request.study_manifest.filename().string(), s.max_images,
                                    classifier->filename().string(),
-                                   s.reidentification ? ", with re-identification" : ", no re-identification (one image per patient)");
+                                   !s.reidentification ? ", no re-identification (one image per patient)"
+                                   : s.embedding_path.empty() ? ", with re-identification (embedding attacker trained on the study's train split)"
+                                                              : ", with re-identification (embedding attacker " +
+                                                                    request.embedding_path.filename().string() + ")");
     return plan;
 }
 

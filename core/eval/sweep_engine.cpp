@@ -153,16 +153,6 @@ std::optional<SweepAuc> aucOf(const std::vector<double>& scores, const std::vect
     }
 }
 
-SweepAttackFigures attackFigures(const ReidentificationResult& result) {
-    SweepAttackFigures figures;
-    figures.top1_rate = result.top1_rate;
-    figures.chance_rate = result.chance_rate;
-    figures.verification_auc = result.verification.auc;
-    figures.verification_ci_low = result.verification.ci_low;
-    figures.verification_ci_high = result.verification.ci_high;
-    figures.probes = result.probes;
-    return figures;
-}
 
 // Gallery (first image of each patient) and probes (their other images), positions in the
 // selected test images.
@@ -267,9 +257,9 @@ void attack(const Attackers& attackers, const std::vector<IdentityFeatures>& gal
         const SweepAttacker attacker = kSweepAttackers[a];
         SweepAttackerFigures& figures = attackerFigures(row, attacker);
         figures.identification =
-            attackFigures(matchIdentities(gallery[a], probesAt(attacker, sets.probes), Attackers::similarity(attacker)));
+            attackFiguresOf(matchIdentities(gallery[a], probesAt(attacker, sets.probes), Attackers::similarity(attacker)));
         figures.linkage =
-            attackFigures(matchIdentities(gallery[a], probesAt(attacker, sets.gallery), Attackers::similarity(attacker)));
+            attackFiguresOf(matchIdentities(gallery[a], probesAt(attacker, sets.gallery), Attackers::similarity(attacker)));
     }
 }
 
@@ -454,6 +444,7 @@ SweepInputHashes hashSweepInputs(const SweepSettings& settings) {
     SweepInputHashes hashes;
     if (!settings.model_path.empty()) hashes.model_sha256 = sha256OfFile(settings.model_path);
     hashes.classifier_sha256 = sha256OfFile(settings.classifier_path);
+    if (!settings.embedding_path.empty()) hashes.embedding_sha256 = sha256OfFile(settings.embedding_path);
     hashes.data_sha256 = hashSweepData(settings.data_path);
     return hashes;
 }
@@ -476,7 +467,8 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
                         label_column, attributes, patient_column, settings.data_path);
     if (test.empty()) throw std::invalid_argument(settings.data_path + " has no rows in split '" + settings.split + "'");
     std::vector<StudyImage> training;
-    const bool needs_training = settings.protocol_b || settings.reidentification;
+    const bool trains_embedding = settings.reidentification && settings.embedding_path.empty();
+    const bool needs_training = settings.protocol_b || trains_embedding;
     if (needs_training) {
         training = loadStudyImages(
             manifest,
@@ -539,7 +531,9 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     }
 
     std::optional<Attackers> attackers;
-    if (settings.reidentification) {
+    if (settings.reidentification && !trains_embedding) {
+        attackers.emplace(model, PatientEmbedding::load(settings.embedding_path));
+    } else if (settings.reidentification) {
         std::vector<Image> images;
         std::vector<std::string> ids;
         for (const StudyImage& image : training) {

@@ -71,16 +71,24 @@ void addAttackColumns(std::vector<NumericColumn>& columns, SweepAttacker attacke
                            [=](const SweepRow& row) { return attackerFigures(row, attacker).*which.*value; },
                            [=](SweepRow& row, double v) { attackerFigures(row, attacker).*which.*value = v; }});
     };
+    auto count = [&](const std::string& name, std::optional<std::size_t> SweepAttackFigures::*value) {
+        columns.push_back({prefix + name,
+                           [=](const SweepRow& row) { return asDouble(attackerFigures(row, attacker).*which.*value); },
+                           [=](SweepRow& row, double v) {
+                               attackerFigures(row, attacker).*which.*value = static_cast<std::size_t>(v);
+                           }});
+    };
     field("top1", &SweepAttackFigures::top1_rate);
+    count("top1_hits", &SweepAttackFigures::top1_hits);
+    field("top1_ci_low", &SweepAttackFigures::top1_ci_low);
+    field("top1_ci_high", &SweepAttackFigures::top1_ci_high);
     field("chance", &SweepAttackFigures::chance_rate);
     field("verification_auc", &SweepAttackFigures::verification_auc);
     field("verification_ci_low", &SweepAttackFigures::verification_ci_low);
     field("verification_ci_high", &SweepAttackFigures::verification_ci_high);
-    columns.push_back({prefix + "probes",
-                       [=](const SweepRow& row) { return asDouble((attackerFigures(row, attacker).*which).probes); },
-                       [=](SweepRow& row, double v) {
-                           (attackerFigures(row, attacker).*which).probes = static_cast<std::size_t>(v);
-                       }});
+    field("tpr_at_fpr_1pct", &SweepAttackFigures::tpr_at_fpr_1pct);
+    field("tpr_at_fpr_01pct", &SweepAttackFigures::tpr_at_fpr_01pct);
+    count("probes", &SweepAttackFigures::probes);
 }
 
 const std::vector<NumericColumn>& numericColumns() {
@@ -188,6 +196,7 @@ SweepSettings settingsFromJson(const Json& j) {
     s.protocol_b_max_training_images = j.at("protocol_b_max_training_images").get<std::size_t>();
     s.reidentification = j.at("reidentification").get<bool>();
     s.embedding_steps = j.at("embedding_steps").get<int>();
+    s.embedding_path = j.value("embedding", std::string());
     s.split = j.at("split").get<std::string>();
     s.training_split = j.at("training_split").get<std::string>();
     s.label_column = j.at("label_column").get<std::string>();
@@ -235,6 +244,7 @@ nlohmann::ordered_json sweepSettingsToJson(const SweepSettings& s) {
                 {"protocol_b_max_training_images", s.protocol_b_max_training_images},
                 {"reidentification", s.reidentification},
                 {"embedding_steps", s.embedding_steps},
+                {"embedding", s.embedding_path},
                 {"split", s.split},
                 {"training_split", s.training_split},
                 {"label_column", s.label_column},
@@ -281,6 +291,7 @@ void writeSweepResults(const SweepResults& results, const std::filesystem::path&
                         {"hashes",
                          {{"model_sha256", results.hashes.model_sha256},
                           {"classifier_sha256", results.hashes.classifier_sha256},
+                          {"embedding_sha256", results.hashes.embedding_sha256},
                           {"data_sha256", results.hashes.data_sha256}}},
                         {"settings", sweepSettingsToJson(results.settings)},
                         {"has_original_row", results.original.has_value()},
@@ -306,6 +317,7 @@ SweepResults readSweepResults(const std::filesystem::path& csv_path) {
             const Json& hashes = document.at("hashes");
             results.hashes.model_sha256 = hashes.at("model_sha256").get<std::string>();
             results.hashes.classifier_sha256 = hashes.at("classifier_sha256").get<std::string>();
+            results.hashes.embedding_sha256 = hashes.value("embedding_sha256", std::string());
             results.hashes.data_sha256 = hashes.at("data_sha256").get<std::string>();
             results.settings = settingsFromJson(document.at("settings"));
         } catch (const std::runtime_error& error) {

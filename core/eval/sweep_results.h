@@ -24,10 +24,15 @@ struct SweepAuc {
 /// sweep did not run re-identification.
 struct SweepAttackFigures {
     std::optional<double> top1_rate;         ///< probes whose nearest gallery entry is their patient
+    std::optional<std::size_t> top1_hits;    ///< how many probes that is
+    std::optional<double> top1_ci_low;       ///< 95% Clopper-Pearson interval of top1_rate
+    std::optional<double> top1_ci_high;      ///< its upper end: what the verdict judges (sweep_summary.h)
     std::optional<double> chance_rate;       ///< 1 / gallery size: what a guess achieves
     std::optional<double> verification_auc;  ///< ROC AUC of genuine vs impostor probe-gallery similarities
     std::optional<double> verification_ci_low;   ///< its 95% DeLong interval (optimistic: pairs taken as independent)
     std::optional<double> verification_ci_high;  ///< upper end
+    std::optional<double> tpr_at_fpr_1pct;   ///< genuine pairs accepted when 1% of impostor pairs are
+    std::optional<double> tpr_at_fpr_01pct;  ///< the same at 0.1% (absent under 1,000 impostor pairs)
     std::optional<std::size_t> probes;       ///< probes matched
 };
 
@@ -104,7 +109,8 @@ struct SweepSettings {
     int protocol_b_epochs = 3;     ///< training epochs of the protocol (b) classifier
     std::size_t protocol_b_max_training_images = 0;  ///< evenly spaced over the training split; 0 = every training image
     bool reidentification = false; ///< run the three attackers (needs patients with several images)
-    int embedding_steps = 300;     ///< optimisation steps of the embedding attacker (trained on training patients' originals)
+    int embedding_steps = 300;     ///< optimisation steps of the embedding attacker when none is given (trained on training patients' originals)
+    std::string embedding_path;    ///< a trained embedding attacker (`dpflow reid-embedding`, e.g. the one shipped beside the model); empty: train one on the training split
     std::string split = "test";    ///< manifest split evaluated (empty: all rows)
     std::string training_split = "train";  ///< split for protocol (b) and the embedding attacker
     std::string label_column;      ///< binary label column (empty: the classifier card's)
@@ -121,6 +127,7 @@ struct SweepInputHashes {
     std::string model_sha256;       ///< flow file ("" when no model was given)
     std::string classifier_sha256;  ///< classifier file
     std::string data_sha256;        ///< manifest bytes and every image file it lists (see hashSweepData)
+    std::string embedding_sha256;   ///< embedding attacker file ("" when the sweep trained its own)
 };
 
 /// A whole sweep: what was asked, on what, and every row.

@@ -1,63 +1,155 @@
 #include "eval/sweep_summary.h"
 
+#include "eval/binomial_interval.h"
+
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <cstdio>
+#include <cmath>
 
 namespace dpflow {
 namespace {
 
 std::string formatAuc(const char* name, const std::optional<SweepAuc>& auc) {
     if (!auc) return "";
-    char buffer[96];
-    std::snprintf(buffer, sizeof buffer, "; AUC (%s) there %.3f [%.3f, %.3f]", name, auc->auc, auc->ci_low, auc->ci_high);
-    return buffer;
+    return fmt::format("; AUC ({}) {:.3f} [{:.3f}, {:.3f}]", name, auc->auc, auc->ci_low, auc->ci_high);
 }
+
+std::optional<AttackJudgement> judge(const SweepAttackFigures& figures, SweepAttacker attacker, bool linkage,
+                                     double factor) {
+    if (!figures.top1_rate || !figures.chance_rate || !figures.probes || *figures.probes == 0) return std::nullopt;
+    AttackJudgement attack;
+    attack.attacker = attacker;
+    attack.linkage = linkage;
+    attack.top1_rate = *figures.top1_rate;
+    attack.probes = *figures.probes;
+    attack.hits = figures.top1_hits ? *figures.top1_hits
+                                    : static_cast<std::size_t>(std::lround(attack.top1_rate * static_cast<double>(attack.probes)));
+    attack.chance_rate = *figures.chance_rate;
+    attack.upper_bound = clopperPearsonInterval(attack.hits, attack.probes).high;
+    attack.smallest_upper_bound = clopperPearsonInterval(0, attack.probes).high;
+    attack.verification_auc = figures.verification_auc;
+    attack.at_chance = attack.upper_bound <= factor * attack.chance_rate;
+    attack.resolvable = attack.smallest_upper_bound <= factor * attack.chance_rate;
+    return attack;
+}
+
+// How far above the line an attack is: its upper bound over chance.
+double strength(const AttackJudgement& attack) { return attack.upper_bound / attack.chance_rate; }
+
+std::string describeAttack(const AttackJudgement& attack) {
+    return fmt::format("{} top-1 {:.3f} ({}/{}, 95% upper bound {:.3f}{})", attackName(attack), attack.top1_rate,
+                       attack.hits, attack.probes, attack.upper_bound,
+                       attack.verification_auc ? fmt::format(", verification AUC {:.3f}", *attack.verification_auc) : "");
+}
+
+// Probes needed for no hit to give an upper bound at or below `line` (0.95 two-sided).
+double probesNeeded(double line) { return std::ceil(std::log(0.025) / std::log1p(-line)); }
 
 }  // namespace
 
-std::vector<SweepBreakpoint> reidentificationBreakpoints(const SweepResults& results, double factor) {
+std::string attackName(const AttackJudgement& attack) {
+    return std::string(sweepAttackerName(attack.attacker)) + (attack.linkage ? " linkage" : " identification");
+}
+
+std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double factor) {
     std::vector<std::string> mechanisms;
     for (const SweepRow& row : results.rows)
         if (std::find(mechanisms.begin(), mechanisms.end(), row.mechanism) == mechanisms.end())
             mechanisms.push_back(row.mechanism);
-    std::vector<SweepBreakpoint> out;
+    std::vector<MechanismVerdict> out;
     for (const std::string& mechanism : mechanisms) {
         std::vector<const SweepRow*> rows;
         for (const SweepRow& row : results.rows)
             if (row.mechanism == mechanism) rows.push_back(&row);
         std::sort(rows.begin(), rows.end(), [](const SweepRow* a, const SweepRow* b) { return a->epsilon < b->epsilon; });
-        for (SweepAttacker attacker : kSweepAttackers) {
-            SweepBreakpoint point;
-            point.mechanism = mechanism;
-            point.attacker = attacker;
-            bool any = false;
-            for (const SweepRow* row : rows) {  // smallest eps first: stop at the first rate above the line
-                const SweepAttackFigures& figures = attackerFigures(*row, attacker).identification;
-                if (!figures.top1_rate || !figures.chance_rate) continue;
-                any = true;
-                if (*figures.top1_rate > factor * *figures.chance_rate) break;
-                point.epsilon = row->epsilon;
-                point.top1_rate = figures.top1_rate;
-                point.chance_rate = figures.chance_rate;
-                point.protocol_a = row->protocol_a;
-                point.protocol_b = row->protocol_b;
+        MechanismVerdict verdict;
+        verdict.mechanism = mechanism;
+        verdict.factor = factor;
+        bool passing = true;  // every smaller eps passed
+        for (const SweepRow* row : rows) {
+            EpsilonVerdict point;
+            point.epsilon = row->epsilon;
+            point.protocol_a = row->protocol_a;
+            point.protocol_b = row->protocol_b;
+            point.mean_ssim = row->mean_ssim;
+            for (SweepAttacker attacker : kSweepAttackers) {
+                const SweepAttackerFigures& figures = attackerFigures(*row, attacker);
+                for (const bool linkage : {false, true})
+                    if (auto attack = judge(linkage ? figures.linkage : figures.identification, attacker, linkage, factor))
+                        point.attacks.push_back(*attack);
             }
-            if (any) out.push_back(point);
+            if (point.attacks.empty()) continue;
+            for (std::size_t i = 1; i < point.attacks.size(); ++i)
+                if (strength(point.attacks[i]) > strength(point.attacks[point.strongest])) point.strongest = i;
+            point.all_at_chance = std::all_of(point.attacks.begin(), point.attacks.end(),
+                                              [](const AttackJudgement& a) { return a.at_chance; });
+            for (const AttackJudgement& attack : point.attacks) verdict.resolvable = verdict.resolvable && attack.resolvable;
+            passing = passing && point.all_at_chance;
+            verdict.points.push_back(point);
+            if (passing) verdict.breakpoint = verdict.points.size() - 1;
         }
+        if (!verdict.points.empty()) out.push_back(verdict);
     }
     return out;
 }
 
-std::string describeBreakpoint(const SweepBreakpoint& point, double factor) {
-    char buffer[256];
-    const std::string who = point.mechanism + ", " + sweepAttackerName(point.attacker) + " attacker: ";
-    if (!point.epsilon) {
-        std::snprintf(buffer, sizeof buffer, "stays above %g x chance at every swept eps", factor);
-        return who + buffer;
+std::string describeVerdict(const MechanismVerdict& verdict) {
+    const double factor = verdict.factor;
+    if (verdict.breakpoint) {
+        const EpsilonVerdict& point = verdict.points[*verdict.breakpoint];
+        const AttackJudgement& strongest = point.attacks[point.strongest];
+        return fmt::format("{}: every attack at chance from eps {:g} down (95% upper bound of each top-1 <= {:g} x chance "
+                           "{:.4f}); strongest there: {}{}{}{}",
+                           verdict.mechanism, point.epsilon, factor, strongest.chance_rate, describeAttack(strongest),
+                           formatAuc("a", point.protocol_a), formatAuc("b", point.protocol_b),
+                           point.mean_ssim ? fmt::format("; SSIM {:.3f}", *point.mean_ssim) : "");
     }
-    std::snprintf(buffer, sizeof buffer, "top-1 %.3f <= %g x chance (chance %.3f) from eps %g down", *point.top1_rate, factor,
-                  *point.chance_rate, *point.epsilon);
-    return who + buffer + formatAuc("a", point.protocol_a) + formatAuc("b", point.protocol_b);
+    const EpsilonVerdict& smallest = verdict.points.front();
+    const AttackJudgement& strongest = smallest.attacks[smallest.strongest];
+    std::string text = fmt::format("{}: no swept eps puts every attack at chance (95% upper bound of top-1 <= {:g} x chance "
+                                   "{:.4f}); at the smallest, eps {:g}, the strongest is {}",
+                                   verdict.mechanism, factor, strongest.chance_rate, smallest.epsilon,
+                                   describeAttack(strongest));
+    // Where the point estimates alone would have passed: shown, not counted.
+    std::optional<double> point_estimates;
+    for (const EpsilonVerdict& point : verdict.points) {
+        const bool below = std::all_of(point.attacks.begin(), point.attacks.end(), [&](const AttackJudgement& a) {
+            return a.top1_rate <= factor * a.chance_rate;
+        });
+        if (!below) break;
+        point_estimates = point.epsilon;
+    }
+    if (point_estimates)
+        text += fmt::format("; the point estimates alone are at or below {:g} x chance from eps {:g} down", factor,
+                            *point_estimates);
+    if (!verdict.resolvable) {
+        for (const AttackJudgement& attack : smallest.attacks) {
+            if (attack.resolvable) continue;
+            text += fmt::format("; these test films cannot show chance: {} has {} probes, and even no hit leaves an upper "
+                                "bound of {:.4f} > {:g} x chance {:.4f} (about {:.0f} probes would be needed)",
+                                attackName(attack), attack.probes, attack.smallest_upper_bound, factor,
+                                attack.chance_rate, probesNeeded(factor * attack.chance_rate));
+            break;
+        }
+    }
+    return text;
+}
+
+std::string describeAttackStrength(const SweepAttackFigures& f) {
+    if (!f.top1_rate) return {};
+    std::string text = fmt::format("top-1 {:.3f}", *f.top1_rate);
+    if (f.top1_ci_low && f.top1_ci_high) text += fmt::format(" [{:.3f}, {:.3f}]", *f.top1_ci_low, *f.top1_ci_high);
+    if (f.top1_hits && f.probes) text += fmt::format(" ({}/{})", *f.top1_hits, *f.probes);
+    if (f.chance_rate) text += fmt::format(", chance {:.4f}", *f.chance_rate);
+    if (f.verification_auc) {
+        text += fmt::format("; verification AUC {:.3f}", *f.verification_auc);
+        if (f.verification_ci_low && f.verification_ci_high)
+            text += fmt::format(" [{:.3f}, {:.3f}]", *f.verification_ci_low, *f.verification_ci_high);
+    }
+    if (f.tpr_at_fpr_1pct) text += fmt::format("; TPR {:.3f} at FPR 1%", *f.tpr_at_fpr_1pct);
+    if (f.tpr_at_fpr_01pct) text += fmt::format(", {:.3f} at 0.1%", *f.tpr_at_fpr_01pct);
+    return text;
 }
 
 std::string protocolACaveat(const std::vector<std::string>& mechanisms) {

@@ -2,34 +2,68 @@
 
 #include "eval/sweep_results.h"
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace dpflow {
 
-/// The product's headline pair for one mechanism and attacker: the eps at which the attacker's
-/// identification rate has fallen to twice chance, and the diagnostic AUC there.
-struct SweepBreakpoint {
-    std::string mechanism;
+/// One attack (an attacker in one protocol) at one swept eps, as the verdict judges it.
+struct AttackJudgement {
     SweepAttacker attacker = SweepAttacker::Pixel;
-    std::optional<double> epsilon;          ///< absent when no swept eps brings the attacker that low
-    std::optional<double> top1_rate;        ///< the attacker's identification rate at that eps
-    std::optional<double> chance_rate;      ///< 1 / gallery size
-    std::optional<SweepAuc> protocol_a;     ///< utility at that eps (trained on originals)
-    std::optional<SweepAuc> protocol_b;     ///< utility at that eps (trained on privatized images)
+    bool linkage = false;               ///< false: identification (other films of the patient); true: linkage (the film's own original)
+    double top1_rate = 0.0;
+    std::size_t hits = 0;
+    std::size_t probes = 0;
+    double upper_bound = 1.0;           ///< upper end of the 95% Clopper-Pearson interval of top1_rate
+    double chance_rate = 0.0;           ///< 1 / gallery size
+    double smallest_upper_bound = 1.0;  ///< the upper end with no hit at all: the best these probes can show
+    std::optional<double> verification_auc;
+    bool at_chance = false;             ///< upper_bound <= factor x chance
+    bool resolvable = false;            ///< smallest_upper_bound <= factor x chance: the probes could show it at chance
 };
 
-/// For every mechanism (in the order of the rows) and attacker with identification figures: the
-/// largest swept eps whose top-1 rate is at most `factor` x chance at that eps *and* at every
-/// smaller swept eps of the mechanism (so a noisy dip above the curve does not count). Rows of
-/// a mechanism need not be sorted. Mechanisms without re-identification figures give nothing.
-std::vector<SweepBreakpoint> reidentificationBreakpoints(const SweepResults& results, double factor = 2.0);
+/// Every attack at one eps; the strongest (the largest upper bound over chance) decides.
+struct EpsilonVerdict {
+    double epsilon = 0.0;
+    std::vector<AttackJudgement> attacks;  ///< kSweepAttackers order, identification before linkage
+    std::size_t strongest = 0;             ///< index into attacks
+    bool all_at_chance = false;            ///< every attack's upper bound <= factor x chance
+    std::optional<SweepAuc> protocol_a;
+    std::optional<SweepAuc> protocol_b;
+    std::optional<double> mean_ssim;
+};
 
-/// One line per breakpoint, e.g. "dpglow, latent attacker: top-1 0.031 <= 2 x chance 0.033 from
-/// eps 1e+05 down; AUC (a) there 0.712 [0.650, 0.774]", or "... stays above 2 x chance at every
-/// swept eps" when there is none.
-std::string describeBreakpoint(const SweepBreakpoint& breakpoint, double factor = 2.0);
+/// The sweep's verdict for one mechanism: the largest swept eps at which every attack
+/// (identification and linkage, every attacker with figures) is at chance there and at every
+/// smaller swept eps, "at chance" meaning the upper end of the 95% Clopper-Pearson interval of its
+/// top-1 rate is at most `factor` x chance, not the point estimate.
+struct MechanismVerdict {
+    std::string mechanism;
+    double factor = 2.0;
+    std::vector<EpsilonVerdict> points;   ///< ascending eps
+    std::optional<std::size_t> breakpoint;  ///< index into points; absent when no swept eps passes
+    bool resolvable = true;               ///< every attack's probes could show chance (false: the test split is too small to pass, whatever the mechanism does)
+};
+
+/// One verdict per mechanism with re-identification figures, in the order of the rows. Rows of a
+/// mechanism need not be sorted. Attacks without top-1 figures are left out; the probes and hits
+/// are taken from the figures (older results files without hits: rate x probes, rounded).
+std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double factor = 2.0);
+
+/// The attack as words: "latent linkage", "embedding identification".
+std::string attackName(const AttackJudgement& attack);
+
+/// The verdict in a few lines: where every attack is at chance (the strongest attack there with
+/// its interval, the AUCs and SSIM), or that none is, naming the strongest attack at the largest
+/// eps, and, when the probes are too few to show chance at all, by how much.
+std::string describeVerdict(const MechanismVerdict& verdict);
+
+/// An attack's strength as one line, printed with every result: "top-1 0.263 [0.169, 0.376]
+/// (20/76), chance 0.0073; verification AUC 0.847 [0.796, 0.897]; TPR 0.171 at FPR 1%, 0.066
+/// at 0.1%". Figures that are absent are left out; empty when there is no top-1 rate.
+std::string describeAttackStrength(const SweepAttackFigures& figures);
 
 /// What protocol (a) measures on a conditional flow, said beside its figures (the CLI table,
 /// the studio's plot, the release certificate): at small eps a decoded film is the prototype of

@@ -27,6 +27,11 @@ std::filesystem::path shippedSweepFor(const std::filesystem::path& model) {
     return path.replace_extension(".sweep.csv");
 }
 
+std::filesystem::path shippedEmbeddingFor(const std::filesystem::path& model) {
+    const std::string stem = model.stem().string();
+    return model.parent_path() / (stem.substr(0, stem.find('-')) + "-reid-embedding.safetensors");
+}
+
 std::vector<ShippedModel> listShippedFlowModels(const std::filesystem::path& executable) {
     for (const auto& folder : modelSearchFolders(executable)) {
         std::error_code error;

@@ -24,6 +24,12 @@ bool isPhantomStudyManifest(const std::vector<std::string>& columns);
 /// results of `dpflow sweep` on the model's test split.
 std::filesystem::path shippedSweepFor(const std::filesystem::path& model);
 
+/// The learned re-identification attacker shipped beside a model, for its sweeps and the
+/// studio's curve: <family>-reid-embedding.safetensors in the model's folder, the family being
+/// the model's file name up to its first '-' ("nih128-glow" -> "nih128-reid-embedding"). The
+/// path is returned whether or not the file exists.
+std::filesystem::path shippedEmbeddingFor(const std::filesystem::path& model);
+
 /// A shipped flow model and its card in one line, for a model chooser.
 struct ShippedModel {
     std::filesystem::path path;

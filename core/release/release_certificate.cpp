@@ -122,6 +122,19 @@ std::string ethicsStatement(const json& c) {
                                 "{:.1f}% of the time (the strongest linkage attack, '{}'; chance: {:.1f}%). ",
                                 100.0 * row.at("linkage_top1").get<double>(), row.value("linkage_attacker", ""),
                                 100.0 * row.value("linkage_chance", 0.0));
+        const json& verdict = e.value("verdict", json(nullptr));
+        if (!verdict.is_null() && !verdict.at("at_this_epsilon").is_null()) {
+            const json& here = verdict.at("at_this_epsilon");
+            text += fmt::format("Judged by the upper end of a 95% interval on the strongest attack ({}: {} of {}, at most "
+                                "{:.1f}%) against twice chance ({:.1f}%), the measured attacks {} at chance at this epsilon{}. ",
+                                here.at("strongest_attack").get<std::string>(), here.at("hits").get<std::size_t>(),
+                                here.at("probes").get<std::size_t>(), 100.0 * here.at("upper_bound_95").get<double>(),
+                                100.0 * here.at("line").get<double>(),
+                                here.at("all_attacks_at_chance").get<bool>() ? "are shown to be" : "are NOT shown to be",
+                                verdict.at("test_films_can_show_chance").get<bool>()
+                                    ? ""
+                                    : " (the evaluation's test films are too few to show chance at any epsilon)");
+        }
     } else {
         text += "No measured utility or re-identification figure was supplied for this epsilon. ";
     }

@@ -1,6 +1,7 @@
 #include "release/release_evaluation.h"
 
 #include "eval/sweep_results.h"
+#include "eval/sweep_summary.h"
 #include "image/sha256.h"
 
 #include <nlohmann/json.hpp>
@@ -77,6 +78,28 @@ json evaluationAtEpsilon(const std::filesystem::path& sweep_csv, const std::stri
         e["row"] = rowJson(row);
     }
     if (results.original) e["original"] = rowJson(*results.original);
+    // The sweep's verdict (sweep_summary.h): the strongest attack, judged by its interval.
+    e["verdict"] = nullptr;
+    for (const MechanismVerdict& verdict : sweepVerdicts(results)) {
+        if (verdict.mechanism != mechanism) continue;
+        json here = nullptr;
+        for (const EpsilonVerdict& point : verdict.points) {
+            if (std::abs(point.epsilon - epsilon) > 1e-9 * std::abs(epsilon)) continue;
+            const AttackJudgement& strongest = point.attacks[point.strongest];
+            here = {{"all_attacks_at_chance", point.all_at_chance},
+                    {"strongest_attack", attackName(strongest)},
+                    {"top1", strongest.top1_rate},
+                    {"hits", strongest.hits},
+                    {"probes", strongest.probes},
+                    {"upper_bound_95", strongest.upper_bound},
+                    {"chance", strongest.chance_rate},
+                    {"line", verdict.factor * strongest.chance_rate}};
+        }
+        e["verdict"] = {{"statement", describeVerdict(verdict)},
+                        {"epsilon_all_at_chance", verdict.breakpoint ? json(verdict.points[*verdict.breakpoint].epsilon) : json(nullptr)},
+                        {"test_films_can_show_chance", verdict.resolvable},
+                        {"at_this_epsilon", here}};
+    }
     return e;
 }
 

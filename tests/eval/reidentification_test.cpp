@@ -1,12 +1,14 @@
 #include "eval/patient_embedding.h"
 #include "eval/pixel_features.h"
 #include "eval/reidentification.h"
+#include "eval/reidentification_attack.h"
 #include "eval_test_support.h"
 #include "image/image_reader.h"
 #include "image/manifest.h"
 #include "phantom/phantom_study.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <cmath>
@@ -223,6 +225,51 @@ TEST(PatientEmbedding, EmbeddingAttackerFallsToChanceOnPureNoise) {
                                         {model.embed(study.probes), study.probe_ids});
     EXPECT_LE(result.top1_hits, kMaxChanceHits);
     EXPECT_NEAR(result.verification.auc, 0.5, 4 * result.verification.standard_error);
+}
+
+TEST(PatientEmbedding, ATrainingRunWritesACardWithItsStrengthOnHeldOutOriginals) {
+    const auto folder = fs::temp_directory_path() / ("dpflow_eval_embedding_run_" + std::to_string(getpid()));
+    fs::create_directories(folder);
+    EmbeddingTrainingRun run;
+    run.manifest = phantomStudy().baseDir() / "manifest.csv";
+    run.splits = "train,val";
+    run.evaluate_split = "test";
+    run.output = folder / "attacker.safetensors";
+    run.command_line = "dpflow reid-embedding (test)";
+    EmbeddingTrainOptions options = tinyEmbeddingOptions();
+    options.steps = 60;
+    options.cross_acquisition_share = 0.5;
+    trainEmbeddingOnManifest(run, options);
+    std::ifstream in(embeddingCardPath(run.output));
+    const auto card = nlohmann::json::parse(in);
+    EXPECT_EQ(card.at("format"), "dpflow-reid-embedding-card");
+    EXPECT_EQ(card.at("training").at("splits"), "train,val");
+    EXPECT_EQ(card.at("training").at("command"), "dpflow reid-embedding (test)");
+    const auto& strength = card.at("strength_on_originals");
+    EXPECT_EQ(strength.at("split"), "test");
+    for (const char* protocol : {"identification", "linkage"}) {
+        const auto& figures = strength.at(protocol);
+        EXPECT_LE(figures.at("top1_ci_low").get<double>(), figures.at("top1").get<double>()) << protocol;
+        EXPECT_GE(figures.at("top1_ci_high").get<double>(), figures.at("top1").get<double>()) << protocol;
+        EXPECT_GT(figures.at("chance").get<double>(), 0.0) << protocol;
+        EXPECT_NE(figures.at("summary").get<std::string>().find("verification AUC"), std::string::npos) << protocol;
+    }
+    EXPECT_EQ(strength.at("linkage").at("top1").get<double>(), 1.0);  // an original is nearest to itself
+    fs::remove_all(folder);
+}
+
+TEST(PatientEmbedding, RefusesToBeJudgedOnPatientsItWasTrainedOn) {
+    EmbeddingTrainingRun run;
+    run.manifest = phantomStudy().baseDir() / "manifest.csv";
+    run.splits = "train,test";
+    run.evaluate_split = "test";
+    run.output = fs::temp_directory_path() / ("dpflow_eval_never_written_" + std::to_string(getpid()) + ".safetensors");
+    EXPECT_THROW(trainEmbeddingOnManifest(run, tinyEmbeddingOptions()), std::invalid_argument);
+    EXPECT_FALSE(fs::exists(run.output));
+    EmbeddingTrainOptions options = tinyEmbeddingOptions();
+    options.cross_acquisition_share = 1.5;
+    run.splits = "train";
+    EXPECT_THROW(trainEmbeddingOnManifest(run, options), std::invalid_argument);
 }
 
 TEST(PatientEmbedding, SaveAndLoadGiveBitExactEmbeddings) {

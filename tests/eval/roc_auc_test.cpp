@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <optional>
 #include <random>
+#include <vector>
 
 namespace dpflow {
 namespace {
@@ -133,6 +135,32 @@ TEST(PairedDelongTest, IsCalibratedOnNullData) {
     }
     EXPECT_GE(rejections, 3);
     EXPECT_LE(rejections, 46);
+}
+
+TEST(TruePositiveRateAt, SetsTheThresholdAboveTheAllowedFalsePositives) {
+    // 200 negatives scored 0..199 and 10 positives: at FPR 1% two negatives may pass, so the
+    // threshold is the third-highest negative (197) and only positives above it count.
+    std::vector<double> scores;
+    std::vector<int> labels;
+    for (int i = 0; i < 200; ++i) {
+        scores.push_back(i);
+        labels.push_back(0);
+    }
+    for (double s : {197.0, 197.5, 198.5, 300.0, 400.0, 10.0, 20.0, 30.0, 40.0, 50.0}) {
+        scores.push_back(s);
+        labels.push_back(1);
+    }
+    const std::optional<double> rate = truePositiveRateAt(scores, labels, 0.01);
+    ASSERT_TRUE(rate.has_value());
+    EXPECT_DOUBLE_EQ(*rate, 0.4);  // 197.5, 198.5, 300, 400; the tie at 197 does not pass
+}
+
+TEST(TruePositiveRateAt, IsAbsentWhenTooFewNegativesToReadThatRate) {
+    const std::vector<double> scores = {0.1, 0.2, 0.9, 0.8};
+    const std::vector<int> labels = {0, 0, 1, 1};
+    EXPECT_FALSE(truePositiveRateAt(scores, labels, 0.001).has_value());
+    EXPECT_THROW(truePositiveRateAt(scores, {0, 0, 0, 0}, 0.1), std::invalid_argument);
+    EXPECT_THROW(truePositiveRateAt(scores, labels, 0.0), std::invalid_argument);
 }
 
 }  // namespace

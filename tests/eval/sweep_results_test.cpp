@@ -16,6 +16,11 @@ void expectSameAttack(const SweepAttackFigures& a, const SweepAttackFigures& b) 
     EXPECT_EQ(a.verification_auc, b.verification_auc);
     EXPECT_EQ(a.verification_ci_low, b.verification_ci_low);
     EXPECT_EQ(a.verification_ci_high, b.verification_ci_high);
+    EXPECT_EQ(a.top1_hits, b.top1_hits);
+    EXPECT_EQ(a.top1_ci_low, b.top1_ci_low);
+    EXPECT_EQ(a.top1_ci_high, b.top1_ci_high);
+    EXPECT_EQ(a.tpr_at_fpr_1pct, b.tpr_at_fpr_1pct);
+    EXPECT_EQ(a.tpr_at_fpr_01pct, b.tpr_at_fpr_01pct);
     EXPECT_EQ(a.probes, b.probes);
 }
 
@@ -54,6 +59,8 @@ TEST(SweepResults, CsvAndJsonRoundTripEveryValueExactly) {
     EXPECT_EQ(read.settings.seed, 7u);
     EXPECT_EQ(read.settings.latent_decoding, "direct");
     EXPECT_EQ(read.hashes.data_sha256, "cc");
+    EXPECT_EQ(read.hashes.embedding_sha256, "dd");
+    EXPECT_EQ(read.settings.embedding_path, "attacker.safetensors");
     EXPECT_EQ(read.cache_key, written.cache_key);
     EXPECT_EQ(read.created_utc, written.created_utc);
     EXPECT_EQ(read.wall_seconds, 12.5);
@@ -74,7 +81,7 @@ TEST(SweepResults, CsvHeaderNamesEveryColumnAndAbsentValuesAreEmptyCells) {
     std::string expected;
     for (const std::string& name : sweepCsvColumns()) expected += (expected.empty() ? "" : ",") + name;
     EXPECT_EQ(header, expected);
-    EXPECT_EQ(sweepCsvColumns().size(), 5u + 5u + 5u + 2u + 3u * 2u * 6u);
+    EXPECT_EQ(sweepCsvColumns().size(), 5u + 5u + 5u + 2u + 3u * 2u * 11u);  // 11 figures per attacker and protocol
     EXPECT_EQ(original.rfind("original,inf,,90,0,0.94999999999999996,", 0), 0u) << original;
 }
 
@@ -108,25 +115,110 @@ TEST(SweepSummary, TheProtocolACaveatAccompaniesLatentMechanismsOnly) {
     EXPECT_TRUE(protocolACaveat({"pixel", "dppix"}).empty());
 }
 
-TEST(SweepSummary, BreakpointIsTheLargestEpsFromWhichTheRateStaysWithinTwiceChance) {
+// One attack's figures: `hits` of `probes` against a gallery of `gallery` identities.
+SweepAttackFigures attackOf(std::size_t hits, std::size_t probes, std::size_t gallery) {
+    SweepAttackFigures figures;
+    figures.top1_hits = hits;
+    figures.probes = probes;
+    figures.top1_rate = static_cast<double>(hits) / static_cast<double>(probes);
+    figures.chance_rate = 1.0 / static_cast<double>(gallery);
+    return figures;
+}
+
+// A dpglow row at `epsilon` whose latent attacker has these identification and linkage hits
+// among 1,000 probes against a gallery of 100 (chance 0.01, twice chance 0.02).
+SweepRow rowWith(double epsilon, std::size_t identification_hits, std::size_t linkage_hits) {
+    SweepRow row;
+    row.mechanism = "dpglow";
+    row.epsilon = epsilon;
+    row.protocol_a = SweepAuc{0.7, 0.6, 0.8, 10, 10};
+    row.latent_attacker.identification = attackOf(identification_hits, 1000, 100);
+    row.latent_attacker.linkage = attackOf(linkage_hits, 1000, 100);
+    return row;
+}
+
+TEST(SweepVerdict, JudgesTheUpperBoundOfTheIntervalNotThePointEstimate) {
     SweepResults results;
-    const double rates[] = {0.04, 0.05, 0.30, 0.06, 0.9};  // eps 1, 10, 100, 1000, 10000
-    for (int i = 0; i < 5; ++i) {
-        SweepRow row;
-        row.mechanism = "dpglow";
-        row.epsilon = std::pow(10.0, i);
-        row.protocol_a = SweepAuc{0.6 + 0.05 * i, 0.5, 0.9, 10, 10};
-        row.latent_attacker.identification.top1_rate = rates[i];
-        row.latent_attacker.identification.chance_rate = 0.04;
-        results.rows.push_back(row);
-    }
-    const std::vector<SweepBreakpoint> points = reidentificationBreakpoints(results);
-    ASSERT_EQ(points.size(), 1u);  // only the latent attacker has figures
-    EXPECT_EQ(points[0].attacker, SweepAttacker::Latent);
-    ASSERT_TRUE(points[0].epsilon.has_value());
-    EXPECT_EQ(*points[0].epsilon, 10.0);  // eps 1000 dips below 0.08 but eps 100 does not
-    EXPECT_DOUBLE_EQ(points[0].protocol_a->auc, 0.65);
-    EXPECT_NE(describeBreakpoint(points[0]).find("eps 10 down"), std::string::npos) << describeBreakpoint(points[0]);
+    // 15 of 1,000 is a rate of 0.015 <= 0.02, but its 95% upper bound (0.0246) is above twice chance.
+    results.rows = {rowWith(1, 5, 5), rowWith(10, 15, 5)};
+    const std::vector<MechanismVerdict> verdicts = sweepVerdicts(results);
+    ASSERT_EQ(verdicts.size(), 1u);
+    ASSERT_EQ(verdicts[0].points.size(), 2u);
+    EXPECT_TRUE(verdicts[0].points[0].all_at_chance);
+    EXPECT_FALSE(verdicts[0].points[1].all_at_chance);
+    ASSERT_TRUE(verdicts[0].breakpoint.has_value());
+    EXPECT_EQ(verdicts[0].points[*verdicts[0].breakpoint].epsilon, 1.0);
+    EXPECT_NE(describeVerdict(verdicts[0]).find("from eps 1 down"), std::string::npos) << describeVerdict(verdicts[0]);
+}
+
+TEST(SweepVerdict, LinkageCountsAndTheStrongestAttackDecides) {
+    SweepResults results;
+    results.rows = {rowWith(1, 2, 40)};  // identification at chance, linkage 4%: far above
+    results.rows[0].pixel_attacker.identification = attackOf(3, 1000, 100);
+    const MechanismVerdict verdict = sweepVerdicts(results).at(0);
+    ASSERT_EQ(verdict.points.size(), 1u);
+    const EpsilonVerdict& point = verdict.points[0];
+    EXPECT_EQ(point.attacks.size(), 3u);  // pixel identification, latent identification, latent linkage
+    EXPECT_FALSE(point.all_at_chance);
+    EXPECT_EQ(point.attacks[point.strongest].attacker, SweepAttacker::Latent);
+    EXPECT_TRUE(point.attacks[point.strongest].linkage);
+    EXPECT_FALSE(verdict.breakpoint.has_value());
+    const std::string text = describeVerdict(verdict);
+    EXPECT_NE(text.find("no swept eps"), std::string::npos) << text;
+    EXPECT_NE(text.find("latent linkage top-1 0.040 (40/1000"), std::string::npos) << text;
+}
+
+TEST(SweepVerdict, AnAttackAboveTheLineAtASmallerEpsEndsTheRange) {
+    SweepResults results;
+    results.rows = {rowWith(1000, 2, 2), rowWith(1, 2, 2), rowWith(10, 60, 2), rowWith(100, 2, 2)};
+    const MechanismVerdict verdict = sweepVerdicts(results).at(0);
+    ASSERT_TRUE(verdict.breakpoint.has_value());
+    EXPECT_EQ(verdict.points[*verdict.breakpoint].epsilon, 1.0);  // eps 100 and 1000 pass, but eps 10 does not
+}
+
+TEST(SweepVerdict, SaysWhenTheTestFilmsAreTooFewToShowChance) {
+    // The NIH test split: 76 identification probes against 137 patients. No hit at all still
+    // leaves an upper bound of 0.047, above twice chance (0.0146).
+    SweepResults results;
+    SweepRow row;
+    row.mechanism = "dpglow";
+    row.epsilon = 1e3;
+    row.latent_attacker.identification = attackOf(0, 76, 137);
+    results.rows.push_back(row);
+    const MechanismVerdict verdict = sweepVerdicts(results).at(0);
+    EXPECT_FALSE(verdict.resolvable);
+    EXPECT_FALSE(verdict.breakpoint.has_value());
+    const std::string text = describeVerdict(verdict);
+    EXPECT_NE(text.find("cannot show chance"), std::string::npos) << text;
+    EXPECT_NE(text.find("76 probes"), std::string::npos) << text;
+    EXPECT_NE(text.find("0.0474"), std::string::npos) << text;
+}
+
+TEST(SweepVerdict, ReadsHitsFromOlderFilesThroughTheRate) {
+    SweepResults results;
+    SweepRow row = rowWith(1, 0, 0);
+    row.latent_attacker.identification.top1_hits.reset();
+    row.latent_attacker.identification.top1_rate = 0.03;  // 30 of 1,000
+    results.rows.push_back(row);
+    const MechanismVerdict verdict = sweepVerdicts(results).at(0);
+    EXPECT_EQ(verdict.points[0].attacks[0].hits, 30u);
+    EXPECT_FALSE(verdict.points[0].all_at_chance);
+}
+
+TEST(SweepSummary, AttackStrengthGivesTheIntervalChanceAndOperatingPoints) {
+    SweepAttackFigures figures = attackOf(20, 76, 137);
+    figures.top1_ci_low = 0.169;
+    figures.top1_ci_high = 0.376;
+    figures.verification_auc = 0.847;
+    figures.verification_ci_low = 0.796;
+    figures.verification_ci_high = 0.897;
+    figures.tpr_at_fpr_1pct = 0.171;
+    const std::string text = describeAttackStrength(figures);
+    EXPECT_NE(text.find("top-1 0.263 [0.169, 0.376] (20/76), chance 0.0073"), std::string::npos) << text;
+    EXPECT_NE(text.find("verification AUC 0.847 [0.796, 0.897]"), std::string::npos) << text;
+    EXPECT_NE(text.find("TPR 0.171 at FPR 1%"), std::string::npos) << text;
+    EXPECT_EQ(text.find("0.1%"), std::string::npos) << text;
+    EXPECT_TRUE(describeAttackStrength(SweepAttackFigures{}).empty());
 }
 
 }  // namespace

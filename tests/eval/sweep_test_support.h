@@ -78,7 +78,8 @@ inline SweepResults exampleResults() {
     results.settings.protect_attributes = {"sex:1"};
     results.settings.seed = 7;
     results.settings.latent_decoding = "direct";
-    results.hashes = {"aa", "bb", "cc"};
+    results.hashes = {"aa", "bb", "cc", "dd"};
+    results.settings.embedding_path = "attacker.safetensors";
     results.cache_key = "0123456789abcdef0123";
     results.created_utc = "2026-11-22T23:59:59Z";
     results.wall_seconds = 12.5;
@@ -91,6 +92,11 @@ inline SweepResults exampleResults() {
     original.latent_attacker.identification.top1_rate = 1.0;
     original.latent_attacker.identification.chance_rate = 1.0 / 30.0;
     original.latent_attacker.identification.probes = 60;
+    original.latent_attacker.identification.top1_hits = 60;
+    original.latent_attacker.identification.top1_ci_low = 0.94;
+    original.latent_attacker.identification.top1_ci_high = 1.0;
+    original.latent_attacker.identification.tpr_at_fpr_1pct = 0.9 + 1.0 / 30.0;
+    original.latent_attacker.identification.tpr_at_fpr_01pct = 0.5;
     results.original = original;
     for (double eps : results.settings.epsilons) {
         SweepRow row;

@@ -61,6 +61,16 @@ QString evaluationSection(const json& e) {
     for (const auto& [name, a] : r.at("attackers").items())
         measured = measured || !a.at("identification_top1").is_null() || !a.at("linkage_top1").is_null();
     if (!measured) return table(rows + row("Re-identification", "not measured by this sweep (run dpflow sweep --reid)"));
+    if (const json& v = e.value("verdict", json(nullptr)); !v.is_null()) {
+        if (const json& here = v.at("at_this_epsilon"); !here.is_null())
+            rows += row("Strongest attack at this ε",
+                        QStringLiteral("%1: top-1 %2 (%3 of %4), 95% upper bound %5 against 2 × chance %6 — %7")
+                            .arg(value(here.at("strongest_attack")), value(here.at("top1")), value(here.at("hits")),
+                                 value(here.at("probes")), value(here.at("upper_bound_95")), value(here.at("line")),
+                                 here.at("all_attacks_at_chance").get<bool>() ? QStringLiteral("every attack at chance")
+                                                                              : QStringLiteral("NOT at chance")));
+        rows += row("Verdict of the sweep", value(v.at("statement")));
+    }
     for (const auto& [name, a] : r.at("attackers").items())
         rows += row(QStringLiteral("Re-identification, %1 attacker").arg(esc(name)),
                     QStringLiteral("identification top-1 %1 (chance %2); linkage top-1 %3 (chance %4)")
