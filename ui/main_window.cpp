@@ -515,6 +515,8 @@ void MainWindow::computeCurve() {
     curve.classifier_folders = modelSearchFolders(currentExecutable());
     if (const std::filesystem::path embedding = shippedEmbeddingFor(curve.model_path); std::filesystem::exists(embedding))
         curve.embedding_path = embedding;
+    if (const std::filesystem::path linkage = shippedLinkageEmbeddingFor(curve.model_path); std::filesystem::exists(linkage))
+        curve.linkage_embedding_path = linkage;
     try {
         const StudioCurvePlan plan = planStudioCurve(curve);
         const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);

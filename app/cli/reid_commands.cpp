@@ -64,6 +64,15 @@ void registerReidEmbedding(CLI::App& app, int& exit_code) {
     command->add_option("--evaluate-split", run->evaluate_split,
                         "Split whose originals the trained attacker is judged on (identification and linkage), recorded in the card")
         ->capture_default_str();
+    auto linkage_model = std::make_shared<std::string>();
+    auto linkage = std::make_shared<LinkageViews>();
+    command->add_option("--linkage-model", *linkage_model,
+                        "Train a linkage attacker instead: each film's identity is the film, its images the original and "
+                        "its privatized copies by this flow")->check(CLI::ExistingFile);
+    command->add_option("--linkage-mechanism", linkage->mechanism, "Mechanism of the copies")->check(CLI::IsMember({"dpglow", "cadp"}))->capture_default_str();
+    command->add_option("--linkage-epsilons", linkage->epsilons, "One privatized copy of each film at each eps, comma-separated")
+        ->delimiter(',')->check(CLI::PositiveNumber);
+    command->add_option("--linkage-seed", linkage->seed, "Seed of the copies' noise (training data, never released)")->capture_default_str();
     command->add_option("--size", options->image_size, "Input size in pixels (16..256)")->check(CLI::Range(16, 256))->capture_default_str();
     command->add_option("--steps", options->steps, "Optimisation steps")->check(CLI::PositiveNumber)->capture_default_str();
     command->add_option("--batch-patients", options->patients_per_batch, "Patients per batch")->check(CLI::Range(2, 4096))->capture_default_str();
@@ -86,6 +95,13 @@ void registerReidEmbedding(CLI::App& app, int& exit_code) {
         };
         run->manifest = *manifest;
         run->output = *output;
+        if (!linkage_model->empty()) {
+            if (linkage->epsilons.empty()) throw CLI::ValidationError("--linkage-epsilons", "a linkage attacker needs --linkage-epsilons");
+            linkage->model = *linkage_model;
+            run->linkage_views = *linkage;
+        } else if (!linkage->epsilons.empty()) {
+            throw CLI::ValidationError("--linkage-epsilons", "--linkage-epsilons goes with --linkage-model");
+        }
         run->command_line = commandLine(*command, "dpflow reid-embedding");
         trainEmbeddingOnManifest(*run, *options);
         std::cout << "wrote " << *output << " and " << embeddingCardPath(*output).string() << '\n';

@@ -79,6 +79,11 @@ void registerSweepCommand(CLI::App& app, int& exit_code) {
                         "Trained embedding attacker (dpflow reid-embedding); default: the one shipped beside --model "
                         "(<family>-reid-embedding.safetensors) when it exists, else one trained on --train-split")
         ->check(CLI::ExistingFile);
+    command->add_option("--linkage-embedding", settings->linkage_embedding_path,
+                        "Trained linkage attacker (dpflow reid-embedding --linkage-model) for the embedding attacker's "
+                        "linkage figures; default: the one shipped beside --model (<family>-linkage-embedding.safetensors) "
+                        "when it exists")
+        ->check(CLI::ExistingFile);
     auto train_embedding = std::make_shared<bool>(false);
     command->add_flag("--train-embedding", *train_embedding,
                       "Train the embedding attacker on --train-split (--embedding-steps) even when one is shipped");
@@ -108,15 +113,23 @@ void registerSweepCommand(CLI::App& app, int& exit_code) {
         settings->protocol_b = *protocol == "b" || *protocol == "both";
         if (*train_embedding && !settings->embedding_path.empty())
             throw CLI::ValidationError("--train-embedding", "give either --embedding FILE or --train-embedding, not both");
-        if (settings->reidentification && !*train_embedding && settings->embedding_path.empty() && !settings->model_path.empty()) {
+        if (settings->reidentification && !settings->model_path.empty()) {
             const std::filesystem::path shipped = shippedEmbeddingFor(settings->model_path);
-            if (std::filesystem::exists(shipped)) settings->embedding_path = shipped.string();
+            if (!*train_embedding && settings->embedding_path.empty() && std::filesystem::exists(shipped))
+                settings->embedding_path = shipped.string();
+            const std::filesystem::path linkage = shippedLinkageEmbeddingFor(settings->model_path);
+            if (settings->linkage_embedding_path.empty() && std::filesystem::exists(linkage))
+                settings->linkage_embedding_path = linkage.string();
         }
-        if (settings->reidentification)
+        if (settings->reidentification) {
             std::cout << (settings->embedding_path.empty()
                               ? fmt::format("embedding attacker: trained here on split '{}' ({} steps)\n",
                                             settings->training_split, settings->embedding_steps)
                               : fmt::format("embedding attacker: {}\n", settings->embedding_path));
+            std::cout << (settings->linkage_embedding_path.empty()
+                              ? std::string("linkage by the same embedding (no linkage attacker given)\n")
+                              : fmt::format("linkage attacker: {}\n", settings->linkage_embedding_path));
+        }
         const std::filesystem::path csv = *out;
         if (!csv.parent_path().empty()) std::filesystem::create_directories(csv.parent_path());
         SweepRunOptions options;

@@ -1,6 +1,10 @@
 #include "eval/reidentification_attack.h"
 
 #include "eval/pixel_features.h"
+#include "flow/flow_model.h"
+#include "privacy/epsilon_strip.h"
+#include "privacy/mechanism_settings.h"
+#include "privacy/random_source.h"
 #include "image/image_reader.h"
 #include "image/sha256.h"
 #include "eval/sweep_summary.h"
@@ -32,6 +36,49 @@ std::vector<std::string> identitiesOf(const Manifest& manifest, const std::vecto
     std::vector<std::string> ids;
     for (const auto row : rows) ids.push_back(manifest.value(row, column));
     return ids;
+}
+
+// The training films' originals (at the model's working size) and their privatized copies, with
+// the film (its file) as identity.
+struct TrainingCopies {
+    std::vector<Image> images;
+    std::vector<std::string> films;
+    std::string model_sha256;
+};
+
+TrainingCopies privatizedTrainingCopies(const Manifest& manifest, const std::vector<std::size_t>& rows,
+                                        const LinkageViews& views) {
+    if (views.epsilons.empty()) throw std::invalid_argument("a linkage attacker needs at least one eps for its privatized copies");
+    const FlowModel flow = FlowModel::load(views.model);
+    TrainingCopies copies;
+    copies.model_sha256 = sha256OfFile(views.model);
+    const ModelReference reference{&flow, views.model.filename().string(), copies.model_sha256};
+    StripSettings settings;
+    settings.mechanisms = {parseMechanism(views.mechanism)};
+    if (!isLatentMechanism(settings.mechanisms.front()))
+        throw std::invalid_argument("a linkage attacker's copies come from a latent mechanism (dpglow or cadp)");
+    settings.epsilons = views.epsilons;
+    for (const FlowAttribute& attribute : flow.card().config.attributes) settings.attributes.push_back({attribute.name, false, 0.0});
+    std::vector<PrivatizeInput> inputs;
+    for (const auto row : rows) {
+        PrivatizeInput input{manifest.file(row), {}, {}};
+        for (const FlowAttribute& attribute : flow.card().config.attributes)
+            input.attributes[attribute.name] = manifest.value(row, attribute.name);
+        inputs.push_back(std::move(input));
+    }
+    SeededTestRandomSource source(views.seed);
+    const std::vector<StripRow> privatized = privatizeAcrossEpsilons(inputs, settings, reference, source);
+    for (std::size_t film = 0; film < privatized.size(); ++film) {
+        const std::string identity = std::to_string(film);  // file names need not be unique across folders
+        copies.images.push_back(privatized[film].original);
+        copies.films.push_back(identity);
+        for (const StripCell& cell : privatized[film].cells) {
+            if (!cell.image) continue;
+            copies.images.push_back(*cell.image);
+            copies.films.push_back(identity);
+        }
+    }
+    return copies;
 }
 
 // Rows of every split named in `splits` ("train,val"), in manifest order.
@@ -138,14 +185,31 @@ PatientEmbedding trainEmbeddingOnManifest(const EmbeddingTrainingRun& run, Embed
     const std::string manifest_sha256 = sha256OfFile(run.manifest);
     options.training_data = fmt::format("{} split(s) '{}' ({} images, manifest SHA-256 {})", run.manifest.string(),
                                         run.splits, rows.size(), manifest_sha256);
-    const std::vector<std::string> ids = identitiesOf(manifest, rows, run.patient_column);
+    std::vector<std::string> ids = identitiesOf(manifest, rows, run.patient_column);
     std::map<std::string, int> images_of;
     for (const auto& id : ids) ++images_of[id];
     const auto several = std::count_if(images_of.begin(), images_of.end(), [](const auto& p) { return p.second > 1; });
 
-    std::vector<double> losses;
     const auto start = std::chrono::steady_clock::now();
-    auto model = PatientEmbedding::train(readRows(manifest, rows), ids, options, &losses);
+    std::vector<Image> images;
+    nlohmann::ordered_json views = nullptr;
+    if (run.linkage_views) {
+        const TrainingCopies copies = privatizedTrainingCopies(manifest, rows, *run.linkage_views);
+        images = copies.images;
+        ids = copies.films;
+        views = {{"model", run.linkage_views->model.filename().string()},
+                 {"model_sha256", copies.model_sha256},
+                 {"mechanism", run.linkage_views->mechanism},
+                 {"epsilons", run.linkage_views->epsilons},
+                 {"attributes", "every model attribute kept (the released values)"},
+                 {"noise", "seeded evaluation noise (training data, never released)"},
+                 {"seed", run.linkage_views->seed}};
+        options.cross_acquisition_share = 1.0;  // every film has its copies
+    } else {
+        images = readRows(manifest, rows);
+    }
+    std::vector<double> losses;
+    auto model = PatientEmbedding::train(images, ids, options, &losses);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     model.save(run.output);
 
@@ -157,13 +221,18 @@ PatientEmbedding trainEmbeddingOnManifest(const EmbeddingTrainingRun& run, Embed
         {"version", 1},
         {"model", run.output.filename().string()},
         {"model_sha256", sha256OfFile(run.output)},
-        {"purpose", "learned re-identification attacker: unit-length embedding of a film, close for films of the same "
-                    "patient; judged by nearest-neighbour top-1 against a gallery of one original per patient"},
+        {"purpose", run.linkage_views
+                        ? "learned linkage attacker: unit-length embedding of a film, close for a film and its privatized "
+                          "releases; judged by nearest-neighbour top-1 of a release against a gallery of originals"
+                        : "learned re-identification attacker: unit-length embedding of a film, close for films of the "
+                          "same patient; judged by nearest-neighbour top-1 against a gallery of one original per patient"},
+        {"privatized_views", views},
         {"training",
          {{"manifest", run.manifest.string()},
           {"manifest_sha256", manifest_sha256},
           {"splits", run.splits},
           {"images", rows.size()},
+          {"images_with_privatized_copies", images.size()},
           {"patients", images_of.size()},
           {"patients_with_several_images", several},
           {"image_size", options.image_size},

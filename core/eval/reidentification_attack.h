@@ -3,8 +3,11 @@
 #include "eval/patient_embedding.h"
 #include "eval/reidentification.h"
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace dpflow {
 
@@ -41,6 +44,15 @@ struct ManifestReidentificationReport {
 /// corrupt model.
 ManifestReidentificationReport reidentifyOnManifest(const ManifestReidentificationOptions& options);
 
+/// Privatized copies of every training film, for a linkage attacker: the attacker learns to
+/// find a film's original from its privatized release, as one who holds the originals would.
+struct LinkageViews {
+    std::filesystem::path model;         ///< the flow whose releases are attacked
+    std::string mechanism = "dpglow";    ///< dpglow or cadp (every model attribute kept)
+    std::vector<double> epsilons;        ///< one privatized copy of each film at each
+    std::uint64_t seed = 1;              ///< seeds the copies' noise (training data, never released)
+};
+
 /// Where and how a shipped attacker is trained and judged.
 struct EmbeddingTrainingRun {
     std::filesystem::path manifest;
@@ -49,6 +61,10 @@ struct EmbeddingTrainingRun {
     std::string evaluate_split;         ///< judged on (originals, identification and linkage); "" for none; must not be trained on
     std::filesystem::path output;       ///< the model (.safetensors); its card goes beside it as .json
     std::string command_line;           ///< recorded in the card
+    /// Linkage attacker: the identity is the film, not the patient, and each film's images are
+    /// its original and its privatized copies. Empty: a re-identification attacker (identity =
+    /// patient, images = the patient's films).
+    std::optional<LinkageViews> linkage_views;
 };
 
 /// Trains the learned attacker on the images of the run's splits grouped by patient, saves it,

@@ -122,6 +122,7 @@ StudioCurvePlan planStudioCurve(const StudioCurveRequest& request) {
     s.reidentification = somePatientHasTwoImages(manifest, rows);
     if (s.reidentification) s.patient_column = kPatientColumn;
     if (s.reidentification) s.embedding_path = request.embedding_path.string();
+    if (s.reidentification) s.linkage_embedding_path = request.linkage_embedding_path.string();
     plan.description = fmt::format("{} on {} of {} (at most {} images), classifier {}{}", request.mechanism, rows_said,
                                    request.study_manifest.filename().string(), s.max_images,
                                    classifier->filename().string(),

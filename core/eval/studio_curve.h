@@ -24,6 +24,7 @@ struct StudioCurveRequest {
     std::string latent_decoding = "shrink";        ///< as the preview decodes
     std::vector<std::filesystem::path> classifier_folders;  ///< where shipped classifiers are looked for
     std::filesystem::path embedding_path;          ///< the model's shipped embedding attacker (shippedEmbeddingFor); empty: the sweep trains one
+    std::filesystem::path linkage_embedding_path;  ///< the model's shipped linkage attacker (shippedLinkageEmbeddingFor); empty: none
 };
 
 /// The sweep to run and one line saying what it measures, for the plot panel.

@@ -180,10 +180,15 @@ ReidentificationSets reidentificationSets(const std::vector<StudyImage>& images,
 // The three attackers' feature extractors.
 class Attackers {
 public:
-    Attackers(const FlowModel* model, std::optional<PatientEmbedding> embedding)
-        : model_(model), embedding_(std::move(embedding)) {}
+    Attackers(const FlowModel* model, PatientEmbedding embedding, std::optional<PatientEmbedding> linkage_embedding)
+        : model_(model), embedding_(std::move(embedding)), linkage_embedding_(std::move(linkage_embedding)) {}
 
-    IdentityFeatures features(SweepAttacker attacker, const std::vector<const Image*>& images,
+    /// Whether `attacker` uses other features in the linkage protocol than in identification.
+    bool hasLinkageFeatures(SweepAttacker attacker) const {
+        return attacker == SweepAttacker::Embedding && linkage_embedding_.has_value();
+    }
+
+    IdentityFeatures features(SweepAttacker attacker, bool linkage, const std::vector<const Image*>& images,
                               const std::vector<const AttributeValues*>& attributes,
                               const std::vector<std::string>& identities) const {
         IdentityFeatures out;
@@ -193,7 +198,7 @@ public:
         } else if (attacker == SweepAttacker::Embedding) {
             std::vector<Image> copies;
             for (const Image* image : images) copies.push_back(*image);
-            out.features = embedding_->embed(copies);
+            out.features = (linkage && linkage_embedding_ ? *linkage_embedding_ : embedding_).embed(copies);
         } else {
             std::vector<float> pixels;
             std::vector<AttributeValues> values;
@@ -217,12 +222,19 @@ public:
 
 private:
     const FlowModel* model_;
-    std::optional<PatientEmbedding> embedding_;
+    PatientEmbedding embedding_;
+    std::optional<PatientEmbedding> linkage_embedding_;
+};
+
+// One attacker's gallery features in both protocols (the same unless it has linkage features).
+struct GalleryFeatures {
+    IdentityFeatures identification;
+    IdentityFeatures linkage;
 };
 
 // The attackers' features of the gallery (originals): computed once, matched at every point.
-std::vector<IdentityFeatures> galleryFeatures(const Attackers& attackers, const std::vector<StudyImage>& study,
-                                              const ReidentificationSets& sets) {
+std::vector<GalleryFeatures> galleryFeatures(const Attackers& attackers, const std::vector<StudyImage>& study,
+                                             const ReidentificationSets& sets) {
     std::vector<const Image*> images;
     std::vector<const AttributeValues*> attributes;
     std::vector<std::string> ids;
@@ -231,18 +243,24 @@ std::vector<IdentityFeatures> galleryFeatures(const Attackers& attackers, const 
         attributes.push_back(&study[i].attributes);
         ids.push_back(study[i].patient);
     }
-    std::vector<IdentityFeatures> out;
-    for (SweepAttacker attacker : kSweepAttackers) out.push_back(attackers.features(attacker, images, attributes, ids));
+    std::vector<GalleryFeatures> out;
+    for (SweepAttacker attacker : kSweepAttackers) {
+        GalleryFeatures features;
+        features.identification = attackers.features(attacker, false, images, attributes, ids);
+        features.linkage = attackers.hasLinkageFeatures(attacker) ? attackers.features(attacker, true, images, attributes, ids)
+                                                                 : features.identification;
+        out.push_back(std::move(features));
+    }
     return out;
 }
 
 // Runs the three attackers against `gallery` (from galleryFeatures, in kSweepAttackers order)
 // with probes = `probe_images` at the probe positions (identification) and at the gallery
 // positions (linkage).
-void attack(const Attackers& attackers, const std::vector<IdentityFeatures>& gallery, const std::vector<StudyImage>& study,
+void attack(const Attackers& attackers, const std::vector<GalleryFeatures>& gallery, const std::vector<StudyImage>& study,
             const ReidentificationSets& sets, const std::vector<const Image*>& probe_images,
             const std::vector<const AttributeValues*>& probe_attributes, SweepRow& row) {
-    auto probesAt = [&](SweepAttacker attacker, const std::vector<std::size_t>& positions) {
+    auto probesAt = [&](SweepAttacker attacker, bool linkage, const std::vector<std::size_t>& positions) {
         std::vector<const Image*> images;
         std::vector<const AttributeValues*> attributes;
         std::vector<std::string> ids;
@@ -251,15 +269,16 @@ void attack(const Attackers& attackers, const std::vector<IdentityFeatures>& gal
             attributes.push_back(probe_attributes[i]);
             ids.push_back(study[i].patient);
         }
-        return attackers.features(attacker, images, attributes, ids);
+        return attackers.features(attacker, linkage, images, attributes, ids);
     };
     for (std::size_t a = 0; a < std::size(kSweepAttackers); ++a) {
         const SweepAttacker attacker = kSweepAttackers[a];
         SweepAttackerFigures& figures = attackerFigures(row, attacker);
         figures.identification =
-            attackFiguresOf(matchIdentities(gallery[a], probesAt(attacker, sets.probes), Attackers::similarity(attacker)));
-        figures.linkage =
-            attackFiguresOf(matchIdentities(gallery[a], probesAt(attacker, sets.gallery), Attackers::similarity(attacker)));
+            attackFiguresOf(matchIdentities(gallery[a].identification, probesAt(attacker, false, sets.probes),
+                                            Attackers::similarity(attacker)));
+        figures.linkage = attackFiguresOf(
+            matchIdentities(gallery[a].linkage, probesAt(attacker, true, sets.gallery), Attackers::similarity(attacker)));
     }
 }
 
@@ -445,6 +464,8 @@ SweepInputHashes hashSweepInputs(const SweepSettings& settings) {
     if (!settings.model_path.empty()) hashes.model_sha256 = sha256OfFile(settings.model_path);
     hashes.classifier_sha256 = sha256OfFile(settings.classifier_path);
     if (!settings.embedding_path.empty()) hashes.embedding_sha256 = sha256OfFile(settings.embedding_path);
+    if (!settings.linkage_embedding_path.empty())
+        hashes.linkage_embedding_sha256 = sha256OfFile(settings.linkage_embedding_path);
     hashes.data_sha256 = hashSweepData(settings.data_path);
     return hashes;
 }
@@ -531,8 +552,11 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     }
 
     std::optional<Attackers> attackers;
+    std::optional<PatientEmbedding> linkage_embedding;
+    if (settings.reidentification && !settings.linkage_embedding_path.empty())
+        linkage_embedding = PatientEmbedding::load(settings.linkage_embedding_path);
     if (settings.reidentification && !trains_embedding) {
-        attackers.emplace(model, PatientEmbedding::load(settings.embedding_path));
+        attackers.emplace(model, PatientEmbedding::load(settings.embedding_path), linkage_embedding);
     } else if (settings.reidentification) {
         std::vector<Image> images;
         std::vector<std::string> ids;
@@ -550,10 +574,10 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
         options.steps = settings.embedding_steps;
         options.seed = settings.seed;
         options.training_data = settings.data_path + " split '" + settings.training_split + "'";
-        attackers.emplace(model, PatientEmbedding::train(images, ids, options));
+        attackers.emplace(model, PatientEmbedding::train(images, ids, options), linkage_embedding);
     }
-    const std::vector<IdentityFeatures> gallery =
-        attackers ? galleryFeatures(*attackers, test, *sets) : std::vector<IdentityFeatures>{};
+    const std::vector<GalleryFeatures> gallery =
+        attackers ? galleryFeatures(*attackers, test, *sets) : std::vector<GalleryFeatures>{};
 
     SweepResults results;
     results.settings = settings;

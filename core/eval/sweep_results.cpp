@@ -197,6 +197,7 @@ SweepSettings settingsFromJson(const Json& j) {
     s.reidentification = j.at("reidentification").get<bool>();
     s.embedding_steps = j.at("embedding_steps").get<int>();
     s.embedding_path = j.value("embedding", std::string());
+    s.linkage_embedding_path = j.value("linkage_embedding", std::string());
     s.split = j.at("split").get<std::string>();
     s.training_split = j.at("training_split").get<std::string>();
     s.label_column = j.at("label_column").get<std::string>();
@@ -245,6 +246,7 @@ nlohmann::ordered_json sweepSettingsToJson(const SweepSettings& s) {
                 {"reidentification", s.reidentification},
                 {"embedding_steps", s.embedding_steps},
                 {"embedding", s.embedding_path},
+                {"linkage_embedding", s.linkage_embedding_path},
                 {"split", s.split},
                 {"training_split", s.training_split},
                 {"label_column", s.label_column},
@@ -292,6 +294,7 @@ void writeSweepResults(const SweepResults& results, const std::filesystem::path&
                          {{"model_sha256", results.hashes.model_sha256},
                           {"classifier_sha256", results.hashes.classifier_sha256},
                           {"embedding_sha256", results.hashes.embedding_sha256},
+                          {"linkage_embedding_sha256", results.hashes.linkage_embedding_sha256},
                           {"data_sha256", results.hashes.data_sha256}}},
                         {"settings", sweepSettingsToJson(results.settings)},
                         {"has_original_row", results.original.has_value()},
@@ -318,6 +321,7 @@ SweepResults readSweepResults(const std::filesystem::path& csv_path) {
             results.hashes.model_sha256 = hashes.at("model_sha256").get<std::string>();
             results.hashes.classifier_sha256 = hashes.at("classifier_sha256").get<std::string>();
             results.hashes.embedding_sha256 = hashes.value("embedding_sha256", std::string());
+            results.hashes.linkage_embedding_sha256 = hashes.value("linkage_embedding_sha256", std::string());
             results.hashes.data_sha256 = hashes.at("data_sha256").get<std::string>();
             results.settings = settingsFromJson(document.at("settings"));
         } catch (const std::runtime_error& error) {

@@ -47,7 +47,7 @@ struct SweepAttackerFigures {
 /// The attackers, in the order of SweepRow's fields and of the CSV columns.
 enum class SweepAttacker {
     Pixel,      ///< nearest neighbour on normalised pixels
-    Embedding,  ///< nearest neighbour on the learned patient embedding (trained on training patients' originals)
+    Embedding,  ///< nearest neighbour on the learned embeddings: identification by the re-identification attacker (trained on training patients' originals), linkage by the linkage attacker when one is given (trained on privatized copies of public films), else by the same
     Latent,     ///< nearest neighbour in the flow's standardised latent (probes encoded with the flow)
 };
 
@@ -111,6 +111,7 @@ struct SweepSettings {
     bool reidentification = false; ///< run the three attackers (needs patients with several images)
     int embedding_steps = 300;     ///< optimisation steps of the embedding attacker when none is given (trained on training patients' originals)
     std::string embedding_path;    ///< a trained embedding attacker (`dpflow reid-embedding`, e.g. the one shipped beside the model); empty: train one on the training split
+    std::string linkage_embedding_path;  ///< a trained linkage attacker (`dpflow reid-embedding --linkage-model`): the embedding attacker's linkage figures use it; empty: the embedding attacker's own model
     std::string split = "test";    ///< manifest split evaluated (empty: all rows)
     std::string training_split = "train";  ///< split for protocol (b) and the embedding attacker
     std::string label_column;      ///< binary label column (empty: the classifier card's)
@@ -128,6 +129,7 @@ struct SweepInputHashes {
     std::string classifier_sha256;  ///< classifier file
     std::string data_sha256;        ///< manifest bytes and every image file it lists (see hashSweepData)
     std::string embedding_sha256;   ///< embedding attacker file ("" when the sweep trained its own)
+    std::string linkage_embedding_sha256;  ///< linkage attacker file ("" when none was given)
 };
 
 /// A whole sweep: what was asked, on what, and every row.

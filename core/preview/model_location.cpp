@@ -27,9 +27,21 @@ std::filesystem::path shippedSweepFor(const std::filesystem::path& model) {
     return path.replace_extension(".sweep.csv");
 }
 
-std::filesystem::path shippedEmbeddingFor(const std::filesystem::path& model) {
+namespace {
+
+std::filesystem::path besideInFamily(const std::filesystem::path& model, const std::string& suffix) {
     const std::string stem = model.stem().string();
-    return model.parent_path() / (stem.substr(0, stem.find('-')) + "-reid-embedding.safetensors");
+    return model.parent_path() / (stem.substr(0, stem.find('-')) + suffix);
+}
+
+}  // namespace
+
+std::filesystem::path shippedEmbeddingFor(const std::filesystem::path& model) {
+    return besideInFamily(model, "-reid-embedding.safetensors");
+}
+
+std::filesystem::path shippedLinkageEmbeddingFor(const std::filesystem::path& model) {
+    return besideInFamily(model, "-linkage-embedding.safetensors");
 }
 
 std::vector<ShippedModel> listShippedFlowModels(const std::filesystem::path& executable) {

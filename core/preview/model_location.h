@@ -30,6 +30,10 @@ std::filesystem::path shippedSweepFor(const std::filesystem::path& model);
 /// path is returned whether or not the file exists.
 std::filesystem::path shippedEmbeddingFor(const std::filesystem::path& model);
 
+/// The learned linkage attacker shipped beside a model: <family>-linkage-embedding.safetensors
+/// (as shippedEmbeddingFor), trained on privatized copies of public films by that model.
+std::filesystem::path shippedLinkageEmbeddingFor(const std::filesystem::path& model);
+
 /// A shipped flow model and its card in one line, for a model chooser.
 struct ShippedModel {
     std::filesystem::path path;

@@ -66,7 +66,10 @@ TEST(StudioCurve, FallsBackToAClassifierOfTheModelsSizeAndNeedsItsLabelColumn) {
 TEST(StudioCurve, PlansTheTestSplitWithReidentificationWhenPatientsHaveSeveralImages) {
     test::TemporaryFolder folder("dpflow-curve-plan");
     writeClassifier(folder.path(), "phantom128-consolidation-classifier", 128, "label");
-    const auto plan = planStudioCurve(requestFor(folder.path(), writeStudy(folder.path(), 6, 2, "test")));
+    StudioCurveRequest request = requestFor(folder.path(), writeStudy(folder.path(), 6, 2, "test"));
+    request.embedding_path = folder.path() / "phantom128-reid-embedding.safetensors";
+    request.linkage_embedding_path = folder.path() / "phantom128-linkage-embedding.safetensors";
+    const auto plan = planStudioCurve(request);
     const SweepSettings& s = plan.settings;
     EXPECT_EQ(s.split, "test");
     EXPECT_EQ(s.mechanisms, std::vector<std::string>{"cadp"});
@@ -79,7 +82,10 @@ TEST(StudioCurve, PlansTheTestSplitWithReidentificationWhenPatientsHaveSeveralIm
     EXPECT_TRUE(s.reidentification);
     EXPECT_EQ(s.max_images, kStudioCurveMaxImages);
     EXPECT_EQ(std::filesystem::path(s.classifier_path).filename(), "phantom128-consolidation-classifier.safetensors");
-    EXPECT_NE(plan.description.find("with re-identification"), std::string::npos);
+    EXPECT_NE(plan.description.find("with re-identification (embedding attacker phantom128-reid-embedding"), std::string::npos)
+        << plan.description;
+    EXPECT_EQ(s.embedding_path, request.embedding_path.string());
+    EXPECT_EQ(s.linkage_embedding_path, request.linkage_embedding_path.string());
 }
 
 TEST(StudioCurve, UsesEveryRowWhenTheTestSplitLacksALabelAndSkipsReidentificationForSingleImages) {

@@ -1,7 +1,11 @@
+#include "eval/reidentification_attack.h"
+#include "eval/sweep_cache.h"
 #include "eval/sweep_engine.h"
+#include "image/sha256.h"
 #include "sweep_test_support.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 
@@ -82,15 +86,14 @@ TEST(SweepEngine, ChangedDataIsACacheMiss) {
     EXPECT_FALSE(runSweep(test::tinySweepSettings(smaller, {"pixel"}, {10.0}), options).from_cache);
 }
 
-TEST(SweepEngine, AttackersFindEveryPatientOnOriginalsAndFallTowardsChanceUnderHeavyNoise) {
-    // Patients of two acquisitions each, made of the same real image (probes are then exact
-    // copies of the gallery image before privatization).
-    test::TemporaryFolder folder("dpflow-sweep-reid");
-    const auto tiny = test::writeTinyPneumoniaManifest(folder.path(), 12);
+// Patients of two acquisitions each, made of the same real image (probes are then exact copies
+// of the gallery image before privatization): 12 test and 12 train patients.
+std::filesystem::path writePatientManifest(const std::filesystem::path& folder) {
+    const auto tiny = test::writeTinyPneumoniaManifest(folder, 12);
     std::ifstream in(tiny);
     std::string line;
     std::getline(in, line);
-    std::ofstream out(folder.path() / "patients.csv");
+    std::ofstream out(folder / "patients.csv");
     out << "file,split,label,patient_id\n";
     for (int i = 0; std::getline(in, line); ++i) {
         const std::string file = line.substr(0, line.find(','));
@@ -99,8 +102,12 @@ TEST(SweepEngine, AttackersFindEveryPatientOnOriginalsAndFallTowardsChanceUnderH
         out << file << ',' << split << ',' << label << ",p" << i << '\n';
         out << file << ',' << split << ',' << label << ",p" << i << '\n';
     }
-    out.close();
-    auto settings = test::tinySweepSettings(folder.path() / "patients.csv", {"pixel"}, {1.0});
+    return folder / "patients.csv";
+}
+
+TEST(SweepEngine, AttackersFindEveryPatientOnOriginalsAndFallTowardsChanceUnderHeavyNoise) {
+    test::TemporaryFolder folder("dpflow-sweep-reid");
+    auto settings = test::tinySweepSettings(writePatientManifest(folder.path()), {"pixel"}, {1.0});
     settings.reidentification = true;
     settings.embedding_steps = 5;
     const SweepResults results = computeSweep(settings, hashSweepInputs(settings));
@@ -112,6 +119,46 @@ TEST(SweepEngine, AttackersFindEveryPatientOnOriginalsAndFallTowardsChanceUnderH
         EXPECT_EQ(original.linkage.top1_rate, 1.0);
     }
     EXPECT_LE(*results.rows[0].pixel_attacker.identification.top1_rate, 0.5);
+}
+
+TEST(SweepEngine, TrainedReidentificationAndLinkageAttackersAreUsedAndTheirHashesRecorded) {
+    test::TemporaryFolder folder("dpflow-sweep-given-attackers");
+    const auto manifest = writePatientManifest(folder.path());
+    EmbeddingTrainOptions options;
+    options.image_size = 32;
+    options.base_channels = 4;
+    options.embedding_dim = 8;
+    options.steps = 5;
+    options.patients_per_batch = 4;
+    EmbeddingTrainingRun run;
+    run.manifest = manifest;
+    run.splits = "train";
+    run.output = folder.path() / "reid.safetensors";
+    trainEmbeddingOnManifest(run, options);
+    run.output = folder.path() / "linkage.safetensors";
+    run.linkage_views = LinkageViews{test::modelPath("pneumoniamnist-glow32.safetensors"), "dpglow", {1e5}, 3};
+    trainEmbeddingOnManifest(run, options);
+    std::ifstream card_file(embeddingCardPath(run.output));
+    const auto card = nlohmann::json::parse(card_file);
+    EXPECT_EQ(card.at("training").at("images_with_privatized_copies"), 2 * card.at("training").at("images").get<int>());
+    EXPECT_EQ(card.at("privatized_views").at("model_sha256"), sha256OfFile(run.linkage_views->model));
+
+    auto settings = test::tinySweepSettings(manifest, {"dpglow"}, {1e5});
+    settings.reidentification = true;
+    settings.embedding_path = (folder.path() / "reid.safetensors").string();
+    settings.linkage_embedding_path = (folder.path() / "linkage.safetensors").string();
+    const SweepInputHashes hashes = hashSweepInputs(settings);
+    EXPECT_EQ(hashes.embedding_sha256, sha256OfFile(settings.embedding_path));
+    EXPECT_EQ(hashes.linkage_embedding_sha256, sha256OfFile(settings.linkage_embedding_path));
+    const SweepResults results = computeSweep(settings, hashes);
+    const SweepAttackerFigures& original = results.original->embedding_attacker;
+    EXPECT_EQ(original.identification.top1_rate, 1.0);  // exact copies, whatever the network
+    EXPECT_EQ(original.linkage.top1_rate, 1.0);
+    ASSERT_TRUE(results.rows[0].embedding_attacker.linkage.top1_rate.has_value());
+
+    SweepSettings without_linkage = settings;
+    without_linkage.linkage_embedding_path.clear();
+    EXPECT_NE(sweepCacheKey(settings, hashes), sweepCacheKey(without_linkage, hashSweepInputs(without_linkage)));
 }
 
 TEST(SweepEngine, SettingsThatCannotWorkAreRefusedBeforeAnyWork) {

@@ -56,6 +56,13 @@ TEST(ModelLocation, APhantomStudyIsKnownByItsGroundTruthColumns) {
     EXPECT_STREQ(studioModelFor(false), kRealFilmStudioModel);
 }
 
+TEST(ModelLocation, TheShippedAttackersAreFoundByTheModelsFamily) {
+    EXPECT_EQ(shippedEmbeddingFor("models/nih128-glow.safetensors"), std::filesystem::path("models/nih128-reid-embedding.safetensors"));
+    EXPECT_EQ(shippedLinkageEmbeddingFor("/m/phantom128-glow.safetensors"),
+              std::filesystem::path("/m/phantom128-linkage-embedding.safetensors"));
+    EXPECT_EQ(shippedSweepFor("models/nih128-glow.safetensors"), std::filesystem::path("models/nih128-glow.sweep.csv"));
+}
+
 TEST(UnitNoiseDraw, HasUnitLaplaceScale) {
     SystemRandomSource source;
     const UnitNoiseDraw draw(20000, 3, source);
