@@ -29,19 +29,19 @@ std::vector<const SweepRow*> rowsOf(const SweepResults& results, const QString& 
 }
 
 // The strongest attacker's top-1 rate: the privacy officer's worst case at this eps.
-std::optional<double> worstIdentification(const SweepRow& row) {
-    std::optional<double> worst;
-    for (auto attacker : kSweepAttackers) {
-        const auto& rate = attackerFigures(row, attacker).identification.top1_rate;
-        if (rate && (!worst || *rate > *worst)) worst = rate;
-    }
-    return worst;
+// The sweep's verdict for `mechanism` (sweep_summary.h), if it has attack figures.
+std::optional<MechanismVerdict> verdictOf(const SweepResults& results, const QString& mechanism) {
+    for (const MechanismVerdict& verdict : sweepVerdicts(results))
+        if (verdict.mechanism == mechanism.toStdString()) return verdict;
+    return std::nullopt;
 }
 
-std::optional<double> chanceLevel(const SweepRow& row) {
-    for (auto attacker : kSweepAttackers)
-        if (const auto& chance = attackerFigures(row, attacker).identification.chance_rate) return chance;
-    return std::nullopt;
+// The attack that decides the verdict at `epsilon` (the strongest, identification or linkage).
+const AttackJudgement* strongestAt(const std::optional<MechanismVerdict>& verdict, double epsilon) {
+    if (!verdict) return nullptr;
+    for (const EpsilonVerdict& point : verdict->points)
+        if (point.epsilon == epsilon) return &point.attacks[point.strongest];
+    return nullptr;
 }
 
 }  // namespace
@@ -211,12 +211,14 @@ void PlotPanel::redraw() {
                 high << row->protocol_a->ci_high;
             }
         }
-        QVector<double> reid_eps;
+        QVector<double> reid_eps, reid_upper;
+        const std::optional<MechanismVerdict> verdict = verdictOf(*results_, mechanism_);
         for (const SweepRow* row : rows)
-            if (const auto rate = worstIdentification(*row)) {
+            if (const AttackJudgement* attack = strongestAt(verdict, row->epsilon)) {
                 reid_eps << row->epsilon;
-                reid << *rate;
-                chance << chanceLevel(*row).value_or(0.0);
+                reid << attack->top1_rate;
+                reid_upper << attack->upper_bound;
+                chance << verdict->factor * attack->chance_rate;
             }
         QCPGraph* upper = plot_->addGraph();
         upper->setData(eps, high);
@@ -237,11 +239,15 @@ void PlotPanel::redraw() {
         reid_graph->setData(reid_eps, reid);
         reid_graph->setPen(QPen(QColor(200, 90, 20), 2));
         reid_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, 5));
-        reid_graph->setName(tr("re-identification, strongest attacker"));
+        reid_graph->setName(tr("strongest attack (re-identification or linkage), top-1"));
+        QCPGraph* upper_graph = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
+        upper_graph->setData(reid_eps, reid_upper);
+        upper_graph->setPen(QPen(QColor(200, 90, 20), 1, Qt::DashLine));
+        upper_graph->setName(tr("its 95% upper bound (what the verdict judges)"));
         QCPGraph* chance_graph = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
         chance_graph->setData(reid_eps, chance);
         chance_graph->setPen(QPen(QColor(200, 90, 20), 1, Qt::DotLine));
-        chance_graph->setName(tr("chance"));
+        chance_graph->setName(tr("2 x chance"));
         // A decade either side of the swept points, and never less than the slider's marker needs.
         if (!rows.empty())
             plot_->xAxis->setRange(std::min(rows.front()->epsilon / 10, marker_eps_ / 2), std::max(rows.back()->epsilon * 10, marker_eps_ * 2));
@@ -253,6 +259,7 @@ void PlotPanel::redraw() {
                                                QString::fromStdString(results_->settings.split)));
         if (const std::string caveat = protocolACaveat({mechanism_.toStdString()}); !rows.empty() && !caveat.empty())
             note_->setText(note_->text() + "\n" + QString::fromStdString(caveat));
+        if (verdict) note_->setText(note_->text() + "\n" + tr("Verdict: ") + QString::fromStdString(describeVerdict(*verdict)));
     }
     plot_->legend->setVisible(results_.has_value());
     setEpsilon(marker_eps_);
@@ -266,14 +273,19 @@ bool PlotPanel::exportCsv(const QString& path) {
     QFile file(path);
     if (!results_ || !file.open(QIODevice::WriteOnly | QIODevice::Text)) return false;
     QTextStream out(&file);
-    out << "mechanism,epsilon,auc,auc_ci_low,auc_ci_high,reid_top1_strongest,reid_chance\n";
+    out << "mechanism,epsilon,auc,auc_ci_low,auc_ci_high,strongest_attack,strongest_top1,strongest_upper_95,chance\n";
+    const std::optional<MechanismVerdict> verdict = verdictOf(*results_, mechanism_);
     for (const SweepRow* row : rowsOf(*results_, mechanism_)) {
+        const AttackJudgement* attack = strongestAt(verdict, row->epsilon);
         const auto cell = [](const std::optional<double>& v) { return v ? QString::number(*v, 'g', 17) : QString(); };
         out << mechanism_ << ',' << QString::number(row->epsilon, 'g', 17) << ','
             << cell(row->protocol_a ? std::optional<double>(row->protocol_a->auc) : std::nullopt) << ','
             << cell(row->protocol_a ? std::optional<double>(row->protocol_a->ci_low) : std::nullopt) << ','
             << cell(row->protocol_a ? std::optional<double>(row->protocol_a->ci_high) : std::nullopt) << ','
-            << cell(worstIdentification(*row)) << ',' << cell(chanceLevel(*row)) << '\n';
+            << (attack ? QString::fromStdString(attackName(*attack)) : QString()) << ','
+            << cell(attack ? std::optional<double>(attack->top1_rate) : std::nullopt) << ','
+            << cell(attack ? std::optional<double>(attack->upper_bound) : std::nullopt) << ','
+            << cell(attack ? std::optional<double>(attack->chance_rate) : std::nullopt) << '\n';
     }
     return file.flush();
 }

@@ -87,6 +87,9 @@ void registerSweepCommand(CLI::App& app, int& exit_code) {
     auto train_embedding = std::make_shared<bool>(false);
     command->add_flag("--train-embedding", *train_embedding,
                       "Train the embedding attacker on --train-split (--embedding-steps) even when one is shipped");
+    command->add_option("--attack-draws", settings->attack_draws,
+                        "Independent privatizations of each test film the attackers see (probes = films x draws); one draw "
+                        "cannot show linkage at chance")->check(CLI::PositiveNumber)->capture_default_str();
     command->add_option("--embedding-steps", settings->embedding_steps, "Training steps of the embedding attacker when it is trained")
         ->check(CLI::PositiveNumber)->capture_default_str();
     command->add_option("--split", settings->split, "Split evaluated ('' for all rows)")->capture_default_str();

@@ -254,21 +254,28 @@ std::vector<GalleryFeatures> galleryFeatures(const Attackers& attackers, const s
     return out;
 }
 
+// One version of every selected test image (a privatization draw, or the originals), with the
+// attribute values each was decoded under; positions as in the study.
+struct ProbeDraw {
+    std::vector<const Image*> images;
+    std::vector<const AttributeValues*> attributes;
+};
+
 // Runs the three attackers against `gallery` (from galleryFeatures, in kSweepAttackers order)
-// with probes = `probe_images` at the probe positions (identification) and at the gallery
+// with probes = every draw's images at the probe positions (identification) and at the gallery
 // positions (linkage).
 void attack(const Attackers& attackers, const std::vector<GalleryFeatures>& gallery, const std::vector<StudyImage>& study,
-            const ReidentificationSets& sets, const std::vector<const Image*>& probe_images,
-            const std::vector<const AttributeValues*>& probe_attributes, SweepRow& row) {
+            const ReidentificationSets& sets, const std::vector<ProbeDraw>& draws, SweepRow& row) {
     auto probesAt = [&](SweepAttacker attacker, bool linkage, const std::vector<std::size_t>& positions) {
         std::vector<const Image*> images;
         std::vector<const AttributeValues*> attributes;
         std::vector<std::string> ids;
-        for (std::size_t i : positions) {
-            images.push_back(probe_images[i]);
-            attributes.push_back(probe_attributes[i]);
-            ids.push_back(study[i].patient);
-        }
+        for (const ProbeDraw& draw : draws)
+            for (std::size_t i : positions) {
+                images.push_back(draw.images[i]);
+                attributes.push_back(draw.attributes[i]);
+                ids.push_back(study[i].patient);
+            }
         return attackers.features(attacker, linkage, images, attributes, ids);
     };
     for (std::size_t a = 0; a < std::size(kSweepAttackers); ++a) {
@@ -457,6 +464,7 @@ void validateSweepSettings(const SweepSettings& s) {
     parseLatentDecoding(s.latent_decoding);  // throws naming the accepted values
     if (s.protocol_b_epochs < 1) throw std::invalid_argument("--protocol-b-epochs must be at least 1");
     if (s.embedding_steps < 1) throw std::invalid_argument("--embedding-steps must be at least 1");
+    if (s.attack_draws < 1) throw std::invalid_argument("--attack-draws must be at least 1");
 }
 
 SweepInputHashes hashSweepInputs(const SweepSettings& settings) {
@@ -516,7 +524,10 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     // Units: images privatized or prepared, and (under --reid) test images the attackers see.
     const std::size_t per_point = test.size() + (settings.protocol_b ? training.size() : 0);
     const std::size_t attack_units = settings.reidentification ? test.size() : 0;
-    ProgressMeter meter((points + kinds) * per_point + (points + 1) * attack_units +
+    const auto draws = static_cast<std::size_t>(settings.reidentification ? settings.attack_draws : 1);
+    // Per point: the further attack draws' privatizations, and every draw attacked; the originals once.
+    ProgressMeter meter((points + kinds) * per_point + points * (draws - 1) * test.size() +
+                            (points * draws + 1) * attack_units +
                             (settings.protocol_b ? training.size() : 0),
                         on_progress, is_cancelled);
 
@@ -593,9 +604,10 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     original.protocol_a = aucOf(original_scores, labels);
     similarityFigures(originals, originals, original);
     if (attackers) {
-        std::vector<const Image*> probes;
-        for (const Image& image : originals) probes.push_back(&image);
-        attack(*attackers, gallery, test, *sets, probes, true_attributes, original);
+        ProbeDraw draw;  // the originals are one draw: repeating them would only repeat the same probes
+        for (const Image& image : originals) draw.images.push_back(&image);
+        draw.attributes = true_attributes;
+        attack(*attackers, gallery, test, *sets, {draw}, original);
         meter.advance("attacking the originals", attack_units);
     }
     results.original = original;
@@ -622,14 +634,25 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
             if (settings.protocol_a) row.protocol_a = aucOf(classifier.predict(privatized.images), labels);
             similarityFigures(privatized.images, originals, row);
             if (attackers) {
-                std::vector<const Image*> probes;
-                std::vector<const AttributeValues*> probe_attributes;
-                for (std::size_t i = 0; i < test.size(); ++i) {
-                    probes.push_back(&privatized.images[i]);
-                    probe_attributes.push_back(&privatized.attributes[i]);
+                // Further independent draws (fresh noise from the same source) for the attackers only.
+                std::vector<PrivatizedSet> further;
+                for (int d = 1; d < settings.attack_draws; ++d)
+                    further.push_back(privatizeAll(privatizer, prepared_test[latent], test, model, meter,
+                                                   fmt::format("{}: privatizing test images, attack draw {} of {}", stage,
+                                                               d + 1, settings.attack_draws)));
+                std::vector<const PrivatizedSet*> sets_drawn{&privatized};
+                for (const PrivatizedSet& set : further) sets_drawn.push_back(&set);
+                std::vector<ProbeDraw> draws;
+                for (const PrivatizedSet* set : sets_drawn) {
+                    ProbeDraw draw;
+                    for (std::size_t i = 0; i < test.size(); ++i) {
+                        draw.images.push_back(&set->images[i]);
+                        draw.attributes.push_back(&set->attributes[i]);
+                    }
+                    draws.push_back(std::move(draw));
                 }
-                attack(*attackers, gallery, test, *sets, probes, probe_attributes, row);
-                meter.advance(stage + ": attacking", attack_units);
+                attack(*attackers, gallery, test, *sets, draws, row);
+                meter.advance(stage + ": attacking", attack_units * static_cast<std::size_t>(settings.attack_draws));
             }
             if (settings.protocol_b) {
                 const PrivatizedSet privatized_training = privatizeAll(
@@ -667,6 +690,8 @@ SweepOutcome runSweep(const SweepSettings& settings, const SweepRunOptions& opti
                 outcome.results.settings.model_path = settings.model_path;
                 outcome.results.settings.classifier_path = settings.classifier_path;
                 outcome.results.settings.data_path = settings.data_path;
+                outcome.results.settings.embedding_path = settings.embedding_path;
+                outcome.results.settings.linkage_embedding_path = settings.linkage_embedding_path;
                 outcome.from_cache = true;
                 return outcome;
             }

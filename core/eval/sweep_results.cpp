@@ -196,6 +196,7 @@ SweepSettings settingsFromJson(const Json& j) {
     s.protocol_b_max_training_images = j.at("protocol_b_max_training_images").get<std::size_t>();
     s.reidentification = j.at("reidentification").get<bool>();
     s.embedding_steps = j.at("embedding_steps").get<int>();
+    s.attack_draws = j.value("attack_draws", 1);
     s.embedding_path = j.value("embedding", std::string());
     s.linkage_embedding_path = j.value("linkage_embedding", std::string());
     s.split = j.at("split").get<std::string>();
@@ -244,6 +245,7 @@ nlohmann::ordered_json sweepSettingsToJson(const SweepSettings& s) {
                 {"protocol_b_epochs", s.protocol_b_epochs},
                 {"protocol_b_max_training_images", s.protocol_b_max_training_images},
                 {"reidentification", s.reidentification},
+                {"attack_draws", s.attack_draws},
                 {"embedding_steps", s.embedding_steps},
                 {"embedding", s.embedding_path},
                 {"linkage_embedding", s.linkage_embedding_path},

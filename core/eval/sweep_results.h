@@ -109,6 +109,12 @@ struct SweepSettings {
     int protocol_b_epochs = 3;     ///< training epochs of the protocol (b) classifier
     std::size_t protocol_b_max_training_images = 0;  ///< evenly spaced over the training split; 0 = every training image
     bool reidentification = false; ///< run the three attackers (needs patients with several images)
+    /// Under --reid: independent privatizations of every test film the attackers see, each a probe
+    /// (probes = films x draws). With n probes and no hit the 95% upper bound of a top-1 rate is
+    /// about 3.7 / n, and linkage has one film per gallery entry (3.7 / g > twice chance 2 / g): one
+    /// draw can never show linkage at chance. The utility figures use the first draw. "1" in files
+    /// written before this setting existed.
+    int attack_draws = 4;
     int embedding_steps = 300;     ///< optimisation steps of the embedding attacker when none is given (trained on training patients' originals)
     std::string embedding_path;    ///< a trained embedding attacker (`dpflow reid-embedding`, e.g. the one shipped beside the model); empty: train one on the training split
     std::string linkage_embedding_path;  ///< a trained linkage attacker (`dpflow reid-embedding --linkage-model`): the embedding attacker's linkage figures use it; empty: the embedding attacker's own model

@@ -119,6 +119,11 @@ TEST(SweepEngine, AttackersFindEveryPatientOnOriginalsAndFallTowardsChanceUnderH
         EXPECT_EQ(original.linkage.top1_rate, 1.0);
     }
     EXPECT_LE(*results.rows[0].pixel_attacker.identification.top1_rate, 0.5);
+    // Every privatized film is attacked in attack_draws independent draws; the originals once.
+    const SweepAttackerFigures& privatized = results.rows[0].pixel_attacker;
+    EXPECT_EQ(privatized.identification.probes, 12u * static_cast<std::size_t>(settings.attack_draws));
+    EXPECT_EQ(privatized.linkage.probes, 12u * static_cast<std::size_t>(settings.attack_draws));
+    EXPECT_EQ(attackerFigures(*results.original, SweepAttacker::Pixel).linkage.probes, 12u);
 }
 
 TEST(SweepEngine, TrainedReidentificationAndLinkageAttackersAreUsedAndTheirHashesRecorded) {

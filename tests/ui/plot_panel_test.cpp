@@ -41,6 +41,8 @@ QString writeResults(const QTemporaryDir& dir, const QString& name = "results.cs
         row.protocol_a = SweepAuc{0.5 + 0.1 * std::log10(eps / 1e4), 0.45, 0.95, 40, 60};
         row.pixel_attacker.identification.top1_rate = 0.1 * std::log10(eps / 1e4);
         row.pixel_attacker.identification.chance_rate = 0.05;
+        row.pixel_attacker.identification.probes = 100;
+        row.pixel_attacker.identification.top1_hits = static_cast<std::size_t>(std::lround(100 * 0.1 * std::log10(eps / 1e4)));
         row.latent_attacker.identification.top1_rate = 0.05;
         results.rows.push_back(row);
     }
@@ -77,7 +79,7 @@ TEST(PlotPanel, TheMarkerFollowsTheEpsilonItIsGiven) {
     EXPECT_EQ(panel.markerEpsilon(), 3e5);
 }
 
-TEST(PlotPanel, ExportsTheShownCurvesAsCsvWithTheStrongestAttacker) {
+TEST(PlotPanel, ExportsTheShownCurvesAsCsvWithTheStrongestAttackAndItsUpperBound) {
     QTemporaryDir dir;
     PlotPanel panel;
     ASSERT_TRUE(panel.loadResults(writeResults(dir)));
@@ -87,8 +89,14 @@ TEST(PlotPanel, ExportsTheShownCurvesAsCsvWithTheStrongestAttacker) {
     ASSERT_TRUE(file.open(QIODevice::ReadOnly));
     const QStringList lines = QString::fromUtf8(file.readAll()).trimmed().split('\n');
     ASSERT_EQ(lines.size(), 4);
-    EXPECT_EQ(lines[0], "mechanism,epsilon,auc,auc_ci_low,auc_ci_high,reid_top1_strongest,reid_chance");
-    EXPECT_EQ(lines[3], "dpglow,10000000,0.80000000000000004,0.45000000000000001,0.94999999999999996,0.30000000000000004,0.050000000000000003");
+    EXPECT_EQ(lines[0], "mechanism,epsilon,auc,auc_ci_low,auc_ci_high,strongest_attack,strongest_top1,strongest_upper_95,chance");
+    const QStringList last = lines[3].split(',');
+    ASSERT_EQ(last.size(), 9);
+    EXPECT_EQ(last.mid(0, 5).join(','), "dpglow,10000000,0.80000000000000004,0.45000000000000001,0.94999999999999996");
+    EXPECT_EQ(last[5], "pixel identification");  // the latent attacker has no chance level here: not judged
+    EXPECT_DOUBLE_EQ(last[6].toDouble(), 0.1 * std::log10(1e7 / 1e4));  // 30 of 100
+    EXPECT_NEAR(last[7].toDouble(), 0.3998, 1e-4);  // Clopper-Pearson upper end of 30/100
+    EXPECT_EQ(last[8], "0.050000000000000003");
 }
 
 TEST(PlotPanel, ExportsPngAndPdf) {
