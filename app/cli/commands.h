@@ -14,6 +14,11 @@ namespace dpflow::cli {
 /// line with its values ("dpflow train --data M --epochs 150").
 std::string commandLine(const CLI::App& command, const std::string& prefix);
 
+/// Every `dpflow` subcommand, registered on `app` (what main runs and the parsing tests check).
+/// Each named option then takes its own value only, one per occurrence (a list option is
+/// comma-separated or repeated), so inputs can stand anywhere on the line and `--` ends the options.
+void registerAllCommands(CLI::App& app, int& exit_code);
+
 void registerInfoCommand(CLI::App& app, int& exit_code);
 void registerConvertCommand(CLI::App& app, int& exit_code);
 void registerPhantomCommand(CLI::App& app, int& exit_code);

@@ -13,19 +13,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
 
     int exit_code = 0;
-    dpflow::cli::registerInfoCommand(app, exit_code);
-    dpflow::cli::registerConvertCommand(app, exit_code);
-    dpflow::cli::registerPhantomCommand(app, exit_code);
-    dpflow::cli::registerFlowCommands(app, exit_code);
-    dpflow::cli::registerClassifierCommands(app, exit_code);
-    dpflow::cli::registerReidCommands(app, exit_code);
-    dpflow::cli::registerPrivatizeCommand(app, exit_code);
-    dpflow::cli::registerSampleCommand(app, exit_code);
-    dpflow::cli::registerStripCommand(app, exit_code);
-    dpflow::cli::registerArtifactsCommand(app, exit_code);
-    dpflow::cli::registerBenchCommand(app, exit_code);
-    dpflow::cli::registerSweepCommand(app, exit_code);
-    dpflow::cli::registerReleaseCommands(app, exit_code);
+    dpflow::cli::registerAllCommands(app, exit_code);
 
     try {
         app.parse(argc, argv);
