@@ -93,6 +93,12 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     study_dock->setWidget(browser_);
     addDockWidget(Qt::LeftDockWidgetArea, study_dock);
     connect(browser_, &StudyBrowser::imageSelected, this, &MainWindow::showImage);
+    connect(browser_, &StudyBrowser::imageFailed, this, [this](const QString& message) {
+        status_label_->setText(tr("Cannot show %1").arg(message));
+    });
+    connect(browser_, &StudyBrowser::failedCountChanged, this, [this] {
+        if (!source_image_.empty()) showImageStatus();
+    });
 
     panel_ = new PrivacyPanel(this);
     auto* privacy_dock = new QDockWidget(tr("Privacy"), this);
@@ -281,6 +287,8 @@ void MainWindow::chooseModel(const QString& path) {
 }
 
 bool MainWindow::openPaths(const QStringList& paths) {
+    // Listed, not decoded: the browser decodes the selected image and the thumbnails off the UI
+    // thread, so a study of any size opens at once.
     std::vector<ScanEntry> entries;
     const auto collect = [&entries](ScanEntry&& entry) { entries.push_back(std::move(entry)); };
     manifest_rows_.clear();
@@ -300,7 +308,7 @@ bool MainWindow::openPaths(const QStringList& paths) {
                     ManifestRow values;
                     for (const auto& column : manifest.columns()) values[column] = manifest.value(row, column);
                     manifest_rows_[manifest.file(row).lexically_normal().string()] = {values, manifest.baseDir()};
-                    scanImages(manifest.file(row), collect);
+                    listImages(manifest.file(row), collect);
                 }
                 study_manifest_ = manifest_path;
                 phantom_study = isPhantomStudyManifest(manifest.columns());
@@ -309,13 +317,13 @@ bool MainWindow::openPaths(const QStringList& paths) {
                 status_label_->setText(tr("Ignoring the unreadable manifest: %1").arg(QString::fromStdString(error.what())));
             }
         }
-        scanImages(path.toStdString(), collect);
+        listImages(path.toStdString(), collect);
     }
 
     std::size_t readable = 0, failed = 0;
     QString first_failure;
     for (const ScanEntry& entry : entries) {
-        readable += entry.outcome == ScanOutcome::Read;
+        readable += entry.outcome == ScanOutcome::Found || entry.outcome == ScanOutcome::Read;
         failed += entry.outcome == ScanOutcome::Failed;
         if (entry.outcome == ScanOutcome::Failed && first_failure.isEmpty()) first_failure = QString::fromStdString(describeScanEntry(entry));
     }
@@ -327,10 +335,15 @@ bool MainWindow::openPaths(const QStringList& paths) {
                                            : tr("Cannot open: %1 file(s) unreadable; first: %2").arg(failed).arg(first_failure));
         return false;
     }
+    // The first image is decoded off the UI thread and shown when it is ready (imageShown).
+    for (ImagePane* pane : {original_pane_, privatized_pane_, difference_pane_}) pane->clear();
+    source_image_ = Image{};
+    last_preview_.reset();
     addRecent(paths);
     if (!model_chosen_by_user_) useStudioModelFor(phantom_study);
+    status_label_->setText(tr("Opening %1 image file(s)...").arg(readable) +
+                           (failed > 0 ? tr("  (%1 file(s) could not be read: see the study list)").arg(failed) : QString()));
     browser_->selectFirstImage();
-    if (failed > 0) status_label_->setText(status_label_->text() + tr("  (%1 file(s) could not be read: see the study list)").arg(failed));
     return true;
 }
 
@@ -342,7 +355,7 @@ void MainWindow::showImage(const Image& image) {
     privatized_pane_->clear();
     difference_pane_->clear();
     const QString name = QFileInfo(QString::fromStdString(image.source_path.string())).fileName();
-    status_label_->setText(tr("%1 — %2").arg(name, QString::fromStdString(describeImage(image))));
+    showImageStatus();
     setWindowTitle(tr("DP-Flow Studio — %1").arg(name));
 
     updateOriginalPane();
@@ -355,6 +368,15 @@ void MainWindow::showImage(const Image& image) {
         controller_->loadImage(image, encodingAttributes());
         submitPreview();
     }
+    emit imageShown();
+}
+
+void MainWindow::showImageStatus() {
+    const QString name = QFileInfo(QString::fromStdString(source_image_.source_path.string())).fileName();
+    QString text = tr("%1 — %2").arg(name, QString::fromStdString(describeImage(source_image_)));
+    if (const int failed = browser_->failedCount(); failed > 0)
+        text += tr("  (%1 file(s) could not be read: see the study list)").arg(failed);
+    status_label_->setText(text);
 }
 
 AttributeValues MainWindow::encodingAttributes() const {

@@ -82,6 +82,8 @@ public:
     void setGroundTruthVisible(bool visible);
 
 signals:
+    /// The selected image was decoded and is in the original pane (its preview follows).
+    void imageShown();
     /// A preview for the current settings reached the privatized pane.
     void previewShown();
     /// Loading or previewing the current image failed (the reason is shown in the privacy panel).
@@ -96,6 +98,8 @@ protected:
 
 private:
     void showImage(const dpflow::Image& image);
+    /// The status line for the shown image, with how many files of the study could not be read.
+    void showImageStatus();
     void onModelImage(const dpflow::Image& model_image, double encode_ms);
     void onPreview(const dpflow::PreviewResult& result);
     void onExported(const dpflow::PrivatizedImage& release, quint64 tag);

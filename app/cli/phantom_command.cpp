@@ -49,7 +49,7 @@ void registerPhantomCommand(CLI::App& app, int& exit_code) {
     command->add_option("--images-per-patient", args->study.images_per_patient, "Radiographs per patient")
         ->check(CLI::Range(1, 1000))
         ->capture_default_str();
-    command->add_option("--size", args->study.size, "Image side in pixels (64..1024)")
+    command->add_option("--size", args->study.size, "Image side in pixels (64..4096; a clinical detector has 2000 and more)")
         ->check(CLI::Range(kMinPhantomSize, kMaxPhantomSize))
         ->capture_default_str();
     command->add_option("--seed", args->study.seed, "Random seed: the same seed gives the same bytes")

@@ -1,4 +1,5 @@
 #include "main_window.h"
+#include "open_benchmark.h"
 #include "plot_panel.h"
 #include "privacy_panel.h"
 #include "studio_launch.h"
@@ -34,8 +35,13 @@ int main(int argc, char** argv) {
     const QCommandLineOption ground_truth_option("ground-truth", "Show the phantom ground-truth overlay.");
     const QCommandLineOption curve_option("compute-curve",
                                           "Compute the trade-off curve for the opened study (with --screenshot: wait for it).");
+    const QCommandLineOption benchmark_open_option(
+        "benchmark-open",
+        "Benchmark opening the --open paths: watch for SECONDS (listing time, first image, event-loop stalls, RSS), print "
+        "the figures and quit.",
+        "SECONDS");
     parser.addOptions({open_option, screenshot_option, model_option, epsilon_option, mechanism_option, results_option, difference_option,
-                       ground_truth_option, curve_option});
+                       ground_truth_option, curve_option, benchmark_open_option});
     parser.process(app);
 
     QTextStream err(stderr);
@@ -70,6 +76,22 @@ int main(int argc, char** argv) {
         err << "dpflow-studio: cannot read the sweep results " << parser.value(results_option) << '\n';
     if (parser.isSet(difference_option)) window.setDifferenceVisible(true);
     if (parser.isSet(ground_truth_option)) window.setGroundTruthVisible(true);
+    if (parser.isSet(benchmark_open_option)) {
+        bool ok = false;
+        const double seconds = parser.value(benchmark_open_option).toDouble(&ok);
+        if (!ok || !(seconds > 0) || !parser.isSet(open_option)) {
+            err << "dpflow-studio: --benchmark-open needs --open PATH and a positive number of seconds\n";
+            return 2;
+        }
+        window.show();
+        const dpflow::ui::OpenBenchmark result = dpflow::ui::benchmarkOpening(window, parser.values(open_option), seconds);
+        QTextStream(stdout) << QString::fromStdString(dpflow::ui::describeOpenBenchmark(result)) << '\n';
+        if (!screenshot_path.isEmpty() && !dpflow::ui::saveWindowScreenshot(window, screenshot_path)) {
+            err << "dpflow-studio: cannot write the screenshot " << screenshot_path << '\n';
+            return 1;
+        }
+        return result.first_image_ms < 0 ? 1 : 0;
+    }
     const bool opened = parser.isSet(open_option) && window.openPaths(parser.values(open_option));
     if (parser.isSet(open_option) && !opened) err << "dpflow-studio: " << window.statusMessage() << '\n';
     if (parser.isSet(curve_option)) window.computeCurve();

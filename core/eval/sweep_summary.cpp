@@ -100,16 +100,16 @@ std::string describeVerdict(const MechanismVerdict& verdict) {
         const EpsilonVerdict& point = verdict.points[*verdict.breakpoint];
         const AttackJudgement& strongest = point.attacks[point.strongest];
         return fmt::format("{}: every attack at chance from eps {:g} down (95% upper bound of each top-1 <= {:g} x chance "
-                           "{:.4f}); strongest there: {}{}{}{}",
-                           verdict.mechanism, point.epsilon, factor, strongest.chance_rate, describeAttack(strongest),
+                           "= {:.4f}); strongest there: {}{}{}{}",
+                           verdict.mechanism, point.epsilon, factor, factor * strongest.chance_rate, describeAttack(strongest),
                            formatAuc("a", point.protocol_a), formatAuc("b", point.protocol_b),
                            point.mean_ssim ? fmt::format("; SSIM {:.3f}", *point.mean_ssim) : "");
     }
     const EpsilonVerdict& smallest = verdict.points.front();
     const AttackJudgement& strongest = smallest.attacks[smallest.strongest];
     std::string text = fmt::format("{}: no swept eps puts every attack at chance (95% upper bound of top-1 <= {:g} x chance "
-                                   "{:.4f}); at the smallest, eps {:g}, the strongest is {}",
-                                   verdict.mechanism, factor, strongest.chance_rate, smallest.epsilon,
+                                   "= {:.4f}); at the smallest, eps {:g}, the strongest is {}",
+                                   verdict.mechanism, factor, factor * strongest.chance_rate, smallest.epsilon,
                                    describeAttack(strongest));
     // Where the point estimates alone would have passed: shown, not counted.
     std::optional<double> point_estimates;

@@ -9,13 +9,18 @@
 namespace dpflow {
 namespace {
 
+// Why a file that detectImageFormat does not recognise is not listed as an image.
+std::string notAnImageReason(const std::filesystem::path& path) {
+    std::error_code error;
+    return std::filesystem::file_size(path, error) == 0 ? "empty file" : kNotAnImageFileReason;
+}
+
 ScanEntry scanFile(const std::filesystem::path& path, bool named_explicitly) {
     ScanEntry entry;
     entry.path = path;
     if (!named_explicitly && detectImageFormat(path) == ImageFileFormat::Unknown) {
-        std::error_code error;
         entry.outcome = ScanOutcome::Skipped;
-        entry.reason = std::filesystem::file_size(path, error) == 0 ? "empty file" : kNotAnImageFileReason;
+        entry.reason = notAnImageReason(path);
         return entry;
     }
     try {
@@ -28,12 +33,28 @@ ScanEntry scanFile(const std::filesystem::path& path, bool named_explicitly) {
     return entry;
 }
 
-}  // namespace
+ScanEntry listFile(const std::filesystem::path& path, bool named_explicitly) {
+    ScanEntry entry;
+    entry.path = path;
+    std::error_code error;
+    if (named_explicitly && !std::filesystem::is_regular_file(path, error)) {
+        entry.outcome = ScanOutcome::Failed;
+        entry.reason = std::filesystem::exists(path, error) ? "not a regular file" : "no such file";
+    } else if (detectImageFormat(path) == ImageFileFormat::Unknown) {
+        entry.outcome = named_explicitly ? ScanOutcome::Failed : ScanOutcome::Skipped;
+        entry.reason = notAnImageReason(path);
+    } else {
+        entry.outcome = ScanOutcome::Found;
+    }
+    return entry;
+}
 
-void scanImages(const std::filesystem::path& root, const std::function<void(ScanEntry&&)>& visit) {
+// Every file under `root` (sorted by generic path) through `each(file, named_explicitly)`.
+void forEachFile(const std::filesystem::path& root, const std::function<ScanEntry(const std::filesystem::path&, bool)>& each,
+                 const std::function<void(ScanEntry&&)>& visit) {
     std::error_code error;
     if (!std::filesystem::is_directory(root, error)) {
-        visit(scanFile(root, true));
+        visit(each(root, true));
         return;
     }
     std::vector<std::filesystem::path> files;
@@ -55,9 +76,17 @@ void scanImages(const std::filesystem::path& root, const std::function<void(Scan
     std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) {
         return a.generic_string() < b.generic_string();
     });
-    for (const auto& file : files) {
-        visit(scanFile(file, false));
-    }
+    for (const auto& file : files) visit(each(file, false));
+}
+
+}  // namespace
+
+void scanImages(const std::filesystem::path& root, const std::function<void(ScanEntry&&)>& visit) {
+    forEachFile(root, scanFile, visit);
+}
+
+void listImages(const std::filesystem::path& root, const std::function<void(ScanEntry&&)>& visit) {
+    forEachFile(root, listFile, visit);
 }
 
 std::vector<ScanEntry> scanImages(const std::filesystem::path& root) {

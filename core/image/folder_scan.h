@@ -13,6 +13,7 @@ namespace dpflow {
 /// What became of one file during a scan.
 enum class ScanOutcome {
     Read,     ///< a PNG or DICOM that was read; `image` holds it
+    Found,    ///< a PNG or DICOM by content (listImages): not decoded yet, so it may still fail
     Skipped,  ///< not an image file by content (e.g. a README); `reason` says why
     Failed,   ///< recognised as PNG/DICOM (or named explicitly) but unreadable; `reason` says why
 };
@@ -35,5 +36,12 @@ void scanImages(const std::filesystem::path& root, const std::function<void(Scan
 
 /// As above, collecting the entries (images included) in a vector.
 std::vector<ScanEntry> scanImages(const std::filesystem::path& root);
+
+/// Lists the image files under `root` as scanImages finds them (same order, same recognition by
+/// content), reading only each file's first bytes: a study of any size is listed in moments and
+/// nothing is decoded. Image files are Found (a damaged one fails only when it is decoded);
+/// non-images are Skipped, or Failed when named explicitly; a missing root or an unlistable
+/// folder is one Failed entry.
+void listImages(const std::filesystem::path& root, const std::function<void(ScanEntry&&)>& visit);
 
 }  // namespace dpflow

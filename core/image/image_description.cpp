@@ -23,6 +23,8 @@ std::string describeScanEntry(const ScanEntry& entry) {
     switch (entry.outcome) {
     case ScanOutcome::Read:
         return entry.path.string() + ": " + describeImage(*entry.image);
+    case ScanOutcome::Found:
+        return entry.path.string() + ": image file (not decoded yet)";
     case ScanOutcome::Skipped:
         return entry.path.string() + ": skipped: " + entry.reason;
     case ScanOutcome::Failed:

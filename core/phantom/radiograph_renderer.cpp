@@ -124,7 +124,9 @@ double lungChord(const LungBody& lung, double x, double y) {
             holes[count++] = {cut.centre.z - h, cut.centre.z + h};
         }
     }
-    std::sort(holes.begin(), holes.begin() + static_cast<std::ptrdiff_t>(count));
+    // At most 8: sorted by insertion (std::sort on the array's prefix trips GCC 12's -Warray-bounds).
+    for (std::size_t i = 1; i < count; ++i)
+        for (std::size_t j = i; j > 0 && holes[j] < holes[j - 1]; --j) std::swap(holes[j], holes[j - 1]);
     double length = 0, cursor = lo;
     for (std::size_t k = 0; k < count && cursor < hi; ++k) {
         if (holes[k].first > cursor) length += std::min(holes[k].first, hi) - cursor;

@@ -13,7 +13,7 @@ namespace dpflow {
 
 /// Smallest and largest image side the generator renders (pixels).
 constexpr int kMinPhantomSize = 64;
-constexpr int kMaxPhantomSize = 1024;
+constexpr int kMaxPhantomSize = 4096;  // a 43 cm detector at 0.1 mm is about 4300 px
 
 /// What to draw besides the anatomy. Turning an overlay off leaves every other pixel and the
 /// noise unchanged, which is how tests find exactly what an overlay changed.

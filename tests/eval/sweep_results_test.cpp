@@ -60,6 +60,7 @@ TEST(SweepResults, CsvAndJsonRoundTripEveryValueExactly) {
     EXPECT_EQ(read.settings.latent_decoding, "direct");
     EXPECT_EQ(read.hashes.data_sha256, "cc");
     EXPECT_EQ(read.hashes.embedding_sha256, "dd");
+    EXPECT_EQ(read.hashes.linkage_embedding_sha256, "ee");
     EXPECT_EQ(read.settings.embedding_path, "attacker.safetensors");
     EXPECT_EQ(read.cache_key, written.cache_key);
     EXPECT_EQ(read.created_utc, written.created_utc);

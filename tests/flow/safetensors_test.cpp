@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -36,11 +38,10 @@ SafetensorsFile sampleFile() {
 
 // Builds a raw file from a header text and a data area, as a corrupt writer might.
 std::vector<uint8_t> rawFile(const std::string& header, size_t data_bytes) {
-    std::vector<uint8_t> bytes(8, 0);
-    uint64_t len = header.size();
+    std::vector<uint8_t> bytes(8 + header.size() + data_bytes, 0);
+    const uint64_t len = header.size();
     for (int i = 0; i < 8; ++i) bytes[static_cast<size_t>(i)] = static_cast<uint8_t>(len >> (8 * i));
-    bytes.insert(bytes.end(), header.begin(), header.end());
-    bytes.resize(bytes.size() + data_bytes, 0);
+    std::copy(header.begin(), header.end(), bytes.begin() + 8);
     return bytes;
 }
 

@@ -51,6 +51,33 @@ TEST(FolderScan, AnExplicitlyNamedNonImageFileFails) {
     EXPECT_EQ(entries[0].outcome, ScanOutcome::Failed);
 }
 
+TEST(FolderScan, ListingFindsTheSameFilesWithoutDecodingThem) {
+    const auto folder = mixedFolder();
+    std::vector<ScanEntry> listed;
+    listImages(folder, [&](ScanEntry&& entry) { listed.push_back(std::move(entry)); });
+    ASSERT_EQ(listed.size(), 4u);
+    EXPECT_EQ(listed[0].path.filename(), "a_dicom.png");
+    EXPECT_EQ(listed[0].outcome, ScanOutcome::Found);
+    EXPECT_FALSE(listed[0].image.has_value());
+    EXPECT_EQ(listed[1].outcome, ScanOutcome::Found);
+    EXPECT_EQ(listed[2].outcome, ScanOutcome::Skipped);
+    EXPECT_EQ(listed[3].path.filename(), "d_cut.dcm");
+    EXPECT_EQ(listed[3].outcome, ScanOutcome::Found);  // damaged, found out when it is decoded
+}
+
+TEST(FolderScan, ListingANamedFileThatIsMissingOrNotAnImageFails) {
+    const auto folder = mixedFolder();
+    std::vector<ScanEntry> listed;
+    const auto collect = [&](ScanEntry&& entry) { listed.push_back(std::move(entry)); };
+    listImages(folder / "c_notes.txt", collect);
+    listImages(folder / "gone.dcm", collect);
+    ASSERT_EQ(listed.size(), 2u);
+    EXPECT_EQ(listed[0].outcome, ScanOutcome::Failed);
+    EXPECT_NE(listed[0].reason.find("not an image file"), std::string::npos) << listed[0].reason;
+    EXPECT_EQ(listed[1].outcome, ScanOutcome::Failed);
+    EXPECT_EQ(listed[1].reason, "no such file");
+}
+
 TEST(ImageDescription, NamesSizeBitsPhotometricSyntaxWindowAndWarnings) {
     Image image = makeImage(2048, 2500);
     image.stored_bits = 12;

@@ -89,7 +89,9 @@ TEST(RadiographRenderer, BurnedInTextChangesOnlyThePixelsOfItsBox) {
     EXPECT_GT(meanAbsDifference(with.image, without.image, with.text_box), 0.05);
     for (int y = 0; y < 256; ++y)
         for (int x = 0; x < 256; ++x)
-            if (!with.text_box.contains(x, y)) ASSERT_EQ(with.image.at(x, y), without.image.at(x, y)) << x << "," << y;
+            if (!with.text_box.contains(x, y)) {
+                ASSERT_EQ(with.image.at(x, y), without.image.at(x, y)) << x << "," << y;
+            }
 }
 
 TEST(RadiographRenderer, LeadMarkerShowsInsideItsRecordedBox) {

@@ -37,7 +37,9 @@ TEST(ReleaseSettings, JsonRoundTripKeepsEverySetting) {
     ASSERT_EQ(s.decision.attributes.size(), 2u);
     for (const auto& treatment : s.decision.attributes) {
         EXPECT_EQ(treatment.protect, treatment.name == "sex") << treatment.name;
-        if (treatment.protect) EXPECT_DOUBLE_EQ(treatment.epsilon, 1.5);
+        if (treatment.protect) {
+            EXPECT_DOUBLE_EQ(treatment.epsilon, 1.5);
+        }
     }
     ASSERT_TRUE(s.decision.safeguard);
     EXPECT_EQ(s.decision.safeguard->reference_manifest, "ref.csv");

@@ -8,7 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <QImage>
+#include <QListWidget>
 #include <QProcess>
+#include <QTest>
 #include <QTemporaryDir>
 
 #include <fstream>
@@ -31,7 +33,7 @@ QString writeGradientPng(const QTemporaryDir& dir, int width, int height, const 
 TEST(MainWindow, OpeningAPngShowsItsPixelsInThePane) {
     QTemporaryDir dir;
     MainWindow window(smallModelOptions());
-    ASSERT_TRUE(window.openPaths({writeGradientPng(dir, 64, 32)}));
+    ASSERT_TRUE(openAndShow(window, {writeGradientPng(dir, 64, 32)}));
     const Image& shown = window.sourceImage();
     EXPECT_EQ(shown.width, 64);
     EXPECT_EQ(shown.height, 32);
@@ -43,7 +45,7 @@ TEST(MainWindow, OpeningAPngShowsItsPixelsInThePane) {
 TEST(MainWindow, AnUnreadableFileIsReportedInTheStatusBarAndTheBrowser) {
     QTemporaryDir dir;
     MainWindow window(smallModelOptions());
-    ASSERT_TRUE(window.openPaths({writeGradientPng(dir, 16, 16)}));
+    ASSERT_TRUE(openAndShow(window, {writeGradientPng(dir, 16, 16)}));
     const QString missing = dir.filePath("does-not-exist.dcm");
     EXPECT_FALSE(window.openPaths({missing}));
     EXPECT_TRUE(window.statusMessage().startsWith("Cannot open")) << window.statusMessage().toStdString();
@@ -59,11 +61,44 @@ TEST(MainWindow, OpeningAFolderListsEveryImageAndEveryUnreadableFile) {
     std::ofstream(dir.filePath("c.png").toStdString(), std::ios::binary) << "\x89PNG\r\n\x1a\n truncated";
     std::ofstream(dir.filePath("notes.txt").toStdString()) << "not an image";
     MainWindow window(smallModelOptions());
-    ASSERT_TRUE(window.openPaths({dir.path()}));
+    ASSERT_TRUE(openAndShow(window, {dir.path()}));
     EXPECT_EQ(window.studyBrowser()->rowCount(), 3);  // the text file is skipped, not listed
-    EXPECT_EQ(window.studyBrowser()->failedCount(), 1);
+    // The truncated PNG is found out when its thumbnail is made, off the UI thread.
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.studyBrowser()->failedCount() == 1; }, 30000));
     EXPECT_EQ(window.sourceImage().width, 16);      // the first readable image in path order
     EXPECT_TRUE(window.statusMessage().contains("1 file(s) could not be read")) << window.statusMessage().toStdString();
+}
+
+TEST(MainWindow, AFirstImageThatCannotBeDecodedGivesWayToTheNext) {
+    QTemporaryDir dir;
+    std::ofstream(dir.filePath("a.png").toStdString(), std::ios::binary) << "\x89PNG\r\n\x1a\n truncated";
+    writeGradientPng(dir, 24, 24, "b.png");
+    MainWindow window(smallModelOptions());
+    ASSERT_TRUE(openAndShow(window, {dir.path()}));  // a.png is listed: it is a PNG by content
+    EXPECT_EQ(window.sourceImage().width, 24);
+    EXPECT_EQ(window.studyBrowser()->failedCount(), 1);
+    const auto* list = window.studyBrowser()->findChild<QListWidget*>();
+    ASSERT_NE(list, nullptr);
+    EXPECT_EQ(list->currentRow(), 1);
+    EXPECT_TRUE(list->item(0)->text().contains("cannot read")) << list->item(0)->text().toStdString();
+}
+
+TEST(MainWindow, TheLastImageChosenWinsOverDecodesStillUnderway) {
+    QTemporaryDir dir;
+    writeGradientPng(dir, 16, 16, "a.png");
+    writeGradientPng(dir, 20, 20, "b.png");
+    writeGradientPng(dir, 28, 28, "c.png");
+    MainWindow window(smallModelOptions());
+    ASSERT_TRUE(window.openPaths({dir.path()}));
+    auto* list = window.studyBrowser()->findChild<QListWidget*>();
+    ASSERT_NE(list, nullptr);
+    list->setCurrentRow(1);
+    list->setCurrentRow(2);  // before a.png or b.png had time to be shown
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.sourceImage().width == 28; }, 30000));
+    QTest::qWait(300);  // an earlier decode that finishes now must not replace it
+    EXPECT_EQ(window.sourceImage().width, 28);
+    list->setCurrentRow(0);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.sourceImage().width == 16; }, 30000));
 }
 
 TEST(MainWindow, AStudyFolderWithAManifestListsOnlyTheManifestsImages) {
@@ -73,7 +108,7 @@ TEST(MainWindow, AStudyFolderWithAManifestListsOnlyTheManifestsImages) {
     writeGradientPng(dir, 24, 24, "b.png");
     std::ofstream(dir.filePath("manifest.csv").toStdString()) << "file,split\nb.png,test\na.png,train\n";
     MainWindow window(smallModelOptions());
-    ASSERT_TRUE(window.openPaths({dir.path()}));
+    ASSERT_TRUE(openAndShow(window, {dir.path()}));
     EXPECT_EQ(window.studyBrowser()->rowCount(), 2);
     EXPECT_EQ(window.sourceImage().width, 24);  // manifest order: b.png first
 }
@@ -83,7 +118,7 @@ TEST(MainWindow, ThePaneKeepsTheImageAspectRatio) {
     MainWindow window(smallModelOptions());
     window.resize(800, 800);
     window.setFullResolutionOriginal(true);
-    ASSERT_TRUE(window.openPaths({writeGradientPng(dir, 64, 32)}));
+    ASSERT_TRUE(openAndShow(window, {writeGradientPng(dir, 64, 32)}));
     window.show();
     const QRectF drawn = window.originalPane()->imageRect();
     ASSERT_FALSE(drawn.isEmpty());

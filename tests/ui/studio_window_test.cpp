@@ -294,7 +294,7 @@ TEST(StudioModelChoice, ARealFilmGetsTheRealFilmModelAndAPhantomStudyThePhantomM
     MainWindow window;  // no --model: what is opened chooses
     window.privacyPanel()->setEpsilon(1e6);
     window.privacyPanel()->setAttributeTreatment("sex", true, 1.0);  // the user protects sex under the phantom model
-    ASSERT_TRUE(window.openPaths({dir.filePath("real/films.csv")}));  // a .csv is a study manifest
+    ASSERT_TRUE(openAndShow(window, {dir.filePath("real/films.csv")}));  // a .csv is a study manifest
     EXPECT_EQ(QFileInfo(window.modelPath()).fileName(), "nih128-glow.safetensors");
     EXPECT_TRUE(window.privacyPanel()->unknownTrueAttributes().empty());  // label, sex and view from the manifest
     bool sex_protected = false;

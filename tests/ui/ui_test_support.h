@@ -7,7 +7,9 @@
 
 #include "image/manifest.h"
 
+#include <QSignalSpy>
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 
 #include <filesystem>
@@ -17,6 +19,15 @@ namespace dpflow::ui {
 inline const QString kSmallModel = QString(DPFLOW_SOURCE_DIR) + "/models/pneumoniamnist-glow32.safetensors";
 
 inline StudioOptions smallModelOptions() { return StudioOptions{kSmallModel}; }
+
+/// Opens `paths` as the user does and waits (at most 30 s) until the first image is decoded and
+/// shown: the study browser decodes off the UI thread. False when nothing could be opened or
+/// no image was shown.
+inline bool openAndShow(MainWindow& window, const QStringList& paths) {
+    QSignalSpy shown(&window, &MainWindow::imageShown);
+    if (!window.openPaths(paths)) return false;
+    return !shown.isEmpty() || shown.wait(30000);
+}
 
 /// A manifest in `dir` listing three test radiographs (absolute paths, label column as the
 /// model's attribute). Returns the folder to open.

@@ -1,0 +1,179 @@
+#include "study_image_loader.h"
+
+#include "image/image_error.h"
+#include "image/image_reader.h"
+#include "qimage_conversion.h"
+
+#include <QMetaObject>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace dpflow::ui {
+namespace {
+
+struct Request {
+    int row = 0;
+    std::filesystem::path path;
+    std::uint64_t generation = 0;
+};
+
+}  // namespace
+
+struct StudyImageLoader::Workers {
+    explicit Workers(StudyImageLoader* owner) : owner(owner) {
+        selection = std::thread([this] { selectionLoop(); });
+        thumbnails = std::thread([this] { thumbnailLoop(); });
+    }
+
+    ~Workers() {
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            stopping = true;
+        }
+        wake.notify_all();
+        selection.join();
+        thumbnails.join();
+    }
+
+    bool current(std::uint64_t g) {
+        std::lock_guard<std::mutex> lock(mutex);
+        return g == generation;
+    }
+
+    void selectionLoop() {
+        while (true) {
+            Request request;
+            {
+                std::unique_lock<std::mutex> lock(mutex);
+                wake.wait(lock, [this] { return stopping || pending_image.has_value(); });
+                if (stopping) return;
+                request = std::move(*pending_image);
+                pending_image.reset();
+                // The cache first: a film seen a moment ago comes back without a decode.
+                for (auto it = cached.begin(); it != cached.end(); ++it)
+                    if (it->source_path == request.path) {
+                        cached.splice(cached.begin(), cached, it);
+                        deliverImage(request, cached.front());
+                        request.path.clear();
+                        break;
+                    }
+                if (request.path.empty()) continue;
+            }
+            try {
+                // One read: the pixels and the SHA-256 of exactly those bytes (the export checks it).
+                Image image = readImageBytes(readFileBytes(request.path), request.path);
+                {
+                    std::lock_guard<std::mutex> lock(mutex);
+                    if (request.generation != generation) continue;  // a new study was opened meanwhile
+                    cached.push_front(image);
+                    if (cached.size() > kCachedImages) cached.pop_back();
+                }
+                deliverImage(request, image);
+            } catch (const ImageError& error) {
+                const QString reason = QString::fromStdString(error.reason());
+                const std::uint64_t g = request.generation;
+                QMetaObject::invokeMethod(owner, [owner = owner, this, g, row = request.row, reason] {
+                    if (current(g)) emit owner->imageFailed(row, reason);
+                }, Qt::QueuedConnection);
+            }
+        }
+    }
+
+    // Called with or without the lock; the signal is emitted on the UI thread if still current.
+    void deliverImage(const Request& request, const Image& image) {
+        const std::uint64_t g = request.generation;
+        QMetaObject::invokeMethod(owner, [owner = owner, this, g, row = request.row, image] {
+            if (current(g)) emit owner->imageDecoded(row, image);
+        }, Qt::QueuedConnection);
+    }
+
+    void thumbnailLoop() {
+        while (true) {
+            Request request;
+            {
+                std::unique_lock<std::mutex> lock(mutex);
+                wake.wait(lock, [this] { return stopping || !pending_thumbnails.empty(); });
+                if (stopping) return;
+                request = std::move(pending_thumbnails.front());
+                pending_thumbnails.pop_front();
+                ++thumbnails_running;
+            }
+            QImage icon;
+            QString reason;
+            try {
+                const Image image = readImage(request.path);
+                icon = toQImage(image).scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+            } catch (const ImageError& error) {
+                reason = QString::fromStdString(error.reason());
+            }
+            const std::uint64_t g = request.generation;
+            QMetaObject::invokeMethod(owner, [owner = owner, this, g, row = request.row, icon, reason] {
+                if (!current(g)) return;
+                if (reason.isEmpty())
+                    emit owner->thumbnailReady(row, icon);
+                else
+                    emit owner->thumbnailFailed(row, reason);
+            }, Qt::QueuedConnection);
+            std::lock_guard<std::mutex> lock(mutex);
+            --thumbnails_running;
+        }
+    }
+
+    StudyImageLoader* owner;
+    mutable std::mutex mutex;
+    std::condition_variable wake;
+    bool stopping = false;
+    std::uint64_t generation = 0;
+    std::optional<Request> pending_image;
+    std::deque<Request> pending_thumbnails;
+    std::size_t thumbnails_running = 0;
+    std::list<Image> cached;  // most recent first, at most kCachedImages
+    std::thread selection;
+    std::thread thumbnails;
+};
+
+StudyImageLoader::StudyImageLoader(QObject* parent) : QObject(parent), workers_(std::make_unique<Workers>(this)) {}
+
+StudyImageLoader::~StudyImageLoader() = default;
+
+void StudyImageLoader::clear() {
+    std::lock_guard<std::mutex> lock(workers_->mutex);
+    ++workers_->generation;
+    workers_->pending_image.reset();
+    workers_->pending_thumbnails.clear();
+    workers_->cached.clear();
+}
+
+void StudyImageLoader::requestImage(int row, const std::filesystem::path& path) {
+    {
+        std::lock_guard<std::mutex> lock(workers_->mutex);
+        workers_->pending_image = Request{row, path, workers_->generation};
+    }
+    workers_->wake.notify_all();
+}
+
+void StudyImageLoader::requestThumbnails(const std::vector<std::pair<int, std::filesystem::path>>& rows) {
+    {
+        std::lock_guard<std::mutex> lock(workers_->mutex);
+        auto& queue = workers_->pending_thumbnails;
+        for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+            const int row = it->first;  // asked again: moves to the front instead of being made twice
+            queue.erase(std::remove_if(queue.begin(), queue.end(), [row](const Request& r) { return r.row == row; }), queue.end());
+            queue.push_front(Request{row, it->second, workers_->generation});
+        }
+    }
+    workers_->wake.notify_all();
+}
+
+std::size_t StudyImageLoader::pendingThumbnails() const {
+    std::lock_guard<std::mutex> lock(workers_->mutex);
+    return workers_->pending_thumbnails.size() + workers_->thumbnails_running;
+}
+
+}  // namespace dpflow::ui
