@@ -1,5 +1,7 @@
 #include "render/sweep_plot.h"
 
+#include "eval/sweep_summary.h"
+
 #include "render/offscreen_gui.h"
 
 #include <qcustomplot.h>
@@ -168,16 +170,33 @@ void drawReidentification(QCustomPlot& plot, QCPAxisRect* rect, const SweepResul
                 chance = figures.chance_rate.value_or(chance);
             }
             if (x.isEmpty()) continue;
-            addLine(plot, rect, x, rate, QPen(attackerColour(attacker), 2, mechanismStyle(m)),
-                    QString::fromStdString(mechanisms[m] + ", " + sweepAttackerName(attacker) + " attacker"), legend);
+            addLine(plot, rect, x, rate, QPen(attackerColour(attacker), 1, mechanismStyle(m)),
+                    QString::fromStdString(mechanisms[m] + ", " + sweepAttackerName(attacker) + " identification"), legend);
         }
     }
+    // What the verdict judges (sweep_summary.h): the strongest attack at each eps, identification
+    // or linkage, and the upper end of its 95% interval.
+    const std::vector<MechanismVerdict> verdicts = sweepVerdicts(results);
+    for (std::size_t m = 0; m < mechanisms.size(); ++m)
+        for (const MechanismVerdict& verdict : verdicts) {
+            if (verdict.mechanism != mechanisms[m]) continue;
+            QVector<double> x, rate, upper;
+            for (const EpsilonVerdict& point : verdict.points) {
+                x << point.epsilon;
+                rate << point.attacks[point.strongest].top1_rate;
+                upper << point.attacks[point.strongest].upper_bound;
+            }
+            addLine(plot, rect, x, rate, QPen(Qt::black, 2.5, mechanismStyle(m)),
+                    QString::fromStdString(mechanisms[m] + ": strongest attack (identification or linkage)"), legend);
+            addLine(plot, rect, x, upper, QPen(Qt::black, 1, Qt::DashDotLine),
+                    QString::fromStdString(mechanisms[m] + ": its 95% upper bound (the verdict)"), legend);
+        }
     if (chance > 0.0) {
         addReference(plot, rect, lo, hi, chance, QPen(Qt::gray, 1, Qt::DotLine), QString("chance %1").arg(chance, 0, 'f', 3),
                      legend);
         addReference(plot, rect, lo, hi, 2.0 * chance, QPen(Qt::black, 1, Qt::DashLine), "2 x chance", legend);
     }
-    rect->axis(QCPAxis::atLeft)->setLabel("re-identification top-1 rate");
+    rect->axis(QCPAxis::atLeft)->setLabel("top-1 rate (re-identification, linkage)");
     rect->axis(QCPAxis::atLeft)->setRange(0.0, 1.02);
 }
 
