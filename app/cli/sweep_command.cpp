@@ -44,9 +44,45 @@ void printRow(const SweepRow& row, bool reid) {
     std::cout << '\n';
 }
 
+// The table, the attackers' strength on the originals, the caveat and the verdict.
+void printResults(const SweepResults& results) {
+    const bool reid = results.settings.reidentification;
+    std::cout << "mechanism       eps         b  utility (AUC [95% CI])" << (reid ? "  attacker top-1 reid/linkage v=verification AUC" : "")
+              << '\n';
+    if (results.original) printRow(*results.original, reid);
+    for (const SweepRow& row : results.rows) printRow(row, reid);
+    if (const std::string caveat = protocolACaveat(results.settings.mechanisms); !caveat.empty() && results.settings.protocol_a)
+        std::cout << "note: " << caveat << '\n';
+    if (results.original && reid) {
+        std::cout << "attackers on the originals (their strength, beside every figure they give):\n";
+        for (SweepAttacker attacker : kSweepAttackers) {
+            const SweepAttackerFigures& f = attackerFigures(*results.original, attacker);
+            std::cout << fmt::format("  {:<9} identification {}\n  {:<9} linkage        {}\n", sweepAttackerName(attacker),
+                                     describeAttackStrength(f.identification), "", describeAttackStrength(f.linkage));
+        }
+    }
+    for (const MechanismVerdict& verdict : sweepVerdicts(results)) std::cout << "verdict: " << describeVerdict(verdict) << '\n';
+}
+
+void registerSweepReport(CLI::App& app, int& exit_code) {
+    auto* command = app.add_subcommand("sweep-report", "Print what a results CSV of `dpflow sweep` holds (its JSON beside it): "
+                                                       "the table, each attacker's strength on the originals and the verdict. "
+                                                       "Computes nothing.");
+    auto csv = std::make_shared<std::string>();
+    command->add_option("results", *csv, "Results CSV (e.g. models/nih128-glow.sweep.csv)")->required()->check(CLI::ExistingFile);
+    command->callback([csv, &exit_code] {
+        const SweepResults results = readSweepResults(*csv);
+        std::cout << fmt::format("{}: computed {} in {} on {} (split '{}')\n", *csv, results.created_utc,
+                                 duration(results.wall_seconds), results.settings.data_path, results.settings.split);
+        printResults(results);
+        exit_code = 0;
+    });
+}
+
 }  // namespace
 
 void registerSweepCommand(CLI::App& app, int& exit_code) {
+    registerSweepReport(app, exit_code);
     auto* command = app.add_subcommand(
         "sweep", "Utility (classifier AUC, protocols a/b) and re-identification risk of privatized images over an eps "
                  "grid; writes results CSV + JSON, a plot (PNG, PDF), and caches the figures.");
@@ -158,21 +194,7 @@ void registerSweepCommand(CLI::App& app, int& exit_code) {
                                      results.created_utc, duration(results.wall_seconds));
         else
             std::cout << fmt::format("computed in {}\n", duration(results.wall_seconds));
-        std::cout << "mechanism       eps         b  utility (AUC [95% CI])" << (settings->reidentification ? "  attacker top-1 reid/linkage v=verification AUC" : "")
-                  << '\n';
-        if (results.original) printRow(*results.original, settings->reidentification);
-        for (const SweepRow& row : results.rows) printRow(row, settings->reidentification);
-        if (const std::string caveat = protocolACaveat(results.settings.mechanisms); !caveat.empty() && settings->protocol_a)
-            std::cout << "note: " << caveat << '\n';
-        if (results.original && settings->reidentification) {
-            std::cout << "attackers on the originals (their strength, beside every figure they give):\n";
-            for (SweepAttacker attacker : kSweepAttackers) {
-                const SweepAttackerFigures& f = attackerFigures(*results.original, attacker);
-                std::cout << fmt::format("  {:<9} identification {}\n  {:<9} linkage        {}\n", sweepAttackerName(attacker),
-                                         describeAttackStrength(f.identification), "", describeAttackStrength(f.linkage));
-            }
-        }
-        for (const MechanismVerdict& verdict : sweepVerdicts(results)) std::cout << "verdict: " << describeVerdict(verdict) << '\n';
+        printResults(results);
         std::cout << fmt::format("wrote {}, {}, {}, {}\n", csv.string(), sweepJsonPath(csv).string(), plot.png.string(),
                                  plot.pdf.string());
         exit_code = 0;

@@ -167,6 +167,8 @@ TEST(CommandLine, EvaluationCommandsReadListsCommaSeparatedOrRepeated) {
                                 files().model, "--manifest", files().manifest});
     EXPECT_EQ(artifacts.values("artifacts", "--epsilons"), (Words{"1e3", "1e5"}));
     EXPECT_EQ(artifacts.values("artifacts", "--keep"), (Words{"label", "sex"}));
+    const ParsedLine report({"sweep-report", "--", files().manifest});
+    EXPECT_EQ(report.values("sweep-report", "results"), (Words{files().manifest}));
     const ParsedLine reid({"reid", "--data", files().manifest, "--linkage"});
     EXPECT_EQ(reid.values("reid", "--data"), (Words{files().manifest}));
 }

@@ -15,6 +15,24 @@ using CommandResult = test::CommandRun;
 
 CommandResult run(const std::string& arguments) { return test::runDpflow(arguments); }
 
+TEST(SweepReportCommand, PrintsTheTableTheAttackersStrengthAndTheVerdictOfAResultsFile) {
+    test::TemporaryFolder folder("dpflow-sweep-report");
+    SweepResults results = test::exampleResults();
+    for (SweepRow& row : results.rows) {  // identification figures on every row, so there is a verdict
+        row.latent_attacker.identification.top1_rate = 0.5;
+        row.latent_attacker.identification.top1_hits = 30;
+        row.latent_attacker.identification.probes = 60;
+        row.latent_attacker.identification.chance_rate = 1.0 / 30.0;
+    }
+    writeSweepResults(results, folder.path() / "results.csv");
+    const CommandResult report = run("sweep-report " + (folder.path() / "results.csv").string());
+    ASSERT_EQ(report.status, 0) << report.output;
+    EXPECT_NE(report.output.find("original"), std::string::npos) << report.output;
+    EXPECT_NE(report.output.find("attackers on the originals"), std::string::npos) << report.output;
+    EXPECT_NE(report.output.find("verdict: dpglow: no swept eps puts every attack at chance"), std::string::npos) << report.output;
+    EXPECT_NE(run("sweep-report " + (folder.path() / "missing.csv").string()).status, 0);
+}
+
 TEST(SweepCommand, WritesResultsPlotAndReusesTheCacheOnTheSameInputs) {
     test::TemporaryFolder folder("dpflow-sweep-cli");
     const auto manifest = test::writeTinyPneumoniaManifest(folder.path(), 5);
