@@ -156,6 +156,8 @@ TEST(CommandLine, TrainingCommandsReadListsCommaSeparatedOrRepeated) {
     EXPECT_EQ(embedding.values("reid-embedding", "--linkage-epsilons"), (Words{"1e4", "1e5"}));
     const ParsedLine classifier({"classifier", "train", "--data", files().manifest, "--out", "c.safetensors"});
     EXPECT_EQ(classifier.values("classifier train", "--data"), (Words{files().manifest}));
+    const ParsedLine evaluation({"classifier", "eval", "--data", files().manifest, "--model", files().model});
+    EXPECT_EQ(evaluation.values("classifier eval", "--model"), (Words{files().model}));
 }
 
 TEST(CommandLine, EvaluationCommandsReadListsCommaSeparatedOrRepeated) {
