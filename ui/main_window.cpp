@@ -94,6 +94,12 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     addDockWidget(Qt::LeftDockWidgetArea, study_dock);
     connect(browser_, &StudyBrowser::imageSelected, this, &MainWindow::showImage);
     connect(browser_, &StudyBrowser::imageFailed, this, [this](const QString& message) {
+        // The chosen film cannot be shown: the panes must not keep the previous one under its name.
+        for (ImagePane* pane : {original_pane_, privatized_pane_, difference_pane_}) pane->clear();
+        source_image_ = Image{};
+        model_image_ = Image{};
+        image_ready_ = false;
+        last_preview_.reset();
         status_label_->setText(tr("Cannot show %1").arg(message));
     });
     connect(browser_, &StudyBrowser::failedCountChanged, this, [this] {
@@ -338,6 +344,8 @@ bool MainWindow::openPaths(const QStringList& paths) {
     // The first image is decoded off the UI thread and shown when it is ready (imageShown).
     for (ImagePane* pane : {original_pane_, privatized_pane_, difference_pane_}) pane->clear();
     source_image_ = Image{};
+    model_image_ = Image{};
+    image_ready_ = false;
     last_preview_.reset();
     addRecent(paths);
     if (!model_chosen_by_user_) useStudioModelFor(phantom_study);
@@ -408,6 +416,7 @@ void MainWindow::updateOriginalPane() {
 }
 
 void MainWindow::onModelImage(const Image& model_image, double encode_ms) {
+    if (source_image_.empty()) return;  // the film it belongs to is no longer open
     model_image_ = model_image;
     model_image_.source_path = source_image_.source_path;
     image_ready_ = true;

@@ -30,13 +30,13 @@ StudyBrowser::StudyBrowser(QWidget* parent) : QWidget(parent) {
     connect(loader_, &StudyImageLoader::thumbnailFailed, this, &StudyBrowser::markFailed);
     connect(loader_, &StudyImageLoader::imageDecoded, this, [this](int row, const Image& image) {
         if (row != list_->currentRow()) return;  // overtaken by another choice
-        choosing_first_ = false;
+        first_choice_row_ = -1;
         emit imageSelected(image);
     });
     connect(loader_, &StudyImageLoader::imageFailed, this, [this](int row, const QString& reason) {
         markFailed(row, reason);
         if (row != list_->currentRow()) return;
-        if (choosing_first_) {
+        if (row == first_choice_row_) {
             selectFirstImage();  // the next one that has not failed
             return;
         }
@@ -52,7 +52,7 @@ void StudyBrowser::setEntries(std::vector<ScanEntry> entries) {
                   entries.end());
     loader_->clear();
     entries_ = std::move(entries);
-    choosing_first_ = false;
+    first_choice_row_ = -1;
     const QSignalBlocker blocker(list_);
     list_->clear();
     for (std::size_t row = 0; row < entries_.size(); ++row) {
@@ -85,25 +85,31 @@ bool StudyBrowser::selectable(std::size_t row) const { return entries_[row].outc
 void StudyBrowser::selectFirstImage() {
     for (std::size_t row = 0; row < entries_.size(); ++row) {
         if (!selectable(row)) continue;
-        choosing_first_ = true;
+        first_choice_row_ = static_cast<int>(row);
         if (list_->currentRow() == static_cast<int>(row))
             onRowChanged(static_cast<int>(row));
         else
             list_->setCurrentRow(static_cast<int>(row));
         return;
     }
-    choosing_first_ = false;
+    first_choice_row_ = -1;
     if (!entries_.empty()) emit imageFailed(tr("no image of this study could be read"));
 }
 
 void StudyBrowser::onRowChanged(int row) {
     if (row < 0 || row >= static_cast<int>(entries_.size())) return;
+    if (row != first_choice_row_) first_choice_row_ = -1;  // the user chose: a failure is reported, not skipped
     const ScanEntry& entry = entries_[static_cast<std::size_t>(row)];
     if (entry.image) {  // an entry that was already decoded (scanImages)
+        first_choice_row_ = -1;
         emit imageSelected(*entry.image);
         return;
     }
-    if (entry.outcome == ScanOutcome::Found) loader_->requestImage(row, entry.path);
+    if (entry.outcome == ScanOutcome::Failed) {
+        emit imageFailed(tr("%1: %2").arg(QString::fromStdString(entry.path.filename().string()), QString::fromStdString(entry.reason)));
+        return;
+    }
+    loader_->requestImage(row, entry.path);
 }
 
 void StudyBrowser::requestVisibleThumbnails() {

@@ -56,7 +56,7 @@ private:
     QListWidget* list_ = nullptr;
     StudyImageLoader* loader_ = nullptr;
     std::vector<ScanEntry> entries_;
-    bool choosing_first_ = false;  ///< selectFirstImage's choice: on failure, move on to the next
+    int first_choice_row_ = -1;  ///< the row selectFirstImage chose: if it fails, the next one is tried
 };
 
 }  // namespace dpflow::ui

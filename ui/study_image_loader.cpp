@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_set>
 
 namespace dpflow::ui {
 namespace {
@@ -75,8 +76,11 @@ struct StudyImageLoader::Workers {
                     if (cached.size() > kCachedImages) cached.pop_back();
                 }
                 deliverImage(request, image);
-            } catch (const ImageError& error) {
-                const QString reason = QString::fromStdString(error.reason());
+            } catch (const std::exception& error) {
+                // ImageError says why the file is unreadable; anything else (memory, a codec
+                // library) is reported the same way rather than ending the studio.
+                const auto* image_error = dynamic_cast<const ImageError*>(&error);
+                const QString reason = QString::fromStdString(image_error ? image_error->reason() : std::string(error.what()));
                 const std::uint64_t g = request.generation;
                 QMetaObject::invokeMethod(owner, [owner = owner, this, g, row = request.row, reason] {
                     if (current(g)) emit owner->imageFailed(row, reason);
@@ -111,6 +115,8 @@ struct StudyImageLoader::Workers {
                 icon = toQImage(image).scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
             } catch (const ImageError& error) {
                 reason = QString::fromStdString(error.reason());
+            } catch (const std::exception& error) {
+                reason = QString::fromStdString(error.what());
             }
             const std::uint64_t g = request.generation;
             QMetaObject::invokeMethod(owner, [owner = owner, this, g, row = request.row, icon, reason] {
@@ -147,7 +153,7 @@ void StudyImageLoader::clear() {
     ++workers_->generation;
     workers_->pending_image.reset();
     workers_->pending_thumbnails.clear();
-    workers_->cached.clear();
+    workers_->cached.clear();  // thumbnails_running counts a decode still under way; its result is dropped (old generation)
 }
 
 void StudyImageLoader::requestImage(int row, const std::filesystem::path& path) {
@@ -161,12 +167,13 @@ void StudyImageLoader::requestImage(int row, const std::filesystem::path& path) 
 void StudyImageLoader::requestThumbnails(const std::vector<std::pair<int, std::filesystem::path>>& rows) {
     {
         std::lock_guard<std::mutex> lock(workers_->mutex);
+        // A row asked again moves to the front instead of being made twice: one pass over the queue.
         auto& queue = workers_->pending_thumbnails;
-        for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
-            const int row = it->first;  // asked again: moves to the front instead of being made twice
-            queue.erase(std::remove_if(queue.begin(), queue.end(), [row](const Request& r) { return r.row == row; }), queue.end());
-            queue.push_front(Request{row, it->second, workers_->generation});
-        }
+        std::unordered_set<int> asked;
+        for (const auto& [row, path] : rows) asked.insert(row);
+        queue.erase(std::remove_if(queue.begin(), queue.end(), [&](const Request& r) { return asked.count(r.row) > 0; }),
+                    queue.end());
+        for (auto it = rows.rbegin(); it != rows.rend(); ++it) queue.push_front(Request{it->first, it->second, workers_->generation});
     }
     workers_->wake.notify_all();
 }

@@ -79,7 +79,7 @@ void registerRelease(CLI::App& app, int& exit_code) {
     command->add_option("--evaluation", s.evaluation, "Sweep results CSV (dpflow sweep) quoted at this mechanism and eps")->check(CLI::ExistingFile);
     command->add_option("--budget-limit", a->budget_limit, "Per-image eps_total beyond which the ledger warns")->check(CLI::PositiveNumber);
     command->add_option("--shard", a->shard, "Release only the deterministic slice i of N (e.g. 0/4)");
-    command->add_option("--merge", a->merge, "Merge these shard folders into --out instead of releasing")->check(CLI::ExistingDirectory);
+    command->add_option("--merge", a->merge, "Merge this shard folder into --out instead of releasing (repeat for each shard)")->check(CLI::ExistingDirectory);
     command->add_option("--out", a->out, "Release folder (created; an interrupted release there is resumed)")->required();
     command->add_option("--threads", a->threads, "CPU threads (0: automatic)");
     command->add_option("--test-kill-after", a->test_kill_after, "Tests only: SIGKILL this process after N ledger commits")->group("");

@@ -95,7 +95,9 @@ ReidentificationResult matchIdentities(const IdentityFeatures& gallery, const Id
         }
         // A probe whose features are not finite (e.g. the flow's encoding of a privatized film
         // overflowed) matches nobody: no hit, and its scores rank below every real one.
-        if (std::isfinite(best_score) && gallery.identities[best] == probes.identities[i]) ++result.top1_hits;
+        const bool hit = std::isfinite(best_score) && gallery.identities[best] == probes.identities[i];
+        result.hit.push_back(hit);
+        if (hit) ++result.top1_hits;
     }
     const double unmatched = std::isfinite(lowest_score) ? lowest_score - 1.0 : 0.0;
     for (double& s : scores)

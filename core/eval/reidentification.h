@@ -30,6 +30,7 @@ struct ReidentificationResult {
     std::size_t gallery_size = 0;
     std::size_t probes = 0;
     std::size_t top1_hits = 0;      ///< probes whose most similar gallery entry has their identity
+    std::vector<bool> hit;          ///< per probe, in the probes' order: was it a top-1 hit
     double top1_rate = 0.0;         ///< top1_hits / probes
     ProportionInterval top1_interval;  ///< 95% Clopper-Pearson interval of top1_rate (probes as independent trials)
     double chance_rate = 0.0;       ///< 1 / gallery_size: a guess

@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -281,11 +282,21 @@ void attack(const Attackers& attackers, const std::vector<GalleryFeatures>& gall
     for (std::size_t a = 0; a < std::size(kSweepAttackers); ++a) {
         const SweepAttacker attacker = kSweepAttackers[a];
         SweepAttackerFigures& figures = attackerFigures(row, attacker);
-        figures.identification =
-            attackFiguresOf(matchIdentities(gallery[a].identification, probesAt(attacker, false, sets.probes),
-                                            Attackers::similarity(attacker)));
-        figures.linkage = attackFiguresOf(
-            matchIdentities(gallery[a].linkage, probesAt(attacker, true, sets.gallery), Attackers::similarity(attacker)));
+        // Probes are draw-major: probe p is film p % films of its protocol.
+        const auto judged = [&](const ReidentificationResult& result, std::size_t films) {
+            SweepAttackFigures out = attackFiguresOf(result);
+            std::set<std::size_t> hit_films;
+            for (std::size_t p = 0; p < result.hit.size(); ++p)
+                if (result.hit[p]) hit_films.insert(p % films);
+            out.films_hit = hit_films.size();
+            return out;
+        };
+        figures.identification = judged(matchIdentities(gallery[a].identification, probesAt(attacker, false, sets.probes),
+                                                        Attackers::similarity(attacker)),
+                                        sets.probes.size());
+        figures.linkage = judged(
+            matchIdentities(gallery[a].linkage, probesAt(attacker, true, sets.gallery), Attackers::similarity(attacker)),
+            sets.gallery.size());
     }
 }
 
@@ -361,7 +372,6 @@ PrivatizedSet privatizeAll(Privatizer& privatizer, const std::vector<PreparedInp
     return out;
 }
 
-std::vector<double> toDouble(const std::vector<float>& values) { return {values.begin(), values.end()}; }
 
 void similarityFigures(const std::vector<Image>& privatized, const std::vector<Image>& originals, SweepRow& row) {
     double ssim = 0.0, psnr = 0.0;

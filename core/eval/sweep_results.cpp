@@ -80,6 +80,7 @@ void addAttackColumns(std::vector<NumericColumn>& columns, SweepAttacker attacke
     };
     field("top1", &SweepAttackFigures::top1_rate);
     count("top1_hits", &SweepAttackFigures::top1_hits);
+    count("films_hit", &SweepAttackFigures::films_hit);
     field("top1_ci_low", &SweepAttackFigures::top1_ci_low);
     field("top1_ci_high", &SweepAttackFigures::top1_ci_high);
     field("chance", &SweepAttackFigures::chance_rate);

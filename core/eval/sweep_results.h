@@ -25,6 +25,7 @@ struct SweepAuc {
 struct SweepAttackFigures {
     std::optional<double> top1_rate;         ///< probes whose nearest gallery entry is their patient
     std::optional<std::size_t> top1_hits;    ///< how many probes that is
+    std::optional<std::size_t> films_hit;    ///< distinct probe films hit in at least one attack draw (hits cluster in films: the verdict's design effect)
     std::optional<double> top1_ci_low;       ///< 95% Clopper-Pearson interval of top1_rate
     std::optional<double> top1_ci_high;      ///< its upper end: what the verdict judges (sweep_summary.h)
     std::optional<double> chance_rate;       ///< 1 / gallery size: what a guess achieves

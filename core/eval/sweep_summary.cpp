@@ -26,7 +26,13 @@ std::optional<AttackJudgement> judge(const SweepAttackFigures& figures, SweepAtt
     attack.hits = figures.top1_hits ? *figures.top1_hits
                                     : static_cast<std::size_t>(std::lround(attack.top1_rate * static_cast<double>(attack.probes)));
     attack.chance_rate = *figures.chance_rate;
-    attack.upper_bound = clopperPearsonInterval(attack.hits, attack.probes).high;
+    std::size_t hits = attack.hits, trials = attack.probes;
+    if (figures.films_hit && *figures.films_hit > 0 && attack.hits > *figures.films_hit) {
+        attack.design_effect = static_cast<double>(attack.hits) / static_cast<double>(*figures.films_hit);
+        hits = *figures.films_hit;
+        trials = std::max<std::size_t>(hits, static_cast<std::size_t>(std::floor(static_cast<double>(attack.probes) / attack.design_effect)));
+    }
+    attack.upper_bound = clopperPearsonInterval(hits, trials).high;
     attack.smallest_upper_bound = clopperPearsonInterval(0, attack.probes).high;
     attack.verification_auc = figures.verification_auc;
     attack.at_chance = attack.upper_bound <= factor * attack.chance_rate;
@@ -38,8 +44,10 @@ std::optional<AttackJudgement> judge(const SweepAttackFigures& figures, SweepAtt
 double strength(const AttackJudgement& attack) { return attack.upper_bound / attack.chance_rate; }
 
 std::string describeAttack(const AttackJudgement& attack) {
-    return fmt::format("{} top-1 {:.3f} ({}/{}, 95% upper bound {:.3f}{})", attackName(attack), attack.top1_rate,
-                       attack.hits, attack.probes, attack.upper_bound,
+    return fmt::format("{} top-1 {:.3f} ({}/{}{}, 95% upper bound {:.3f}{})", attackName(attack), attack.top1_rate,
+                       attack.hits, attack.probes,
+                       attack.design_effect > 1.0 ? fmt::format(", design effect {:.2f}", attack.design_effect) : "",
+                       attack.upper_bound,
                        attack.verification_auc ? fmt::format(", verification AUC {:.3f}", *attack.verification_auc) : "");
 }
 
@@ -79,7 +87,10 @@ std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double 
                     if (auto attack = judge(linkage ? figures.linkage : figures.identification, attacker, linkage, factor))
                         point.attacks.push_back(*attack);
             }
-            if (point.attacks.empty()) continue;
+            if (point.attacks.empty()) {
+                passing = false;  // not measured here, so not shown at chance here
+                continue;
+            }
             for (std::size_t i = 1; i < point.attacks.size(); ++i)
                 if (strength(point.attacks[i]) > strength(point.attacks[point.strongest])) point.strongest = i;
             point.all_at_chance = std::all_of(point.attacks.begin(), point.attacks.end(),

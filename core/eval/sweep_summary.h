@@ -16,7 +16,8 @@ struct AttackJudgement {
     double top1_rate = 0.0;
     std::size_t hits = 0;
     std::size_t probes = 0;
-    double upper_bound = 1.0;           ///< upper end of the 95% Clopper-Pearson interval of top1_rate
+    double upper_bound = 1.0;           ///< upper end of the 95% Clopper-Pearson interval of top1_rate, on the effective counts
+    double design_effect = 1.0;         ///< hits per film hit (>= 1): hits that cluster in films count as fewer independent trials
     double chance_rate = 0.0;           ///< 1 / gallery size
     double smallest_upper_bound = 1.0;  ///< the upper end with no hit at all: the best these probes can show
     std::optional<double> verification_auc;
@@ -48,16 +49,21 @@ struct MechanismVerdict {
 };
 
 /// One verdict per mechanism with re-identification figures, in the order of the rows. Rows of a
-/// mechanism need not be sorted. Attacks without top-1 figures are left out; the probes and hits
-/// are taken from the figures (older results files without hits: rate x probes, rounded).
+/// mechanism need not be sorted. Attacks without top-1 figures are left out, and a swept eps
+/// without any attack figure ends the passing range (it was not shown at chance); the probes and
+/// hits are taken from the figures (older results files without hits: rate x probes, rounded).
+/// Attack draws of one film are not independent once the attack succeeds on it: with h hits on
+/// f distinct films the design effect is h / f, and the interval is taken on f hits of
+/// probes / (h / f) trials (f = h: the draws counted as independent; every draw of a hit film
+/// hit: the films counted once). Files without films_hit are judged on the pooled counts.
 std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double factor = 2.0);
 
 /// The attack as words: "latent linkage", "embedding identification".
 std::string attackName(const AttackJudgement& attack);
 
 /// The verdict in a few lines: where every attack is at chance (the strongest attack there with
-/// its interval, the AUCs and SSIM), or that none is, naming the strongest attack at the largest
-/// eps, and, when the probes are too few to show chance at all, by how much.
+/// its interval, the AUCs and SSIM), or that none is, naming the strongest attack at the smallest
+/// swept eps, and, when the probes are too few to show chance at all, by how much.
 std::string describeVerdict(const MechanismVerdict& verdict);
 
 /// An attack's strength as one line, printed with every result: "top-1 0.263 [0.169, 0.376]

@@ -1,3 +1,4 @@
+#include "eval/binomial_interval.h"
 #include "eval/sweep_results.h"
 #include "eval/sweep_summary.h"
 #include "sweep_test_support.h"
@@ -17,6 +18,7 @@ void expectSameAttack(const SweepAttackFigures& a, const SweepAttackFigures& b) 
     EXPECT_EQ(a.verification_ci_low, b.verification_ci_low);
     EXPECT_EQ(a.verification_ci_high, b.verification_ci_high);
     EXPECT_EQ(a.top1_hits, b.top1_hits);
+    EXPECT_EQ(a.films_hit, b.films_hit);
     EXPECT_EQ(a.top1_ci_low, b.top1_ci_low);
     EXPECT_EQ(a.top1_ci_high, b.top1_ci_high);
     EXPECT_EQ(a.tpr_at_fpr_1pct, b.tpr_at_fpr_1pct);
@@ -82,7 +84,7 @@ TEST(SweepResults, CsvHeaderNamesEveryColumnAndAbsentValuesAreEmptyCells) {
     std::string expected;
     for (const std::string& name : sweepCsvColumns()) expected += (expected.empty() ? "" : ",") + name;
     EXPECT_EQ(header, expected);
-    EXPECT_EQ(sweepCsvColumns().size(), 5u + 5u + 5u + 2u + 3u * 2u * 11u);  // 11 figures per attacker and protocol
+    EXPECT_EQ(sweepCsvColumns().size(), 5u + 5u + 5u + 2u + 3u * 2u * 12u);  // 12 figures per attacker and protocol
     EXPECT_EQ(original.rfind("original,inf,,90,0,0.94999999999999996,", 0), 0u) << original;
 }
 
@@ -193,6 +195,39 @@ TEST(SweepVerdict, SaysWhenTheTestFilmsAreTooFewToShowChance) {
     EXPECT_NE(text.find("cannot show chance"), std::string::npos) << text;
     EXPECT_NE(text.find("76 probes"), std::string::npos) << text;
     EXPECT_NE(text.find("0.0474"), std::string::npos) << text;
+}
+
+TEST(SweepVerdict, HitsThatClusterInFilmsCountAsFewerTrials) {
+    // 10 hits in 1,000 probes (250 films x 4 draws, gallery 100, twice chance 0.02): at chance
+    // when they fall on 10 films; not when they are the draws of 2 films (design effect 5: 2 hits
+    // in 200 trials).
+    SweepResults spread, clustered;
+    spread.rows = {rowWith(1, 10, 10)};
+    spread.rows[0].latent_attacker.identification.films_hit = 10;
+    clustered.rows = {rowWith(1, 10, 10)};
+    clustered.rows[0].latent_attacker.identification.films_hit = 2;
+    const AttackJudgement a = sweepVerdicts(spread).at(0).points.at(0).attacks.at(0);
+    const AttackJudgement b = sweepVerdicts(clustered).at(0).points.at(0).attacks.at(0);
+    EXPECT_DOUBLE_EQ(a.design_effect, 1.0);
+    EXPECT_NEAR(a.upper_bound, clopperPearsonInterval(10, 1000).high, 1e-12);
+    EXPECT_TRUE(a.at_chance);
+    EXPECT_DOUBLE_EQ(b.design_effect, 5.0);
+    EXPECT_NEAR(b.upper_bound, clopperPearsonInterval(2, 200).high, 1e-12);
+    EXPECT_FALSE(b.at_chance);
+    EXPECT_NE(describeVerdict(sweepVerdicts(clustered).at(0)).find("design effect 5.00"), std::string::npos)
+        << describeVerdict(sweepVerdicts(clustered).at(0));
+}
+
+TEST(SweepVerdict, AnEpsWithoutAttackFiguresIsNotShownAtChance) {
+    SweepResults results;
+    results.rows = {rowWith(1, 2, 2), rowWith(100, 2, 2)};
+    SweepRow unmeasured;
+    unmeasured.mechanism = "dpglow";
+    unmeasured.epsilon = 10;
+    results.rows.push_back(unmeasured);
+    const MechanismVerdict verdict = sweepVerdicts(results).at(0);
+    ASSERT_TRUE(verdict.breakpoint.has_value());
+    EXPECT_EQ(verdict.points[*verdict.breakpoint].epsilon, 1.0);  // eps 100 passes, but eps 10 was not measured
 }
 
 TEST(SweepVerdict, ReadsHitsFromOlderFilesThroughTheRate) {

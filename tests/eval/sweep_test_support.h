@@ -93,6 +93,7 @@ inline SweepResults exampleResults() {
     original.latent_attacker.identification.chance_rate = 1.0 / 30.0;
     original.latent_attacker.identification.probes = 60;
     original.latent_attacker.identification.top1_hits = 60;
+    original.latent_attacker.identification.films_hit = 30;
     original.latent_attacker.identification.top1_ci_low = 0.94;
     original.latent_attacker.identification.top1_ci_high = 1.0;
     original.latent_attacker.identification.tpr_at_fpr_1pct = 0.9 + 1.0 / 30.0;

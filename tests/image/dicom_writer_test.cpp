@@ -143,7 +143,7 @@ TEST_F(DerivedDicom, NoProfileAttributeKeepsItsSourceValue) {
 
 TEST_F(DerivedDicom, HoldsOnlyTheWritersOwnElementsAndTheAllowlist) {
     const auto path = folder_ / "bare.dcm";
-    writeDerivedDicom(rampImage(16, 16), path, DerivedImageDescription{"bare", false, 12});
+    writeDerivedDicom(rampImage(16, 16), path, DerivedImageDescription{"bare", false, 12, {}, false});
     DcmFileFormat bare;
     ASSERT_TRUE(bare.loadFile(path.c_str()).good());
     std::set<DcmTagKey> allowed = topLevelTags(*bare.getDataset());
@@ -251,7 +251,7 @@ TEST(RetainedSourceHeader, AllowlistNamesNoProfileAttributeAndNoModelAttributeEl
 
 TEST(DicomWriter, RefusesAHeaderElementTheProfileRemovesOrEmpties) {
     const auto path = test::freshTempFolder("derived_refuses") / "d.dcm";
-    DerivedImageDescription description{"test", true, 8};
+    DerivedImageDescription description{"test", true, 8, {}, false};
     description.header = {{"PatientName", "Doe^John"}};
     EXPECT_THROW(writeDerivedDicom(rampImage(4, 4), path, description), ImageError);
     description.header = {{"InstitutionName", "General Hospital"}};
@@ -260,7 +260,7 @@ TEST(DicomWriter, RefusesAHeaderElementTheProfileRemovesOrEmpties) {
 
 TEST(DicomWriter, PatientSexNeedsTheRetainPatientCharacteristicsOption) {
     const auto path = test::freshTempFolder("derived_retain") / "d.dcm";
-    DerivedImageDescription description{"test", true, 8};
+    DerivedImageDescription description{"test", true, 8, {}, false};
     description.header = {{"PatientSex", "F"}, {"ViewPosition", "AP"}};
     EXPECT_THROW(writeDerivedDicom(rampImage(4, 4), path, description), ImageError);
 
@@ -279,7 +279,7 @@ TEST(DicomWriter, PatientSexNeedsTheRetainPatientCharacteristicsOption) {
 
 TEST(DicomWriter, DerivedImageWithoutSourceStillCarriesAnEmptyPatientModule) {
     const auto path = test::freshTempFolder("derived_no_source") / "d.dcm";
-    writeDerivedDicom(rampImage(4, 4), path, DerivedImageDescription{"test", true, 8});
+    writeDerivedDicom(rampImage(4, 4), path, DerivedImageDescription{"test", true, 8, {}, false});
     DcmFileFormat file;
     ASSERT_TRUE(file.loadFile(path.c_str()).good());
     EXPECT_TRUE(file.getDataset()->tagExists(DCM_PatientName));

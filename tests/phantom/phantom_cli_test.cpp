@@ -33,7 +33,7 @@ TEST(PhantomCli, RejectsASizeOutsideTheRangeAsAUsageError) {
     const CommandResult r = runCli("phantom --out " + tempDir("small") + " --size 32");
     EXPECT_EQ(r.status, 2) << r.output;
     EXPECT_NE(r.output.find("--size"), std::string::npos) << r.output;
-    EXPECT_EQ(runCli("phantom --out " + tempDir("large") + " --size 2048").status, 2);
+    EXPECT_EQ(runCli("phantom --out " + tempDir("large") + " --size 4097").status, 2);
 }
 
 TEST(PhantomCli, RejectsAnUnknownFormatAsAUsageError) {

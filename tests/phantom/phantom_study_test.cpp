@@ -135,8 +135,10 @@ TEST(PhantomStudy, RejectsOptionsOutOfRange) {
     PhantomStudyOptions o = smallStudy(freshDir("bad"), 1);
     o.size = 63;
     EXPECT_THROW(generatePhantomStudy(o), std::invalid_argument);
-    o.size = 1025;
+    o.size = kMaxPhantomSize + 1;
     EXPECT_THROW(validatePhantomStudyOptions(o), std::invalid_argument);
+    o.size = 2048;  // a clinical detector's size
+    EXPECT_NO_THROW(validatePhantomStudyOptions(o));
     o.size = 64;
     o.pathology_rate = 1.5;
     EXPECT_THROW(validatePhantomStudyOptions(o), std::invalid_argument);

@@ -208,7 +208,7 @@ TEST_F(ReleaseCliTest, TwoShardsMergedReleaseTheSameSourcesAsOneRun) {
     ASSERT_EQ(dpflow(releaseArguments(whole)).status, 0);
     ASSERT_EQ(dpflow(releaseArguments(shard0, "--shard 0/2")).status, 0);
     ASSERT_EQ(dpflow(releaseArguments(shard1, "--shard 1/2")).status, 0);
-    const CliRun merge = dpflow("release --merge " + shard0.string() + " " + shard1.string() + " --out " + merged.string());
+    const CliRun merge = dpflow("release --merge " + shard0.string() + " --merge " + shard1.string() + " --out " + merged.string());
     ASSERT_EQ(merge.status, 0) << merge.output;
 
     std::set<std::string> whole_sources, merged_sources, shard_sources;
@@ -230,7 +230,7 @@ TEST_F(ReleaseCliTest, MergeRefusesShardsWithDifferentSettings) {
     std::string arguments = releaseArguments(shard1, "--shard 1/2");
     arguments.replace(arguments.find("100000"), 6, "200000");
     ASSERT_EQ(dpflow(arguments).status, 0);
-    const CliRun merge = dpflow("release --merge " + shard0.string() + " " + shard1.string() + " --out " + (dir_ / "m").string());
+    const CliRun merge = dpflow("release --merge " + shard0.string() + " --merge " + shard1.string() + " --out " + (dir_ / "m").string());
     EXPECT_EQ(merge.status, 2);
     EXPECT_NE(merge.output.find("other settings"), std::string::npos) << merge.output;
 }
