@@ -5,10 +5,8 @@
 #include "flow/runtime.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <cmath>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -103,14 +101,13 @@ void registerReidEmbedding(CLI::App& app, int& exit_code) {
             throw CLI::ValidationError("--linkage-epsilons", "--linkage-epsilons goes with --linkage-model");
         }
         run->command_line = commandLine(*command, "dpflow reid-embedding");
-        trainEmbeddingOnManifest(*run, *options);
+        const EmbeddingTrainingResult trained = trainEmbeddingOnManifest(*run, *options);
         std::cout << "wrote " << *output << " and " << embeddingCardPath(*output).string() << '\n';
-        std::ifstream card(embeddingCardPath(*output));
-        const auto json = nlohmann::json::parse(card);
-        if (!json["strength_on_originals"].is_null())
-            for (const char* protocol : {"identification", "linkage"})
-                std::cout << fmt::format("on the originals of split '{}', {}: {}\n", run->evaluate_split, protocol,
-                                         json["strength_on_originals"][protocol]["summary"].get<std::string>());
+        if (trained.identification && trained.linkage)
+            std::cout << fmt::format("on the originals of split '{}', identification: {}\n"
+                                     "on the originals of split '{}', linkage: {}\n",
+                                     run->evaluate_split, describeAttackStrength(*trained.identification),
+                                     run->evaluate_split, describeAttackStrength(*trained.linkage));
         exit_code = 0;
     });
 }

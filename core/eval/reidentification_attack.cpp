@@ -152,16 +152,6 @@ nlohmann::ordered_json figuresToJson(const SweepAttackFigures& f) {
             {"summary", describeAttackStrength(f)}};
 }
 
-void writeTextAtomically(const std::filesystem::path& path, const std::string& text) {
-    const std::filesystem::path partial = path.string() + ".partial";
-    {
-        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out.flush()) throw std::runtime_error("cannot write " + partial.string());
-    }
-    std::filesystem::rename(partial, path);
-}
-
 }  // namespace
 
 std::filesystem::path embeddingCardPath(const std::filesystem::path& model) {
@@ -169,7 +159,7 @@ std::filesystem::path embeddingCardPath(const std::filesystem::path& model) {
     return path.replace_extension(".json");
 }
 
-PatientEmbedding trainEmbeddingOnManifest(const EmbeddingTrainingRun& run, EmbeddingTrainOptions options) {
+EmbeddingTrainingResult trainEmbeddingOnManifest(const EmbeddingTrainingRun& run, EmbeddingTrainOptions options) {
     const auto manifest = Manifest::read(run.manifest);
     if (!manifest.hasColumn(run.patient_column))
         throw ManifestError(fmt::format("{} has no column '{}' (columns: {})", run.manifest.string(), run.patient_column,
@@ -209,7 +199,8 @@ PatientEmbedding trainEmbeddingOnManifest(const EmbeddingTrainingRun& run, Embed
         images = readRows(manifest, rows);
     }
     std::vector<double> losses;
-    auto model = PatientEmbedding::train(images, ids, options, &losses);
+    EmbeddingTrainingResult trained{PatientEmbedding::train(images, ids, options, &losses), std::nullopt, std::nullopt};
+    const PatientEmbedding& model = trained.model;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     model.save(run.output);
 
@@ -258,13 +249,18 @@ PatientEmbedding trainEmbeddingOnManifest(const EmbeddingTrainingRun& run, Embed
         const auto identification = reidentifyOnManifest(attack);
         attack.linkage = true;
         const auto linkage = reidentifyOnManifest(attack);
+        trained.identification = attackFiguresOf(identification.result);
+        trained.linkage = attackFiguresOf(linkage.result);
         card["strength_on_originals"] = {{"split", run.evaluate_split},
                                          {"gallery_patients", identification.result.gallery_size},
-                                         {"identification", figuresToJson(attackFiguresOf(identification.result))},
-                                         {"linkage", figuresToJson(attackFiguresOf(linkage.result))}};
+                                         {"identification", figuresToJson(*trained.identification)},
+                                         {"linkage", figuresToJson(*trained.linkage)}};
     }
-    writeTextAtomically(embeddingCardPath(run.output), card.dump(2) + "\n");
-    return model;
+    const std::filesystem::path card_path = embeddingCardPath(run.output);
+    std::ofstream out(card_path);  // beside the weights, as the classifier's card
+    out << card.dump(2) << '\n';
+    if (!out) throw std::runtime_error("cannot write the attacker card " + card_path.string());
+    return trained;
 }
 
 }  // namespace dpflow

@@ -74,9 +74,14 @@ struct EmbeddingTrainingRun {
 /// (describeAttackStrength's figures for identification and linkage). Throws ManifestError for a
 /// missing column or empty split, std::invalid_argument when the evaluation split is one it was
 /// trained on, and as PatientEmbedding::train does.
-PatientEmbedding trainEmbeddingOnManifest(const EmbeddingTrainingRun& run, EmbeddingTrainOptions options);
+struct EmbeddingTrainingResult {
+    PatientEmbedding model;
+    std::optional<SweepAttackFigures> identification;  ///< on the evaluation split's originals (absent without one)
+    std::optional<SweepAttackFigures> linkage;
+};
+EmbeddingTrainingResult trainEmbeddingOnManifest(const EmbeddingTrainingRun& run, EmbeddingTrainOptions options);
 
-/// The card beside an attacker model: "x.safetensors" -> "x.json".
+/// The card beside an attacker model: "x.safetensors" -> "x.json" (as classifierCardPath).
 std::filesystem::path embeddingCardPath(const std::filesystem::path& model);
 
 }  // namespace dpflow
