@@ -544,10 +544,9 @@ void MainWindow::computeCurve() {
             curve.keep_attributes.push_back(treatment.name);
     }
     curve.classifier_folders = modelSearchFolders(currentExecutable());
-    if (const std::filesystem::path embedding = shippedEmbeddingFor(curve.model_path); std::filesystem::exists(embedding))
-        curve.embedding_path = embedding;
-    if (const std::filesystem::path linkage = shippedLinkageEmbeddingFor(curve.model_path); std::filesystem::exists(linkage))
-        curve.linkage_embedding_path = linkage;
+    const ShippedAttackers attackers = shippedAttackersFor(curve.model_path);
+    curve.embedding_path = attackers.reidentification;
+    curve.linkage_embedding_path = attackers.linkage;
     try {
         const StudioCurvePlan plan = planStudioCurve(curve);
         const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);

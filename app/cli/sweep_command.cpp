@@ -153,12 +153,9 @@ void registerSweepCommand(CLI::App& app, int& exit_code) {
         if (*train_embedding && !settings->embedding_path.empty())
             throw CLI::ValidationError("--train-embedding", "give either --embedding FILE or --train-embedding, not both");
         if (settings->reidentification && !settings->model_path.empty()) {
-            const std::filesystem::path shipped = shippedEmbeddingFor(settings->model_path);
-            if (!*train_embedding && settings->embedding_path.empty() && std::filesystem::exists(shipped))
-                settings->embedding_path = shipped.string();
-            const std::filesystem::path linkage = shippedLinkageEmbeddingFor(settings->model_path);
-            if (settings->linkage_embedding_path.empty() && std::filesystem::exists(linkage))
-                settings->linkage_embedding_path = linkage.string();
+            const ShippedAttackers shipped = shippedAttackersFor(settings->model_path);
+            if (!*train_embedding && settings->embedding_path.empty()) settings->embedding_path = shipped.reidentification.string();
+            if (settings->linkage_embedding_path.empty()) settings->linkage_embedding_path = shipped.linkage.string();
         }
         if (settings->reidentification) {
             std::cout << (settings->embedding_path.empty()

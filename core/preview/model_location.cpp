@@ -44,6 +44,14 @@ std::filesystem::path shippedLinkageEmbeddingFor(const std::filesystem::path& mo
     return besideInFamily(model, "-linkage-embedding.safetensors");
 }
 
+ShippedAttackers shippedAttackersFor(const std::filesystem::path& model) {
+    std::error_code error;
+    ShippedAttackers attackers;
+    if (const auto path = shippedEmbeddingFor(model); std::filesystem::exists(path, error)) attackers.reidentification = path;
+    if (const auto path = shippedLinkageEmbeddingFor(model); std::filesystem::exists(path, error)) attackers.linkage = path;
+    return attackers;
+}
+
 std::vector<ShippedModel> listShippedFlowModels(const std::filesystem::path& executable) {
     for (const auto& folder : modelSearchFolders(executable)) {
         std::error_code error;

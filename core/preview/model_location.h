@@ -34,6 +34,14 @@ std::filesystem::path shippedEmbeddingFor(const std::filesystem::path& model);
 /// (as shippedEmbeddingFor), trained on privatized copies of public films by that model.
 std::filesystem::path shippedLinkageEmbeddingFor(const std::filesystem::path& model);
 
+/// The learned attackers actually shipped beside a model (each empty when its file is not
+/// there): what `dpflow sweep` and the studio's curve use unless told otherwise.
+struct ShippedAttackers {
+    std::filesystem::path reidentification;  ///< shippedEmbeddingFor(model), if it exists
+    std::filesystem::path linkage;           ///< shippedLinkageEmbeddingFor(model), if it exists
+};
+ShippedAttackers shippedAttackersFor(const std::filesystem::path& model);
+
 /// A shipped flow model and its card in one line, for a model chooser.
 struct ShippedModel {
     std::filesystem::path path;

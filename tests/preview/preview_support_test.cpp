@@ -61,6 +61,11 @@ TEST(ModelLocation, TheShippedAttackersAreFoundByTheModelsFamily) {
     EXPECT_EQ(shippedLinkageEmbeddingFor("/m/phantom128-glow.safetensors"),
               std::filesystem::path("/m/phantom128-linkage-embedding.safetensors"));
     EXPECT_EQ(shippedSweepFor("models/nih128-glow.safetensors"), std::filesystem::path("models/nih128-glow.sweep.csv"));
+    const std::filesystem::path models = std::filesystem::path(DPFLOW_SOURCE_DIR) / "models";
+    const ShippedAttackers shipped = shippedAttackersFor(models / "nih128-glow.safetensors");
+    EXPECT_EQ(shipped.reidentification, models / "nih128-reid-embedding.safetensors");
+    EXPECT_EQ(shipped.linkage, models / "nih128-linkage-embedding.safetensors");
+    EXPECT_TRUE(shippedAttackersFor(models / "pneumoniamnist-glow32.safetensors").reidentification.empty());  // none shipped
 }
 
 TEST(UnitNoiseDraw, HasUnitLaplaceScale) {
