@@ -5,6 +5,7 @@
 #include "preview_controller.h"
 #include "privacy_panel.h"
 #include "study_browser.h"
+#include "study_listing.h"
 
 #include "eval/studio_curve.h"
 #include "eval/sweep_results.h"
@@ -87,6 +88,8 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     }
     setCentralWidget(panes);
 
+    lister_ = new StudyLister(this);
+    connect(lister_, &StudyLister::listed, this, [this](const std::shared_ptr<const StudyListing>& listing) { showStudy(*listing); });
     browser_ = new StudyBrowser(this);
     auto* study_dock = new QDockWidget(tr("Study"), this);
     study_dock->setObjectName("study-dock");
@@ -292,54 +295,27 @@ void MainWindow::chooseModel(const QString& path) {
     }
 }
 
-bool MainWindow::openPaths(const QStringList& paths) {
-    // Listed, not decoded: the browser decodes the selected image and the thumbnails off the UI
-    // thread, so a study of any size opens at once.
-    std::vector<ScanEntry> entries;
-    const auto collect = [&entries](ScanEntry&& entry) { entries.push_back(std::move(entry)); };
-    manifest_rows_.clear();
-    study_manifest_.clear();
-    bool phantom_study = false;
-    for (const QString& path : paths) {
-        // A study folder with a manifest (like the bundled sample) lists its images there; its
-        // columns give each image's attribute values and ground truth. Anything else beside them
-        // (masks, notes) is not part of the study.
-        // A .csv given itself is the study's manifest too (e.g. the NIH set's labels.csv).
-        const std::filesystem::path opened = path.toStdString();
-        const std::filesystem::path manifest_path = opened.extension() == ".csv" ? opened : opened / "manifest.csv";
-        if (std::filesystem::is_regular_file(manifest_path)) {
-            try {
-                const Manifest manifest = Manifest::read(manifest_path);
-                for (std::size_t row = 0; row < manifest.size(); ++row) {
-                    ManifestRow values;
-                    for (const auto& column : manifest.columns()) values[column] = manifest.value(row, column);
-                    manifest_rows_[manifest.file(row).lexically_normal().string()] = {values, manifest.baseDir()};
-                    listImages(manifest.file(row), collect);
-                }
-                study_manifest_ = manifest_path;
-                phantom_study = isPhantomStudyManifest(manifest.columns());
-                continue;
-            } catch (const ManifestError& error) {
-                status_label_->setText(tr("Ignoring the unreadable manifest: %1").arg(QString::fromStdString(error.what())));
-            }
-        }
-        listImages(path.toStdString(), collect);
-    }
+void MainWindow::openPaths(const QStringList& paths) {
+    // Listed on a worker (a cold or network disk can take seconds for a large study), then shown
+    // by showStudy; the browser decodes the selected image and the thumbnails off the UI thread
+    // too, so a study of any size opens at once.
+    status_label_->setText(tr("Listing %1...").arg(paths.join(", ")));
+    lister_->list(paths);
+}
 
-    std::size_t readable = 0, failed = 0;
-    QString first_failure;
-    for (const ScanEntry& entry : entries) {
-        readable += entry.outcome == ScanOutcome::Found || entry.outcome == ScanOutcome::Read;
-        failed += entry.outcome == ScanOutcome::Failed;
-        if (entry.outcome == ScanOutcome::Failed && first_failure.isEmpty()) first_failure = QString::fromStdString(describeScanEntry(entry));
-    }
-    browser_->setEntries(std::move(entries));
-    if (readable == 0) {
+void MainWindow::showStudy(const StudyListing& listing) {
+    manifest_rows_ = listing.manifest_rows;
+    study_manifest_ = listing.manifest;
+    browser_->setEntries(listing.entries);
+    if (listing.readable == 0) {
         for (ImagePane* pane : {original_pane_, privatized_pane_, difference_pane_}) pane->clear();
         source_image_ = Image{};
-        status_label_->setText(failed == 0 ? tr("Cannot open: no DICOM or PNG image found")
-                                           : tr("Cannot open: %1 file(s) unreadable; first: %2").arg(failed).arg(first_failure));
-        return false;
+        status_label_->setText(listing.failed == 0 ? tr("Cannot open: no DICOM or PNG image found")
+                                                   : tr("Cannot open: %1 file(s) unreadable; first: %2")
+                                                         .arg(listing.failed)
+                                                         .arg(QString::fromStdString(listing.first_failure)));
+        emit studyOpened(false);
+        return;
     }
     // The first image is decoded off the UI thread and shown when it is ready (imageShown).
     for (ImagePane* pane : {original_pane_, privatized_pane_, difference_pane_}) pane->clear();
@@ -347,12 +323,16 @@ bool MainWindow::openPaths(const QStringList& paths) {
     model_image_ = Image{};
     image_ready_ = false;
     last_preview_.reset();
-    addRecent(paths);
-    if (!model_chosen_by_user_) useStudioModelFor(phantom_study);
-    status_label_->setText(tr("Opening %1 image file(s)...").arg(readable) +
-                           (failed > 0 ? tr("  (%1 file(s) could not be read: see the study list)").arg(failed) : QString()));
+    addRecent(listing.paths);
+    if (!model_chosen_by_user_) useStudioModelFor(listing.phantom_study);
+    status_label_->setText(tr("Opening %1 image file(s)...").arg(listing.readable) +
+                           (listing.failed > 0 ? tr("  (%1 file(s) could not be read: see the study list)").arg(listing.failed)
+                                               : QString()) +
+                           (listing.manifest_warning.empty()
+                                ? QString()
+                                : tr("  Ignoring the unreadable manifest: %1").arg(QString::fromStdString(listing.manifest_warning))));
+    emit studyOpened(true);
     browser_->selectFirstImage();
-    return true;
 }
 
 void MainWindow::showImage(const Image& image) {
@@ -373,7 +353,7 @@ void MainWindow::showImage(const Image& image) {
                                                         row != manifest_rows_.end() ? row->second.first : ManifestRow{},
                                                         image.source_path));
         showUnknownAttributes();
-        controller_->loadImage(image, encodingAttributes());
+        awaited_load_ = controller_->loadImage(image, encodingAttributes());
         submitPreview();
     }
     emit imageShown();
@@ -415,8 +395,9 @@ void MainWindow::updateOriginalPane() {
     if (!model_image_.empty()) privatized_pane_->setOverlay(overlayFor(model_image_.width));
 }
 
-void MainWindow::onModelImage(const Image& model_image, double encode_ms) {
-    if (source_image_.empty()) return;  // the film it belongs to is no longer open
+void MainWindow::onModelImage(const Image& model_image, double encode_ms, quint64 load) {
+    // An image shown before the current one (the user clicked on quickly) is not this one.
+    if (source_image_.empty() || load != awaited_load_) return;
     model_image_ = model_image;
     model_image_.source_path = source_image_.source_path;
     image_ready_ = true;

@@ -26,6 +26,8 @@ class PlotPanel;
 class PreviewController;
 class PrivacyPanel;
 class StudyBrowser;
+class StudyLister;
+struct StudyListing;
 
 /// What the studio starts with.
 struct StudioOptions {
@@ -46,9 +48,9 @@ public:
     /// Opens files and folders (DICOM and PNG by content; folders recursively; a folder with a
     /// manifest.csv, or a .csv given itself, lists its rows, whose columns give true attribute
     /// values and ground truth). Without --model or a chooser choice, what is opened picks the
-    /// model (studioModelFor). Shows the first readable image. Returns false when nothing could
-    /// be shown.
-    bool openPaths(const QStringList& paths);
+    /// model (studioModelFor). The study is listed on a worker thread (the newest open wins);
+    /// studyOpened follows, then the first readable image is decoded and shown (imageShown).
+    void openPaths(const QStringList& paths);
 
     /// Exports the current image with fresh secure noise (never the preview's draw) as `format`
     /// to `path`, with its JSON record beside it; exportWritten or exportFailed follows.
@@ -82,6 +84,9 @@ public:
     void setGroundTruthVisible(bool visible);
 
 signals:
+    /// An openPaths finished listing: `readable` is false when nothing openable was found (the
+    /// status line says why).
+    void studyOpened(bool readable);
     /// The selected image was decoded and is in the original pane (its preview follows).
     void imageShown();
     /// A preview for the current settings reached the privatized pane.
@@ -97,10 +102,12 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    /// Puts a listed study in the browser and selects its first image.
+    void showStudy(const StudyListing& listing);
     void showImage(const dpflow::Image& image);
     /// The status line for the shown image, with how many files of the study could not be read.
     void showImageStatus();
-    void onModelImage(const dpflow::Image& model_image, double encode_ms);
+    void onModelImage(const dpflow::Image& model_image, double encode_ms, quint64 load);
     void onPreview(const dpflow::PreviewResult& result);
     void onExported(const dpflow::PrivatizedImage& release, quint64 tag);
     /// Loads the flow at `path` for every pane and the export (throws, keeping the current one,
@@ -133,6 +140,7 @@ private:
     ImagePane* original_pane_ = nullptr;
     ImagePane* privatized_pane_ = nullptr;
     ImagePane* difference_pane_ = nullptr;
+    StudyLister* lister_ = nullptr;
     StudyBrowser* browser_ = nullptr;
     PrivacyPanel* panel_ = nullptr;
     PlotPanel* plot_ = nullptr;
@@ -149,6 +157,7 @@ private:
 
     Image source_image_;
     Image model_image_;
+    quint64 awaited_load_ = 0;  ///< the controller's number for source_image_'s load
     bool image_ready_ = false;  ///< the engine has loaded source_image_ (previews before that are the previous image's)
     std::optional<PreviewResult> last_preview_;
     QString model_path_;                    ///< the flow the controller loaded

@@ -12,8 +12,10 @@ class MainWindow;
 /// What opening a study costs the studio, measured in one run (`dpflow-studio --open PATH
 /// --benchmark-open SECONDS`): a benchmark that prints figures, not a timed test.
 struct OpenBenchmark {
-    double listing_ms = 0.0;      ///< openPaths itself (the UI thread lists the study)
+    double open_call_ms = 0.0;    ///< openPaths itself, on the UI thread (it only hands the paths to the lister)
+    double listed_ms = -1.0;      ///< from the open until the study is listed (on the lister's thread); -1: not within the watch
     double first_image_ms = -1.0; ///< from the open until the first image is in the original pane; -1: not within the watch
+    double first_preview_ms = -1.0; ///< from the open until its privatized preview is in the pane; -1: not within the watch (or no model)
     double max_stall_ms = 0.0;    ///< event-loop latency probe: the longest time the UI thread was late (beyond the probe's interval)
     double p99_stall_ms = 0.0;    ///< its 99th percentile over every probe tick
     std::size_t probe_ticks = 0;

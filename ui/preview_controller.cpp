@@ -31,8 +31,9 @@ PreviewController::PreviewController(const QString& model_path, QObject* parent)
     callbacks.result = [this](PreviewResult result) {
         QMetaObject::invokeMethod(this, [this, result = std::move(result)] { emit previewReady(result); }, Qt::QueuedConnection);
     };
-    callbacks.image_loaded = [this](const Image& image, double encode_ms, std::uint64_t) {
-        QMetaObject::invokeMethod(this, [this, image, encode_ms] { emit imageLoaded(image, encode_ms); }, Qt::QueuedConnection);
+    callbacks.image_loaded = [this](const Image& image, double encode_ms, std::uint64_t load) {
+        QMetaObject::invokeMethod(this, [this, image, encode_ms, load] { emit imageLoaded(image, encode_ms, load); },
+                                  Qt::QueuedConnection);
     };
     callbacks.exported = [this](PrivatizedImage release, std::uint64_t tag) {
         QMetaObject::invokeMethod(this, [this, release = std::move(release), tag] { emit exportFinished(release, tag); },
@@ -52,7 +53,7 @@ const FlowModel& PreviewController::model() const { return engine_->model; }
 QString PreviewController::modelName() const { return QString::fromStdString(engine_->reference.name); }
 QString PreviewController::device() const { return QString::fromStdString(engine_->model.device()); }
 
-void PreviewController::loadImage(const Image& image, const AttributeValues& truth) { engine_->worker->loadImage(image, truth); }
+quint64 PreviewController::loadImage(const Image& image, const AttributeValues& truth) { return engine_->worker->loadImage(image, truth); }
 void PreviewController::setTrueAttributes(const AttributeValues& truth) { engine_->worker->setTrueAttributes(truth); }
 void PreviewController::newNoiseDraw() { engine_->worker->newNoiseDraw(); }
 void PreviewController::submit(const PreviewRequest& request) { engine_->worker->submit(request); }

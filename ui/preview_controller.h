@@ -29,7 +29,8 @@ public:
     QString modelName() const;
     QString device() const;
 
-    void loadImage(const Image& image, const AttributeValues& truth);
+    /// Queues loading `image`; returns the load's number, which imageLoaded carries back.
+    quint64 loadImage(const Image& image, const AttributeValues& truth);
     void setTrueAttributes(const AttributeValues& truth);
     void newNoiseDraw();
     void submit(const PreviewRequest& request);
@@ -37,7 +38,8 @@ public:
     void exportRelease(const PreviewRequest& request, quint64 tag);
 
 signals:
-    void imageLoaded(const dpflow::Image& model_image, double encode_ms);
+    /// `load` is loadImage's number: an image loaded before the latest one also reports here.
+    void imageLoaded(const dpflow::Image& model_image, double encode_ms, quint64 load);
     void previewReady(const dpflow::PreviewResult& result);
     void exportFinished(const dpflow::PrivatizedImage& release, quint64 tag);
     /// `what` is "load", "preview" or "export".

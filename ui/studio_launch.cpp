@@ -1,6 +1,9 @@
 #include "studio_launch.h"
 
+#include "main_window.h"
+
 #include <QApplication>
+#include <QEventLoop>
 #include <QPixmap>
 #include <QWidget>
 
@@ -20,6 +23,19 @@ bool saveWindowScreenshot(QWidget& window, const QString& path) {
     window.show();
     QApplication::processEvents();
     return window.grab().save(path, "PNG");
+}
+
+bool openAndWaitUntilListed(MainWindow& window, const QStringList& paths) {
+    bool readable = false;
+    QEventLoop loop;
+    const QMetaObject::Connection connection = QObject::connect(&window, &MainWindow::studyOpened, &loop, [&](bool found) {
+        readable = found;
+        loop.quit();
+    });
+    window.openPaths(paths);
+    loop.exec();
+    QObject::disconnect(connection);
+    return readable;
 }
 
 }  // namespace dpflow::ui

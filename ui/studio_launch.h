@@ -2,6 +2,8 @@
 
 #include <QString>
 
+#include <QStringList>
+
 class QWidget;
 
 namespace dpflow::ui {
@@ -15,5 +17,12 @@ bool useOffscreenPlatformIfNoDisplay();
 /// Lays out and paints `window` (visible or offscreen) and saves it as a PNG. Returns false
 /// when the file cannot be written.
 bool saveWindowScreenshot(QWidget& window, const QString& path);
+
+class MainWindow;
+
+/// Opens `paths` in `window` and runs the event loop until they are listed (the window stays
+/// responsive meanwhile); the first image's decode and preview follow. Returns what studyOpened
+/// said: false when nothing openable was found (statusMessage says why).
+bool openAndWaitUntilListed(MainWindow& window, const QStringList& paths);
 
 }  // namespace dpflow::ui

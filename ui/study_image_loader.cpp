@@ -15,6 +15,12 @@
 #include <thread>
 #include <unordered_set>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace dpflow::ui {
 namespace {
 
@@ -23,6 +29,15 @@ struct Request {
     std::filesystem::path path;
     std::uint64_t generation = 0;
 };
+
+// Thumbnails are a convenience: on a 2-core workstation they must not take CPU from the
+// selected image's decode or the preview (encode, noise, decode). On Linux the scheduler's
+// niceness is per thread, so the thumbnail thread alone runs at the lowest priority.
+void yieldCpuToEveryOtherThread() {
+#ifdef __linux__
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
+#endif
+}
 
 }  // namespace
 
@@ -98,6 +113,7 @@ struct StudyImageLoader::Workers {
     }
 
     void thumbnailLoop() {
+        yieldCpuToEveryOtherThread();
         while (true) {
             Request request;
             {

@@ -18,8 +18,9 @@ namespace dpflow::ui {
 /// - the selected image on one thread: the newest request wins, and a request overtaken before
 ///   its decode starts is dropped (a decode already running finishes and is then ignored);
 ///   the last few decoded images are kept (a bounded cache), so going back to one is instant;
-/// - thumbnails on another: most urgent first (the rows on screen), each file decoded, shrunk to
-///   an icon and let go, so only icons stay in memory.
+/// - thumbnails on another, at the lowest scheduling priority (Linux) so they never take CPU
+///   from the selection or the preview: most urgent first (the rows on screen), each file
+///   decoded, shrunk to an icon and let go, so only icons stay in memory.
 /// Results come back as signals on the UI thread, tagged with the study generation they were
 /// asked under; after clear() nothing of the earlier study is delivered.
 class StudyImageLoader : public QObject {

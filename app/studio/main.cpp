@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
         }
         return result.first_image_ms < 0 ? 1 : 0;
     }
-    const bool opened = parser.isSet(open_option) && window.openPaths(parser.values(open_option));
+    const bool opened = parser.isSet(open_option) && dpflow::ui::openAndWaitUntilListed(window, parser.values(open_option));
     if (parser.isSet(open_option) && !opened) err << "dpflow-studio: " << window.statusMessage() << '\n';
     if (parser.isSet(curve_option)) window.computeCurve();
 

@@ -14,12 +14,15 @@ PreviewWorker::~PreviewWorker() {
     thread_.join();
 }
 
-void PreviewWorker::loadImage(Image image, AttributeValues truth) {
+std::uint64_t PreviewWorker::loadImage(Image image, AttributeValues truth) {
+    std::uint64_t load;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        jobs_.push_back(Job{Job::Kind::Load, std::move(image), std::move(truth), {}, 0});
+        load = ++latest_load_;
+        jobs_.push_back(Job{Job::Kind::Load, std::move(image), std::move(truth), {}, load});
     }
     wake_.notify_one();
+    return load;
 }
 
 void PreviewWorker::setTrueAttributes(AttributeValues truth) {
@@ -79,7 +82,7 @@ void PreviewWorker::runJob(Job& job) {
             case Job::Kind::Load:
                 session_.setImage(job.image, job.truth);
                 if (callbacks_.image_loaded)
-                    callbacks_.image_loaded(session_.modelImage(), session_.lastEncodeMilliseconds(), session_.generation());
+                    callbacks_.image_loaded(session_.modelImage(), session_.lastEncodeMilliseconds(), job.tag);
                 break;
             case Job::Kind::Attributes:
                 session_.setTrueAttributes(job.truth);

@@ -21,8 +21,9 @@ namespace dpflow {
 struct PreviewCallbacks {
     /// A fresh preview for the latest request (stale ones are never delivered).
     std::function<void(PreviewResult)> result;
-    /// An image finished loading: its model-size image and the encode time in milliseconds.
-    std::function<void(const Image& model_image, double encode_ms, std::uint64_t generation)> image_loaded;
+    /// An image finished loading: its model-size image, the encode time in milliseconds and the
+    /// number loadImage returned for it (a caller that loaded another image since ignores it).
+    std::function<void(const Image& model_image, double encode_ms, std::uint64_t load)> image_loaded;
     /// A release finished: the privatized image (absent when withheld) and its record. `tag` is
     /// the caller's, from exportRelease.
     std::function<void(PrivatizedImage release, std::uint64_t tag)> exported;
@@ -43,8 +44,9 @@ public:
     PreviewWorker(const PreviewWorker&) = delete;
     PreviewWorker& operator=(const PreviewWorker&) = delete;
 
-    /// Queues loading `image` with its true attribute values (encode + new noise draw).
-    void loadImage(Image image, AttributeValues truth);
+    /// Queues loading `image` with its true attribute values (encode + new noise draw). Returns
+    /// the load's number (1, 2, ...), which image_loaded carries back.
+    std::uint64_t loadImage(Image image, AttributeValues truth);
     /// Queues re-encoding the loaded image under other true attribute values.
     void setTrueAttributes(AttributeValues truth);
     /// Queues a fresh unit noise draw.
@@ -79,6 +81,7 @@ private:
     std::deque<Job> jobs_;
     std::optional<PreviewRequest> pending_;
     std::uint64_t latest_serial_ = 0;
+    std::uint64_t latest_load_ = 0;
     std::uint64_t rendered_ = 0;
     bool stopping_ = false;
     std::thread thread_;

@@ -24,9 +24,11 @@ struct Inbox {
     std::vector<PreviewResult> results;
     std::vector<PrivatizedImage> exports;
     std::vector<std::string> errors;
+    std::vector<std::uint64_t> loads;
 
     PreviewCallbacks callbacks() {
         PreviewCallbacks c;
+        c.image_loaded = [this](const Image&, double, std::uint64_t load) { push([&] { loads.push_back(load); }); };
         c.result = [this](PreviewResult r) { push([&] { results.push_back(std::move(r)); }); };
         c.exported = [this](PrivatizedImage r, std::uint64_t) { push([&] { exports.push_back(std::move(r)); }); };
         c.error = [this](std::string what, std::string message) { push([&] { errors.push_back(what + ": " + message); }); };
@@ -42,6 +44,18 @@ struct Inbox {
         return changed.wait_for(lock, 20s, predicate);
     }
 };
+
+TEST(PreviewWorker, NumbersEachImageLoadSoACallerCanTellAStaleOneFromTheLatest) {
+    SystemRandomSource source;
+    PreviewSession session(pneumoniaReference(), source);
+    Inbox inbox;
+    PreviewWorker worker(session, inbox.callbacks());
+    const std::uint64_t first = worker.loadImage(chestImage(), labelZero());
+    const std::uint64_t second = worker.loadImage(chestImage(), labelZero());
+    EXPECT_LT(first, second);
+    ASSERT_TRUE(inbox.waitFor([&] { return inbox.loads.size() == 2; }));
+    EXPECT_EQ(inbox.loads, (std::vector<std::uint64_t>{first, second}));  // both reported, in order, each with its number
+}
 
 TEST(PreviewWorker, DeliversThePreviewOfASubmittedRequest) {
     SystemRandomSource source;

@@ -1,6 +1,7 @@
 #include "image_pane.h"
 #include "main_window.h"
 #include "study_browser.h"
+#include "study_listing.h"
 #include "ui_test_support.h"
 
 #include "image/png_io.h"
@@ -47,7 +48,7 @@ TEST(MainWindow, AnUnreadableFileIsReportedInTheStatusBarAndTheBrowser) {
     MainWindow window(smallModelOptions());
     ASSERT_TRUE(openAndShow(window, {writeGradientPng(dir, 16, 16)}));
     const QString missing = dir.filePath("does-not-exist.dcm");
-    EXPECT_FALSE(window.openPaths({missing}));
+    EXPECT_FALSE(openStudy(window, {missing}));
     EXPECT_TRUE(window.statusMessage().startsWith("Cannot open")) << window.statusMessage().toStdString();
     EXPECT_TRUE(window.statusMessage().contains("does-not-exist.dcm")) << window.statusMessage().toStdString();
     EXPECT_EQ(window.studyBrowser()->failedCount(), 1);
@@ -89,7 +90,7 @@ TEST(MainWindow, TheLastImageChosenWinsOverDecodesStillUnderway) {
     writeGradientPng(dir, 20, 20, "b.png");
     writeGradientPng(dir, 28, 28, "c.png");
     MainWindow window(smallModelOptions());
-    ASSERT_TRUE(window.openPaths({dir.path()}));
+    ASSERT_TRUE(openStudy(window, {dir.path()}));
     auto* list = window.studyBrowser()->findChild<QListWidget*>();
     ASSERT_NE(list, nullptr);
     list->setCurrentRow(1);
@@ -111,6 +112,34 @@ TEST(MainWindow, AStudyFolderWithAManifestListsOnlyTheManifestsImages) {
     ASSERT_TRUE(openAndShow(window, {dir.path()}));
     EXPECT_EQ(window.studyBrowser()->rowCount(), 2);
     EXPECT_EQ(window.sourceImage().width, 24);  // manifest order: b.png first
+}
+
+TEST(StudyListing, ListsAFolderByContentWithoutDecodingAndStopsWhenSuperseded) {
+    QTemporaryDir dir;
+    writeGradientPng(dir, 16, 16, "a.png");
+    std::ofstream(dir.filePath("b.png").toStdString(), std::ios::binary) << "\x89PNG\r\n\x1a\n truncated";
+    std::ofstream(dir.filePath("notes.txt").toStdString()) << "not an image";
+    const StudyListing listing = listStudy({dir.path()});
+    EXPECT_EQ(listing.readable, 2u);  // the truncated PNG is a PNG by content: it fails when decoded
+    EXPECT_EQ(listing.failed, 0u);
+    EXPECT_TRUE(listing.manifest.empty());
+    EXPECT_THROW(listStudy({dir.path()}, [] { return true; }), ListingSuperseded);
+}
+
+TEST(MainWindow, OpeningAgainBeforeTheListingEndsShowsOnlyTheNewestStudy) {
+    QTemporaryDir first, second;
+    writeGradientPng(first, 16, 16, "a.png");
+    writeGradientPng(second, 24, 24, "b.png");
+    writeGradientPng(second, 24, 24, "c.png");
+    MainWindow window(smallModelOptions());
+    QSignalSpy opened(&window, &MainWindow::studyOpened);
+    window.openPaths({first.path()});
+    window.openPaths({second.path()});  // before the first listing was delivered
+    ASSERT_TRUE(opened.wait(30000));
+    QTest::qWait(200);  // a listing of the first folder that finished meanwhile must not be shown
+    EXPECT_EQ(opened.count(), 1);
+    EXPECT_EQ(window.studyBrowser()->rowCount(), 2);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.sourceImage().width == 24; }, 30000));
 }
 
 TEST(MainWindow, ThePaneKeepsTheImageAspectRatio) {

@@ -161,7 +161,7 @@ TEST(PlotPanel, CancellingACurveStopsItAndLoadsAndCachesNothing) {
 TEST(PlotPanel, TheStudioPlansTheCurveForTheOpenStudyAndModel) {
     QTemporaryDir dir;
     MainWindow window(smallModelOptions());
-    ASSERT_TRUE(window.openPaths({writePneumoniaStudy(dir)}));
+    ASSERT_TRUE(openStudy(window, {writePneumoniaStudy(dir)}));
     QSignalSpy computed(window.plotPanel(), &PlotPanel::curveComputed);
     window.computeCurve();
     ASSERT_TRUE(computed.wait(120000)) << window.plotPanel()->noteText().toStdString();

@@ -45,7 +45,7 @@ protected:
     void SetUp() override {
         window.privacyPanel()->setMechanism(PrivacyMechanism::DpGlow);
         window.privacyPanel()->setEpsilon(1e5);
-        ASSERT_TRUE(window.openPaths({writePneumoniaStudy(dir)}));
+        ASSERT_TRUE(openStudy(window, {writePneumoniaStudy(dir)}));
         ASSERT_TRUE(waitForPreviewAt(1e5));
     }
 
@@ -139,7 +139,7 @@ TEST(StudioDicomExport, TheReleasedHeaderCarriesNothingOfTheSourceButTheAllowlis
     MainWindow window{smallModelOptions()};
     window.privacyPanel()->setMechanism(PrivacyMechanism::DpGlow);
     window.privacyPanel()->setEpsilon(1e5);
-    ASSERT_TRUE(window.openPaths({dir.path()}));
+    ASSERT_TRUE(openStudy(window, {dir.path()}));
     ASSERT_TRUE(QTest::qWaitFor([&] { return window.lastPreview().has_value(); }, kWaitMs));
     QSignalSpy written(&window, &MainWindow::exportWritten);
     const QString path = dir.filePath("release.dcm");
@@ -154,7 +154,7 @@ TEST(StudioUnknownAttribute, IsShownAsUnknownPreviewedUnderTheMostFrequentValueA
     const auto film = std::filesystem::path(DPFLOW_SHARED_DATA_DIR) / "pneumoniamnist" / "png" / "test" / "test_00000_pneumonia.png";
     MainWindow window{smallModelOptions()};
     window.privacyPanel()->setEpsilon(1e5);
-    ASSERT_TRUE(window.openPaths({QString::fromStdString(film.string())}));
+    ASSERT_TRUE(openStudy(window, {QString::fromStdString(film.string())}));
     ASSERT_TRUE(QTest::qWaitFor([&] { return window.lastPreview().has_value(); }, kWaitMs));
     EXPECT_EQ(window.privacyPanel()->unknownTrueAttributes(), std::vector<std::string>{"label"});
     EXPECT_EQ(window.findChild<QComboBox*>("attribute-truth-label")->currentText(), "unknown");
@@ -183,7 +183,7 @@ TEST(StudioExportOfAChangedFile, IsRefusedBecauseTheRecordedHashMustBeOfTheBytes
 
     MainWindow window{smallModelOptions()};
     window.privacyPanel()->setEpsilon(1e5);
-    ASSERT_TRUE(window.openPaths({dir.path()}));
+    ASSERT_TRUE(openStudy(window, {dir.path()}));
     ASSERT_TRUE(QTest::qWaitFor([&] { return window.lastPreview().has_value(); }, kWaitMs));
     std::filesystem::copy_file(images / "test_00234_normal.png", film, std::filesystem::copy_options::overwrite_existing);
 
@@ -304,7 +304,7 @@ TEST(StudioModelChoice, ARealFilmGetsTheRealFilmModelAndAPhantomStudyThePhantomM
     ASSERT_TRUE(QTest::qWaitFor([&] { return window.lastPreview().has_value(); }, 60000));
     EXPECT_EQ(window.privatizedPane()->image().width, 128);
 
-    ASSERT_TRUE(window.openPaths({dir.filePath("phantoms")}));
+    ASSERT_TRUE(openStudy(window, {dir.filePath("phantoms")}));
     EXPECT_EQ(QFileInfo(window.modelPath()).fileName(), "phantom128-glow.safetensors");
 }
 
@@ -312,7 +312,7 @@ TEST(StudioModelChoice, ChoosingAnotherModelReencodesTheFilmAndKeepsTheWindow) {
     QTemporaryDir dir;
     MainWindow window{smallModelOptions()};
     window.privacyPanel()->setEpsilon(1e6);
-    ASSERT_TRUE(window.openPaths({writePneumoniaStudy(dir)}));
+    ASSERT_TRUE(openStudy(window, {writePneumoniaStudy(dir)}));
     ASSERT_TRUE(QTest::qWaitFor([&] { return window.lastPreview().has_value(); }, kWaitMs));
     ViewState lung = window.originalPane()->viewState();
     ASSERT_TRUE(windowPreset(3, lung.window));
@@ -341,7 +341,7 @@ TEST(StudioSample, ThePhantomSampleOpensWithTheDefaultModelAndItsGroundTruth) {
     MainWindow window;  // the studio's default model
     ASSERT_TRUE(window.hasModel()) << window.statusMessage().toStdString();
     window.privacyPanel()->setEpsilon(1e7);  // well inside the range where this flow decodes finitely
-    ASSERT_TRUE(window.openPaths({dir.filePath("sample")}));
+    ASSERT_TRUE(openStudy(window, {dir.filePath("sample")}));
     ASSERT_TRUE(QTest::qWaitFor([&] { return window.lastPreview().has_value(); }, 60000));
     EXPECT_EQ(window.privatizedPane()->image().width, 128);
     EXPECT_EQ(window.originalPane()->image().width, 128);

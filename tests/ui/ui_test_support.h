@@ -20,12 +20,21 @@ inline const QString kSmallModel = QString(DPFLOW_SOURCE_DIR) + "/models/pneumon
 
 inline StudioOptions smallModelOptions() { return StudioOptions{kSmallModel}; }
 
-/// Opens `paths` as the user does and waits (at most 30 s) until the first image is decoded and
-/// shown: the study browser decodes off the UI thread. False when nothing could be opened or
-/// no image was shown.
+/// Opens `paths` as the user does and waits (at most 30 s) until they are listed (off the UI
+/// thread). False when nothing openable was found (or the listing did not finish).
+inline bool openStudy(MainWindow& window, const QStringList& paths) {
+    QSignalSpy opened(&window, &MainWindow::studyOpened);
+    window.openPaths(paths);
+    if (opened.isEmpty() && !opened.wait(30000)) return false;
+    return opened.takeFirst().at(0).toBool();
+}
+
+/// As openStudy, then waits (at most 30 s) until the first image is decoded and shown: the
+/// study browser decodes off the UI thread. False when nothing could be opened or no image was
+/// shown.
 inline bool openAndShow(MainWindow& window, const QStringList& paths) {
     QSignalSpy shown(&window, &MainWindow::imageShown);
-    if (!window.openPaths(paths)) return false;
+    if (!openStudy(window, paths)) return false;
     return !shown.isEmpty() || shown.wait(30000);
 }
 
