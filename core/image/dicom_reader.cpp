@@ -1,7 +1,9 @@
 #include "image/dicom_reader.h"
 
 #include "image/dicom_codecs.h"
+#include "image/dicom_length_check.h"
 #include "image/image_error.h"
+#include "image/image_limits.h"
 #include "image/jpeg2000_decoder.h"
 #include "image/transfer_syntax.h"
 #include "image/voi_transform.h"
@@ -16,7 +18,13 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <limits>
 #include <cstring>
@@ -93,6 +101,7 @@ PixelLayout readLayout(DcmItem& dataset, const std::filesystem::path& path) {
         throw ImageError(path, "declared size " + std::to_string(layout.columns) + "x" + std::to_string(layout.rows) +
                                    " exceeds the limit of " + std::to_string(kMaxImageDimension) + " pixels per side");
     }
+    requireWithinPixelLimit(path, layout.columns, layout.rows);
     layout.bits_allocated = requiredUint16(dataset, DCM_BitsAllocated, path);
     if (layout.bits_allocated != 8 && layout.bits_allocated != 16) {
         throw ImageError(path, "Bits Allocated " + std::to_string(layout.bits_allocated) +
@@ -121,7 +130,8 @@ int32_t signExtend(uint32_t raw, int bits) {
 
 // Stored values from a frame buffer in host byte order, as DCMTK hands it out: the bits
 // [high_bit - bits_stored + 1, high_bit] of each allocated word, sign-extended if signed.
-StoredFrame unpackFrame(const std::vector<uint8_t>& buffer, const PixelLayout& layout) {
+// `buffer` holds at least one frame (checked by the caller).
+StoredFrame unpackFrame(const uint8_t* buffer, const PixelLayout& layout) {
     StoredFrame frame;
     frame.width = layout.columns;
     frame.height = layout.rows;
@@ -135,11 +145,11 @@ StoredFrame unpackFrame(const std::vector<uint8_t>& buffer, const PixelLayout& l
         uint32_t word = buffer[i];
         if (layout.bits_allocated == 16) {
             Uint16 value = 0;
-            std::memcpy(&value, buffer.data() + 2 * i, sizeof(value));
+            std::memcpy(&value, buffer + 2 * i, sizeof(value));
             word = value;
         }
         const uint32_t raw = (word >> shift) & mask;
-        frame.values[i] = layout.is_signed ? signExtend(raw, layout.bits_stored) : static_cast<int32_t>(raw);
+        frame.values[i] = static_cast<float>(layout.is_signed ? signExtend(raw, layout.bits_stored) : static_cast<int32_t>(raw));
     }
     return frame;
 }
@@ -210,8 +220,9 @@ StoredFrame decodeWithOpenJpeg(DcmDataset& dataset, DcmPixelData& pixel_data, co
     }
     if (layout.is_signed && !frame.is_signed) {
         // Some encoders mark signed data unsigned in the codestream; the DICOM header rules.
-        for (int32_t& value : frame.values) {
-            value = signExtend(static_cast<uint32_t>(value) & ((1u << layout.bits_stored) - 1u), layout.bits_stored);
+        for (float& value : frame.values) {
+            value = static_cast<float>(signExtend(static_cast<uint32_t>(static_cast<int32_t>(value)) & ((1u << layout.bits_stored) - 1u),
+                                                  layout.bits_stored));
         }
     }
     frame.bits_stored = layout.bits_stored;
@@ -235,6 +246,19 @@ StoredFrame decodeWithDcmtk(DcmDataset& dataset, DcmPixelData& pixel_data, const
                                    std::to_string(layout.bits_allocated) + " bits allocated needs " +
                                    std::to_string(needed));
     }
+    if (syntax.decoder == PixelDecoder::Native) {
+        // The stored values are unpacked straight from the dataset's own copy (in host byte
+        // order once loaded): no second raw buffer of the frame. A value DCMTK does not hand
+        // out as such (8-bit values stored as OW) takes the copying path below.
+        if (layout.bits_allocated == 16) {
+            Uint16* words = nullptr;
+            if (pixel_data.getUint16Array(words).good() && words != nullptr)
+                return unpackFrame(reinterpret_cast<const uint8_t*>(words), layout);
+        } else {
+            Uint8* bytes = nullptr;
+            if (pixel_data.getUint8Array(bytes).good() && bytes != nullptr) return unpackFrame(bytes, layout);
+        }
+    }
     // DCMTK refuses an odd buffer size (an odd 8-bit frame), so round it up to even.
     const Uint32 buffer_size = frame_size + frame_size % 2;
     std::vector<uint8_t> buffer(buffer_size);
@@ -245,7 +269,7 @@ StoredFrame decodeWithDcmtk(DcmDataset& dataset, DcmPixelData& pixel_data, const
     if (status.bad()) {
         throw ImageError(path, "cannot decode the pixel data (" + syntax.name + "): " + status.text());
     }
-    return unpackFrame(buffer, layout);
+    return unpackFrame(buffer.data(), layout);
 }
 
 // A Modality or VOI LUT from a sequence item; nullopt (with a warning) when it is malformed.
@@ -367,6 +391,41 @@ void chooseVoi(DcmDataset& dataset, const StoredFrame& frame, const ImageReadOpt
     image.window_source = "min-max of the frame (no window in the file)";
 }
 
+// A file mapped read-only, so that checking its element headers reads only their pages.
+class MappedFile {
+public:
+    explicit MappedFile(const std::filesystem::path& path) {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) throw ImageError(path, std::string("cannot open: ") + std::strerror(errno));
+        struct stat status {};
+        if (::fstat(fd, &status) == 0 && status.st_size > 0) {
+            size_ = static_cast<std::size_t>(status.st_size);
+            void* mapped = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+            data_ = mapped == MAP_FAILED ? nullptr : static_cast<const unsigned char*>(mapped);
+        }
+        ::close(fd);
+        if (data_ == nullptr) throw ImageError(path, "cannot read the file");
+    }
+    ~MappedFile() { ::munmap(const_cast<unsigned char*>(data_), size_); }
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
+    const unsigned char* data() const { return data_; }
+    std::size_t size() const { return size_; }
+
+private:
+    const unsigned char* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+// Refuses a file whose elements declare more bytes than it holds, before DCMTK allocates them.
+// A deflated dataset may inflate to at most what the largest image allowed needs, twice over
+// (16 bits a pixel), plus room for its header.
+void requireHonestLengths(const unsigned char* data, std::size_t size, const std::filesystem::path& path) {
+    const std::size_t max_inflated = static_cast<std::size_t>(maxImagePixels()) * 2 + (std::size_t{64} << 20);
+    if (const std::string lie = findDicomLengthLie(data, size, max_inflated); !lie.empty())
+        throw ImageError(path, "truncated or malformed DICOM file: " + lie);
+}
+
 void loadDicom(const std::filesystem::path& path, DcmFileFormat& file) {
     std::error_code error;
     if (std::filesystem::is_directory(path, error)) {
@@ -377,6 +436,11 @@ void loadDicom(const std::filesystem::path& path, DcmFileFormat& file) {
     }
     if (std::filesystem::file_size(path, error) == 0) {
         throw ImageError(path, "empty file");
+    }
+    {
+        // Only the element headers are read (the pages of the values are never touched).
+        const MappedFile mapped(path);
+        requireHonestLengths(mapped.data(), mapped.size(), path);
     }
     const OFCondition status =
         file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
@@ -401,7 +465,7 @@ Image imageOfDicom(DcmFileFormat& file, const std::filesystem::path& path, const
     }
     const PixelLayout layout = readLayout(dataset, path);
 
-    const StoredFrame frame = syntax.decoder == PixelDecoder::OpenJpeg
+    StoredFrame frame = syntax.decoder == PixelDecoder::OpenJpeg
                                   ? decodeWithOpenJpeg(dataset, pixel_data, layout, path)
                                   : decodeWithDcmtk(dataset, pixel_data, layout, syntax, path);
 
@@ -433,7 +497,7 @@ Image imageOfDicom(DcmFileFormat& file, const std::filesystem::path& path, const
     }
     chooseVoi(dataset, frame, options, transform, image);
     transform.invert = layout.photometric == "MONOCHROME1" || stringOf(dataset, DCM_PresentationLUTShape) == "INVERSE";
-    image.pixels = renderDisplay(frame, transform);
+    image.pixels = renderDisplay(std::move(frame), transform);
 
     Float64 row_spacing = 0.0;
     Float64 column_spacing = 0.0;
@@ -451,6 +515,7 @@ Image imageOfDicom(DcmFileFormat& file, const std::filesystem::path& path, const
 
 void loadDicomBytes(const std::vector<unsigned char>& bytes, const std::filesystem::path& path, DcmFileFormat& file) {
     if (bytes.empty()) throw ImageError(path, "empty file");
+    requireHonestLengths(bytes.data(), bytes.size(), path);
     DcmInputBufferStream stream;
     stream.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
     stream.setEos();

@@ -1,5 +1,7 @@
 #include "image/jpeg2000_decoder.h"
 
+#include "image/image_limits.h"
+
 #include <openjpeg.h>
 
 #include <algorithm>
@@ -106,6 +108,7 @@ StoredFrame decodeJpeg2000(const std::vector<uint8_t>& bytes) {
         throw std::runtime_error("JPEG 2000 frame size " + std::to_string(width) + "x" + std::to_string(height) +
                                  " is outside 1.." + std::to_string(kMaxImageDimension));
     }
+    if (const std::string excess = pixelLimitExcess(width, height); !excess.empty()) throw std::runtime_error("JPEG 2000 frame " + excess);
     if (!opj_decode(codec.get(), stream.get(), image.get()) || !opj_end_decompress(codec.get(), stream.get())) {
         throw std::runtime_error("damaged JPEG 2000 frame: " + (error.empty() ? "decoding failed" : error));
     }

@@ -1,6 +1,7 @@
 #include "image/png_io.h"
 
 #include "image/image_error.h"
+#include "image/image_limits.h"
 #include "image/voi_transform.h"
 
 #include <png.h>
@@ -36,15 +37,6 @@ void onPngError(png_structp png, png_const_charp message) {
 // they never change the pixels, so they are not worth reporting.
 void onPngWarning(png_structp, png_const_charp) {}
 
-struct DecodedPng {
-    png_uint_32 width = 0;
-    png_uint_32 height = 0;
-    int bit_depth = 8;   // after expansion: 8 or 16
-    int channels = 1;    // after stripping alpha: 1 (gray) or 3 (RGB)
-    std::vector<unsigned char> bytes;
-    std::vector<png_bytep> rows;
-};
-
 using File = std::unique_ptr<FILE, int (*)(FILE*)>;
 
 File openFile(const std::filesystem::path& path, const char* mode) {
@@ -55,8 +47,43 @@ File openFile(const std::filesystem::path& path, const char* mode) {
     return File(file, &std::fclose);
 }
 
-// Returns false (with state.message) when libpng reports an error or the size is refused.
-bool decodePng(FILE* file, PngErrorState& state, DecodedPng& out) {
+// Ancillary chunks still read (e.g. tRNS) are never worth more than this.
+constexpr png_alloc_size_t kMaxAncillaryChunkBytes = 8u << 20;
+
+// One decoded row (after libpng's expansions: 8 or 16 bits, 1 gray or 3 RGB channels) into
+// `values` (gray stored values); true colour becomes BT.709 luma of the encoded values (rounded).
+void rowToGray(const png_byte* row, png_uint_32 width, int bit_depth, int channels, float* values, bool& equal_channels) {
+    const auto sample = [&](std::size_t index) -> int32_t {
+        return bit_depth == 16 ? (row[2 * index] << 8) | row[2 * index + 1] : row[index];
+    };
+    for (png_uint_32 x = 0; x < width; ++x) {
+        if (channels == 1) {
+            values[x] = static_cast<float>(sample(x));
+            continue;
+        }
+        const int32_t r = sample(3 * std::size_t{x});
+        const int32_t g = sample(3 * std::size_t{x} + 1);
+        const int32_t b = sample(3 * std::size_t{x} + 2);
+        equal_channels = equal_channels && r == g && g == b;
+        values[x] = static_cast<float>(std::lround(0.2126 * r + 0.7152 * g + 0.0722 * b));
+    }
+}
+
+// Buffers decodePng fills after its setjmp: owned by the caller, so that a longjmp out of libpng
+// skips no destructor and leaks nothing.
+struct PngRowBuffers {
+    std::vector<png_byte> bytes;  // one row, or every row of an interlaced file
+    std::vector<png_bytep> rows;
+};
+
+// Decodes the PNG after its signature into gray stored values. Returns false (with
+// state.message) when libpng reports an error or the declared size is refused. Nothing of the
+// declared size is allocated before the size is checked: against the pixel limit, and against
+// what `stream_bytes` of deflated data can possibly inflate to. Rows are decoded one at a time
+// into the frame, so the frame is the only full-size buffer (interlaced files, rare for
+// radiographs, also hold their rows while libpng assembles the passes).
+bool decodePng(FILE* file, std::uint64_t stream_bytes, const std::filesystem::path& path, PngErrorState& state,
+               PngRowBuffers& buffers, StoredFrame& frame, std::vector<std::string>& warnings) {
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &state, onPngError, onPngWarning);
     if (png == nullptr) {
         std::snprintf(state.message, sizeof(state.message), "libpng could not start");
@@ -67,17 +94,34 @@ bool decodePng(FILE* file, PngErrorState& state, DecodedPng& out) {
         png_destroy_read_struct(&png, &info, nullptr);
         return false;
     }
+    png_set_chunk_malloc_max(png, kMaxAncillaryChunkBytes);
+    // Text, ICC profile, palette suggestions and Exif never change a radiograph's grey values:
+    // they are skipped unread, so a chunk declaring gigabytes costs nothing (libpng 1.6 only
+    // warns about a length above the limit set above, and then allocates it).
+    static const png_byte kIgnoredChunks[] = "tEXt\0zTXt\0iTXt\0iCCP\0sPLT\0eXIf\0";
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, nullptr, 0);
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, kIgnoredChunks, 6);
     png_init_io(png, file);
     png_set_sig_bytes(png, 8);
     png_read_info(png, info);
-    out.width = png_get_image_width(png, info);
-    out.height = png_get_image_height(png, info);
-    if (out.width > static_cast<png_uint_32>(kMaxImageDimension) ||
-        out.height > static_cast<png_uint_32>(kMaxImageDimension)) {
+    const png_uint_32 width = png_get_image_width(png, info);
+    const png_uint_32 height = png_get_image_height(png, info);
+    const std::uint64_t image_data_bytes = static_cast<std::uint64_t>(png_get_rowbytes(png, info)) * height;
+    if (width > static_cast<png_uint_32>(kMaxImageDimension) || height > static_cast<png_uint_32>(kMaxImageDimension)) {
+        std::snprintf(state.message, sizeof(state.message), "declared size %ux%u exceeds the limit of %d pixels per side",
+                      static_cast<unsigned>(width), static_cast<unsigned>(height), kMaxImageDimension);
+        png_destroy_read_struct(&png, &info, nullptr);
+        return false;
+    }
+    if (static_cast<std::uint64_t>(width) * height > maxImagePixels()) {
+        png_destroy_read_struct(&png, &info, nullptr);
+        requireWithinPixelLimit(path, width, height);  // throws, naming the limit
+    }
+    if (image_data_bytes > maxInflatedBytes(stream_bytes)) {
         std::snprintf(state.message, sizeof(state.message),
-                      "declared size %ux%u exceeds the limit of %d pixels per side",
-                      static_cast<unsigned>(out.width), static_cast<unsigned>(out.height),
-                      kMaxImageDimension);
+                      "declares %ux%u pixels (%llu bytes of image data), more than the %llu bytes of the file can inflate to",
+                      static_cast<unsigned>(width), static_cast<unsigned>(height),
+                      static_cast<unsigned long long>(image_data_bytes), static_cast<unsigned long long>(stream_bytes));
         png_destroy_read_struct(&png, &info, nullptr);
         return false;
     }
@@ -88,21 +132,41 @@ bool decodePng(FILE* file, PngErrorState& state, DecodedPng& out) {
     if (color_type == PNG_COLOR_TYPE_GRAY && png_get_bit_depth(png, info) < 8) {
         png_set_expand_gray_1_2_4_to_8(png);
     }
-    if ((color_type & PNG_COLOR_MASK_ALPHA) != 0) {
+    // Transparency is not part of a radiograph's grey values: an alpha channel is dropped, and
+    // so is the one libpng makes from a palette's tRNS chunk when it expands the palette.
+    if ((color_type & PNG_COLOR_MASK_ALPHA) != 0 ||
+        (color_type == PNG_COLOR_TYPE_PALETTE && png_get_valid(png, info, PNG_INFO_tRNS) != 0)) {
         png_set_strip_alpha(png);
     }
+    const int passes = png_set_interlace_handling(png);
     png_read_update_info(png, info);
-    out.bit_depth = png_get_bit_depth(png, info);
-    out.channels = png_get_channels(png, info);
-    const size_t row_bytes = png_get_rowbytes(png, info);
-    out.bytes.resize(row_bytes * out.height);
-    out.rows.resize(out.height);
-    for (png_uint_32 y = 0; y < out.height; ++y) {
-        out.rows[y] = out.bytes.data() + y * row_bytes;
+    const int bit_depth = png_get_bit_depth(png, info);
+    const int channels = png_get_channels(png, info);
+    const std::size_t row_bytes = png_get_rowbytes(png, info);
+    frame.width = static_cast<int>(width);
+    frame.height = static_cast<int>(height);
+    frame.bits_stored = bit_depth;
+    frame.values.assign(static_cast<std::size_t>(width) * height, 0.0f);
+    bool equal_channels = true;
+    if (passes == 1) {
+        buffers.bytes.resize(row_bytes);
+        for (png_uint_32 y = 0; y < height; ++y) {
+            png_read_row(png, buffers.bytes.data(), nullptr);
+            rowToGray(buffers.bytes.data(), width, bit_depth, channels, frame.values.data() + std::size_t{y} * width, equal_channels);
+        }
+    } else {
+        buffers.bytes.resize(row_bytes * height);
+        buffers.rows.resize(height);
+        for (png_uint_32 y = 0; y < height; ++y) buffers.rows[y] = buffers.bytes.data() + y * row_bytes;
+        png_read_image(png, buffers.rows.data());
+        for (png_uint_32 y = 0; y < height; ++y)
+            rowToGray(buffers.rows[y], width, bit_depth, channels, frame.values.data() + std::size_t{y} * width, equal_channels);
     }
-    png_read_image(png, out.rows.data());
     png_read_end(png, nullptr);
     png_destroy_read_struct(&png, &info, nullptr);
+    if (!equal_channels) {
+        warnings.push_back("true-colour PNG converted to gray (BT.709 luma)");
+    }
     return true;
 }
 
@@ -131,42 +195,6 @@ bool encodePng(FILE* file, PngErrorState& state, png_uint_32 width, png_uint_32 
     return true;
 }
 
-int32_t sampleAt(const DecodedPng& png, size_t index) {
-    if (png.bit_depth == 16) {
-        return (png.bytes[2 * index] << 8) | png.bytes[2 * index + 1];
-    }
-    return png.bytes[index];
-}
-
-// Gray samples of the decoded PNG; RGB with equal channels is gray as it is, true colour
-// becomes BT.709 luma of the encoded values (rounded), with a warning.
-StoredFrame toGray(const DecodedPng& png, std::vector<std::string>& warnings) {
-    StoredFrame frame;
-    frame.width = static_cast<int>(png.width);
-    frame.height = static_cast<int>(png.height);
-    frame.bits_stored = png.bit_depth;
-    const size_t count = static_cast<size_t>(png.width) * png.height;
-    frame.values.resize(count);
-    if (png.channels == 1) {
-        for (size_t i = 0; i < count; ++i) {
-            frame.values[i] = sampleAt(png, i);
-        }
-        return frame;
-    }
-    bool equal_channels = true;
-    for (size_t i = 0; i < count; ++i) {
-        const int32_t r = sampleAt(png, 3 * i);
-        const int32_t g = sampleAt(png, 3 * i + 1);
-        const int32_t b = sampleAt(png, 3 * i + 2);
-        equal_channels = equal_channels && r == g && g == b;
-        frame.values[i] = static_cast<int32_t>(std::lround(0.2126 * r + 0.7152 * g + 0.0722 * b));
-    }
-    if (!equal_channels) {
-        warnings.push_back("true-colour PNG converted to gray (BT.709 luma)");
-    }
-    return frame;
-}
-
 void requireRegularFile(const std::filesystem::path& path) {
     std::error_code error;
     if (std::filesystem::is_directory(path, error)) {
@@ -181,19 +209,20 @@ Image readPng(const std::filesystem::path& path) { return readPng(path, ImageRea
 namespace {
 
 // Reads the PNG from `file` (positioned at its start); `path` names it in errors and in the image.
-Image readPngFrom(FILE* file, const std::filesystem::path& path, const ImageReadOptions& options) {
+// `stream_bytes` is the size of the whole file (what its deflated data can be at most).
+Image readPngFrom(FILE* file, std::uint64_t stream_bytes, const std::filesystem::path& path, const ImageReadOptions& options) {
     unsigned char signature[8] = {};
     if (std::fread(signature, 1, sizeof(signature), file) != sizeof(signature) ||
         png_sig_cmp(signature, 0, sizeof(signature)) != 0) {
         throw ImageError(path, "not a PNG file (no PNG signature)");
     }
     PngErrorState state;
-    DecodedPng decoded;
-    if (!decodePng(file, state, decoded)) {
+    Image image;
+    StoredFrame frame;
+    PngRowBuffers buffers;
+    if (!decodePng(file, stream_bytes, path, state, buffers, frame, image.warnings)) {
         throw ImageError(path, std::string("damaged PNG: ") + state.message);
     }
-    Image image;
-    StoredFrame frame = toGray(decoded, image.warnings);
     DisplayTransform transform;
     transform.window = options.window.value_or(fullRangeWindow(frame.bits_stored));
     image.window = transform.window;
@@ -201,8 +230,8 @@ Image readPngFrom(FILE* file, const std::filesystem::path& path, const ImageRead
                                          : "full range of the " + std::to_string(frame.bits_stored) + "-bit PNG";
     image.width = frame.width;
     image.height = frame.height;
-    image.pixels = renderDisplay(frame, transform);
     image.stored_bits = frame.bits_stored;
+    image.pixels = renderDisplay(std::move(frame), transform);
     image.photometric = "MONOCHROME2";
     image.source_path = path;
     return image;
@@ -213,7 +242,9 @@ Image readPngFrom(FILE* file, const std::filesystem::path& path, const ImageRead
 Image readPng(const std::filesystem::path& path, const ImageReadOptions& options) {
     requireRegularFile(path);
     File file = openFile(path, "rb");
-    return readPngFrom(file.get(), path, options);
+    std::error_code error;
+    const std::uintmax_t size = std::filesystem::file_size(path, error);
+    return readPngFrom(file.get(), error ? 0 : size, path, options);
 }
 
 Image readPngBytes(const std::vector<unsigned char>& bytes, const std::filesystem::path& path, const ImageReadOptions& options) {
@@ -221,7 +252,7 @@ Image readPngBytes(const std::vector<unsigned char>& bytes, const std::filesyste
     FILE* stream = ::fmemopen(const_cast<unsigned char*>(bytes.data()), bytes.size(), "rb");
     if (stream == nullptr) throw ImageError(path, std::string("cannot read from memory: ") + std::strerror(errno));
     File file(stream, &std::fclose);
-    return readPngFrom(file.get(), path, options);
+    return readPngFrom(file.get(), bytes.size(), path, options);
 }
 
 void writePng(const Image& image, const std::filesystem::path& path, int bit_depth) {

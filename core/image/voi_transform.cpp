@@ -48,12 +48,12 @@ double applyWindow(double modality, const DisplayWindow& window, VoiFunction fun
     return (modality - (c - 0.5)) / (w - 1.0) + 0.5;
 }
 
-std::vector<float> renderDisplay(const StoredFrame& frame, const DisplayTransform& transform) {
-    std::vector<float> display(frame.values.size());
+std::vector<float> renderDisplay(StoredFrame frame, const DisplayTransform& transform) {
+    std::vector<float> display = std::move(frame.values);
     const double lut_scale =
         transform.voi_lut ? 1.0 / (std::ldexp(1.0, transform.voi_lut->output_bits) - 1.0) : 0.0;
-    for (size_t i = 0; i < frame.values.size(); ++i) {
-        const double m = modalityValue(frame.values[i], transform);
+    for (size_t i = 0; i < display.size(); ++i) {
+        const double m = modalityValue(static_cast<int32_t>(display[i]), transform);
         double y = transform.voi_lut ? transform.voi_lut->lookup(m) * lut_scale
                                      : applyWindow(m, transform.window, transform.function);
         y = std::clamp(y, 0.0, 1.0);
@@ -69,8 +69,8 @@ DisplayWindow minMaxWindow(double min, double max) {
 std::pair<double, double> modalityRange(const StoredFrame& frame, const DisplayTransform& transform) {
     double lo = std::numeric_limits<double>::infinity();
     double hi = -std::numeric_limits<double>::infinity();
-    for (int32_t v : frame.values) {
-        const double m = modalityValue(v, transform);
+    for (const float v : frame.values) {
+        const double m = modalityValue(static_cast<int32_t>(v), transform);
         lo = std::min(lo, m);
         hi = std::max(hi, m);
     }

@@ -17,7 +17,10 @@ struct StoredFrame {
     int height = 0;
     int bits_stored = 8;            ///< 1..16
     bool is_signed = false;         ///< Pixel Representation 1 (two's complement)
-    std::vector<int32_t> values;    ///< row-major, width*height stored values
+    /// Row-major, width*height stored values. Integers of at most 16 bits and a sign, so exact
+    /// in float; float so that renderDisplay can turn this very buffer into the display values
+    /// (a read holds one full-size buffer beside the decoder's own, not two).
+    std::vector<float> values;
 };
 
 /// A DICOM lookup table (Modality LUT or VOI LUT, PS3.3 C.11.1 / C.11.2): input values below
@@ -62,8 +65,9 @@ double modalityValue(int32_t stored, const DisplayTransform& transform);
 /// Display value in [0,1] of a modality value through the window and VOI function only.
 double applyWindow(double modality, const DisplayWindow& window, VoiFunction function);
 
-/// Display values of a whole frame through the complete pipeline (modality, VOI, inversion).
-std::vector<float> renderDisplay(const StoredFrame& frame, const DisplayTransform& transform);
+/// Display values of a whole frame through the complete pipeline (modality, VOI, inversion),
+/// computed in the frame's own buffer: pass the frame with std::move to spend no second buffer.
+std::vector<float> renderDisplay(StoredFrame frame, const DisplayTransform& transform);
 
 /// The LINEAR window that maps exactly [min, max] of the modality values onto [0,1]: the
 /// fallback when a file carries neither a VOI LUT nor a window. center = min + (max-min+1)/2,

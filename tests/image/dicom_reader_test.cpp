@@ -117,7 +117,7 @@ std::filesystem::path saveExplicit(DcmFileFormat& file, const std::string& name)
 TEST(DicomReader, Monochrome1AndMonochrome2OfTheSameContentLookTheSame) {
     const StoredFrame frame = patternFrame(32, 32, 12, false);
     StoredFrame inverted = frame;
-    for (int32_t& v : inverted.values) {
+    for (float& v : inverted.values) {
         v = 4095 - v;
     }
     auto m2 = makeDicom(frame, "MONOCHROME2");

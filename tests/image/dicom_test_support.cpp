@@ -38,7 +38,7 @@ StoredFrame patternFrame(int width, int height, int bits_stored, bool is_signed)
             const int64_t texture = ((x * 7 + y * 13) % 5) - 2;
             int64_t v = low + static_cast<int64_t>(std::lround(smooth * (levels - 1))) + texture;
             v = std::clamp<int64_t>(v, low, low + levels - 1);
-            frame.values.push_back(static_cast<int32_t>(v));
+            frame.values.push_back(static_cast<float>(v));
         }
     }
     return frame;
@@ -65,14 +65,14 @@ std::unique_ptr<DcmFileFormat> makeDicom(const StoredFrame& frame, const std::st
     const uint32_t mask = (1u << frame.bits_stored) - 1u;
     if (bits_allocated == 8) {
         std::vector<Uint8> bytes;
-        for (int32_t v : frame.values) {
-            bytes.push_back(static_cast<Uint8>(static_cast<uint32_t>(v) & mask));
+        for (const float v : frame.values) {
+            bytes.push_back(static_cast<Uint8>(static_cast<uint32_t>(static_cast<int32_t>(v)) & mask));
         }
         ds.putAndInsertUint8Array(DCM_PixelData, bytes.data(), bytes.size());
     } else {
         std::vector<Uint16> words;
-        for (int32_t v : frame.values) {
-            words.push_back(static_cast<Uint16>(static_cast<uint32_t>(v) & mask));
+        for (const float v : frame.values) {
+            words.push_back(static_cast<Uint16>(static_cast<uint32_t>(static_cast<int32_t>(v)) & mask));
         }
         ds.putAndInsertUint16Array(DCM_PixelData, words.data(), words.size());
     }
