@@ -28,6 +28,11 @@ public:
     /// missing `file` column, or a row with the wrong number of fields.
     static Manifest read(const std::filesystem::path& csv_path);
 
+    /// As read, from a stream: `origin` names it in errors and relative paths resolve against
+    /// `base_dir`. Every byte is looked at once, so a stray quote that turns the rest of a large
+    /// file into one field is refused in linear time, naming the line where the field began.
+    static Manifest parse(std::istream& in, const std::string& origin, const std::filesystem::path& base_dir);
+
     /// Writes the table as CSV, quoting fields that need it. Throws ManifestError.
     void write(const std::filesystem::path& csv_path) const;
 

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <unistd.h>
 
 namespace dpflow {
@@ -49,6 +50,28 @@ TEST(Manifest, RejectsARowWithTheWrongFieldCountNamingItsLine) {
     } catch (const ManifestError& e) {
         EXPECT_NE(std::string(e.what()).find(":3:"), std::string::npos) << e.what();
     }
+}
+
+TEST(Manifest, AStrayQuoteInALargeManifestIsRefusedNamingTheLineWhereItOpened) {
+    // 20,000 rows; the quote on line 5 is never closed, so the rest of the file would be one field.
+    std::string text = "file,split,label\n";
+    for (int row = 0; row < 20000; ++row)
+        text += (row == 3 ? "\"" : "") + std::string("images/film_") + std::to_string(row) + ".png,train,0\n";
+    std::istringstream in(text);
+    try {
+        Manifest::parse(in, "stray.csv", "/data");
+        FAIL() << "a manifest with an unterminated quote was accepted";
+    } catch (const ManifestError& error) {
+        EXPECT_NE(std::string(error.what()).find("stray.csv:5: unterminated quoted field"), std::string::npos) << error.what();
+    }
+}
+
+TEST(Manifest, AQuotedFieldMaySpanLinesAndKeepsItsNewline) {
+    std::istringstream in("file,note\n\"a.png\",\"first line\nsecond, with comma\"\nb.png,plain\n");
+    const Manifest manifest = Manifest::parse(in, "multi.csv", "/data");
+    ASSERT_EQ(manifest.size(), 2u);
+    EXPECT_EQ(manifest.value(0, "note"), "first line\nsecond, with comma");
+    EXPECT_EQ(manifest.file(1), std::filesystem::path("/data/b.png"));
 }
 
 TEST(Manifest, RequiresAFileColumn) {
