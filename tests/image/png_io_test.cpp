@@ -28,6 +28,38 @@ void writeRawPng(const std::filesystem::path& path, int width, int height, png_u
     ASSERT_TRUE(png_image_write_to_file(&image, path.c_str(), 0, data.data(), 0, nullptr)) << image.message;
 }
 
+// The hand-made findings of the fuzzing issue (tests/fuzz/findings/image, README.md there).
+std::filesystem::path finding(const char* name) { return std::filesystem::path(DPFLOW_SOURCE_DIR) / "tests/fuzz/findings/image" / name; }
+
+TEST(PngIo, APaletteWithTransparencyReadsTheSameGreyValuesAsWithout) {
+    // libpng expands a palette's tRNS entries into an alpha channel; it is dropped, not taken
+    // for a colour channel.
+    const Image with_trns = readPng(finding("png-palette-trns.png"));
+    const Image without = readPng(finding("png-palette.png"));
+    ASSERT_EQ(with_trns.width, 4);
+    EXPECT_EQ(with_trns.pixels, without.pixels);
+    EXPECT_TRUE(with_trns.warnings.empty()) << with_trns.warnings.front();
+    EXPECT_FLOAT_EQ(with_trns.pixels[1], 85.0f / 255.0f);
+}
+
+TEST(PngIo, ALengthOrSizeTheFileCannotHoldIsRefusedBeforeItIsAllocated) {
+    // A 68-byte PNG declaring 8000 x 8000 RGBA16 (512 MB of image data): deflate inflates 68
+    // bytes to at most 71 kB, so the header is lying.
+    try {
+        readPng(finding("png-8000-rgba16-no-data.png"));
+        FAIL() << "accepted";
+    } catch (const ImageError& error) {
+        EXPECT_NE(error.reason().find("more than the 68 bytes of the file can inflate to"), std::string::npos) << error.reason();
+    }
+    // 16384 x 16384 is above the default pixel limit; the message names the variable that raises it.
+    try {
+        readPng(finding("png-16384-rgba16-no-data.png"));
+        FAIL() << "accepted";
+    } catch (const ImageError& error) {
+        EXPECT_NE(error.reason().find("above the limit of 67.1 million (set DPFLOW_MAX_MEGAPIXELS"), std::string::npos) << error.reason();
+    }
+}
+
 TEST(PngIo, SixteenBitRoundTripIsExact) {
     Image image = makeImage(256, 3);
     for (size_t i = 0; i < image.pixels.size(); ++i) {
