@@ -2,6 +2,7 @@
 # Installs every build, run and test dependency of DP-Flow Studio from Debian 12 packages.
 # Idempotent and non-interactive: packages already present are left alone, and apt is only
 # touched when something is missing. Run as root or as a user with sudo.
+# --fuzzing also installs clang (with libFuzzer) for tools/fuzz/run-fuzzers.sh.
 set -euo pipefail
 
 packages=(
@@ -18,6 +19,9 @@ packages=(
     # tests and packaging
     libgtest-dev libgmock-dev fakeroot dpkg-dev
 )
+if [ "${1:-}" = "--fuzzing" ]; then
+    packages+=(clang)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

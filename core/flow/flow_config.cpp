@@ -46,7 +46,8 @@ std::vector<float> FlowConfig::oneHot(const AttributeValues& values) const {
         vec[base + static_cast<std::size_t>(pos - attribute.values.begin())] = 1.0f;
         base += attribute.values.size();
     }
-    for (const auto& [name, value] : values) {
+    for (const auto& entry : values) {
+        const std::string& name = entry.first;  // a structured binding cannot be captured in C++17 (clang refuses it)
         const bool known = std::any_of(attributes.begin(), attributes.end(),
                                        [&](const FlowAttribute& a) { return a.name == name; });
         if (!known) throw std::invalid_argument("the model has no attribute '" + name + "'");
