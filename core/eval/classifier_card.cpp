@@ -1,5 +1,7 @@
 #include "eval/classifier_card.h"
 
+#include "flow/json_numbers.h"
+
 #include <nlohmann/json.hpp>
 
 #include <stdexcept>
@@ -51,8 +53,8 @@ ClassifierCard classifierCardFromJson(const nlohmann::json& json) {
             throw std::invalid_argument("card format is not dpflow-classifier");
         ClassifierCard card;
         const auto& architecture = json.at("architecture");
-        card.image_size = architecture.at("image_size").get<int>();
-        card.base_channels = architecture.at("base_channels").get<int>();
+        card.image_size = integerAt<int>(architecture, "image_size");
+        card.base_channels = integerAt<int>(architecture, "base_channels");
         card.stage_channels = architecture.at("stage_channels").get<std::vector<int>>();
         card.input_mean = json.at("preprocessing").at("input_mean").get<float>();
         card.input_std = json.at("preprocessing").at("input_std").get<float>();
@@ -61,19 +63,19 @@ ClassifierCard classifierCardFromJson(const nlohmann::json& json) {
         card.label_column = training.at("label_column").get<std::string>();
         card.training_data = training.at("data").get<std::string>();
         card.training_manifest_sha256 = training.at("manifest_sha256").get<std::string>();
-        card.training_images = training.at("images").get<std::int64_t>();
-        card.training_positives = training.at("positives").get<std::int64_t>();
+        card.training_images = integerAt<std::int64_t>(training, "images");
+        card.training_positives = integerAt<std::int64_t>(training, "positives");
         card.training_command = training.at("command").get<std::string>();
-        card.epochs = training.at("epochs").get<int>();
-        card.selected_epoch = training.at("selected_epoch").get<int>();
-        card.seed = training.at("seed").get<std::uint64_t>();
+        card.epochs = integerAt<int>(training, "epochs");
+        card.selected_epoch = integerAt<int>(training, "selected_epoch");
+        card.seed = integerAt<std::uint64_t>(training, "seed");
         card.augmentation = training.at("augmentation").get<std::string>();
         if (!json.at("val_auc").is_null()) card.val_auc = json.at("val_auc").get<double>();
         if (!json.at("test").is_null()) {
             const auto& test = json.at("test");
             card.test = RecordedAuc{test.at("split").get<std::string>(),      test.at("auc").get<double>(),
                                     test.at("ci95_low").get<double>(),        test.at("ci95_high").get<double>(),
-                                    test.at("positives").get<std::int64_t>(), test.at("negatives").get<std::int64_t>()};
+                                    integerAt<std::int64_t>(test, "positives"), integerAt<std::int64_t>(test, "negatives")};
         }
         if (card.input_std <= 0.0f) throw std::invalid_argument("preprocessing.input_std must be positive");
         return card;

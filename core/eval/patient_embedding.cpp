@@ -1,5 +1,7 @@
 #include "eval/patient_embedding.h"
 
+#include "flow/json_numbers.h"
+
 #include "eval/conv_backbone.h"
 #include "eval/module_weights.h"
 #include "eval/training_batches.h"
@@ -200,9 +202,9 @@ PatientEmbedding PatientEmbedding::load(const std::filesystem::path& path) {
     try {
         state->metadata = nlohmann::json::parse(found->second);
         auto& s = state->settings;
-        s.image_size = state->metadata.at("image_size").get<int>();
-        s.base_channels = state->metadata.at("base_channels").get<int>();
-        s.embedding_dim = state->metadata.at("embedding_dim").get<int>();
+        s.image_size = integerAt<int>(state->metadata, "image_size");
+        s.base_channels = integerAt<int>(state->metadata, "base_channels");
+        s.embedding_dim = integerAt<int>(state->metadata, "embedding_dim");
         s.input_mean = state->metadata.at("input_mean").get<float>();
         s.input_std = state->metadata.at("input_std").get<float>();
         state->net = EmbeddingNet(s.image_size, s.base_channels, s.embedding_dim);

@@ -1,5 +1,7 @@
 #include "eval/sweep_results.h"
 
+#include "flow/json_numbers.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
@@ -193,10 +195,10 @@ SweepSettings settingsFromJson(const Json& j) {
     for (const Json& eps : j.at("epsilons")) s.epsilons.push_back(numberFromJson(eps, "settings.epsilons"));
     s.protocol_a = j.at("protocol_a").get<bool>();
     s.protocol_b = j.at("protocol_b").get<bool>();
-    s.protocol_b_epochs = j.at("protocol_b_epochs").get<int>();
-    s.protocol_b_max_training_images = j.at("protocol_b_max_training_images").get<std::size_t>();
+    s.protocol_b_epochs = integerAt<int>(j, "protocol_b_epochs");
+    s.protocol_b_max_training_images = integerAt<std::size_t>(j, "protocol_b_max_training_images");
     s.reidentification = j.at("reidentification").get<bool>();
-    s.embedding_steps = j.at("embedding_steps").get<int>();
+    s.embedding_steps = integerAt<int>(j, "embedding_steps");
     s.attack_draws = j.value("attack_draws", 1);
     s.embedding_path = j.value("embedding", std::string());
     s.linkage_embedding_path = j.value("linkage_embedding", std::string());
@@ -204,11 +206,11 @@ SweepSettings settingsFromJson(const Json& j) {
     s.training_split = j.at("training_split").get<std::string>();
     s.label_column = j.at("label_column").get<std::string>();
     s.patient_column = j.at("patient_column").get<std::string>();
-    s.max_images = j.at("max_images").get<std::size_t>();
+    s.max_images = integerAt<std::size_t>(j, "max_images");
     s.keep_attributes = j.at("keep_attributes").get<std::vector<std::string>>();
     s.protect_attributes = j.at("protect_attributes").get<std::vector<std::string>>();
     s.latent_decoding = j.value("latent_decoding", std::string("unrecorded"));
-    s.seed = j.at("seed").get<std::uint64_t>();
+    s.seed = integerAt<std::uint64_t>(j, "seed");
     return s;
 }
 

@@ -1,5 +1,7 @@
 #include "flow/flow_config.h"
 
+#include "flow/json_numbers.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -69,11 +71,11 @@ void to_json(nlohmann::json& j, const FlowConfig& config) {
 }
 
 void from_json(const nlohmann::json& j, FlowConfig& config) {
-    config.image_size = j.at("image_size").get<int>();
-    config.levels = j.at("levels").get<int>();
-    config.steps = j.at("steps_per_level").get<int>();
-    config.hidden_channels = j.at("hidden_channels").get<int>();
-    config.n_bins = j.at("n_bins").get<int>();
+    config.image_size = integerAt<int>(j, "image_size");
+    config.levels = integerAt<int>(j, "levels");
+    config.steps = integerAt<int>(j, "steps_per_level");
+    config.hidden_channels = integerAt<int>(j, "hidden_channels");
+    config.n_bins = integerAt<int>(j, "n_bins");
     config.attributes.clear();
     for (const auto& a : j.at("attributes")) {
         config.attributes.push_back({a.at("name").get<std::string>(), a.at("values").get<std::vector<std::string>>()});

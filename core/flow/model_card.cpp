@@ -1,5 +1,7 @@
 #include "flow/model_card.h"
 
+#include "flow/json_numbers.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -96,7 +98,7 @@ nlohmann::json modelCardToJson(const ModelCard& card) {
 ModelCard modelCardFromJson(const nlohmann::json& j) {
     try {
         if (j.at("format").get<std::string>() != "dpflow-glow") throw std::invalid_argument("not a dpflow-glow model card");
-        if (j.at("format_version").get<int>() != 1) throw std::invalid_argument("unsupported model card version");
+        if (integerAt<int>(j, "format_version") != 1) throw std::invalid_argument("unsupported model card version");
         ModelCard card;
         card.config = j.at("architecture").get<FlowConfig>();
         card.config.validate();
@@ -104,10 +106,10 @@ ModelCard modelCardFromJson(const nlohmann::json& j) {
         const auto& t = j.at("training");
         card.training_data = t.at("data").get<std::string>();
         card.training_data_sha256 = t.at("data_sha256").get<std::string>();
-        card.training_images = t.at("images").get<std::int64_t>();
+        card.training_images = integerAt<std::int64_t>(t, "images", 0);
         card.training_command = t.at("command").get<std::string>();
-        card.epochs = t.at("epochs").get<int>();
-        card.seed = t.at("seed").get<std::uint64_t>();
+        card.epochs = integerAt<int>(t, "epochs", 0);
+        card.seed = integerAt<std::uint64_t>(t, "seed");
         card.notes = t.value("notes", std::string());
         if (t.contains("attribute_counts"))
             card.training_attribute_counts = t.at("attribute_counts").get<std::map<std::string, std::map<std::string, std::int64_t>>>();
@@ -117,7 +119,7 @@ ModelCard modelCardFromJson(const nlohmann::json& j) {
         card.heldout_split = e.at("heldout_split").get<std::string>();
         if (j.contains("calibration") && !j.at("calibration").is_null()) {
             card.calibration_set = j.at("calibration").at("set").get<std::string>();
-            card.calibration_images = j.at("calibration").at("images").get<std::int64_t>();
+            card.calibration_images = integerAt<std::int64_t>(j.at("calibration"), "images", 0);
         }
         return card;
     } catch (const nlohmann::json::exception& e) {

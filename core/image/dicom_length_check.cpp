@@ -18,6 +18,16 @@ constexpr char kDeflatedSyntax[] = "1.2.840.10008.1.2.1.99";
 constexpr char kImplicitLittleSyntax[] = "1.2.840.10008.1.2";
 constexpr char kExplicitBigSyntax[] = "1.2.840.10008.1.2.2";
 
+// The standard VRs (PS3.5 6.2). DCMTK reads a meta header, or a dataset without one, as explicit
+// VR when its first element carries one of these, and as implicit VR otherwise.
+bool isStandardVr(const unsigned char* vr) {
+    static const char* const kVrs[] = {"AE", "AS", "AT", "CS", "DA", "DS", "DT", "FL", "FD", "IS", "LO", "LT", "OB", "OD", "OF", "OL", "OV",
+                                       "OW", "PN", "SH", "SL", "SQ", "SS", "ST", "SV", "TM", "UC", "UI", "UL", "UN", "UR", "US", "UT", "UV"};
+    for (const char* candidate : kVrs)
+        if (vr[0] == static_cast<unsigned char>(candidate[0]) && vr[1] == static_cast<unsigned char>(candidate[1])) return true;
+    return false;
+}
+
 struct Encoding {
     bool explicit_vr = true;
     bool little_endian = true;
@@ -163,12 +173,12 @@ std::string findDicomLengthLie(const unsigned char* data, std::size_t size, std:
     std::string transfer_syntax;
     Encoding encoding;
     const bool has_meta = size >= walker.position() + 2 && data[walker.position()] == 0x02 && data[walker.position() + 1] == 0x00;
+    const bool explicit_first = size >= walker.position() + 6 && isStandardVr(data + walker.position() + 4);
     if (has_meta) {
-        if (std::string lie = walker.walk(Encoding{}, std::uint16_t{0x0002}, &transfer_syntax); !lie.empty()) return "meta header " + lie;
+        const Encoding meta{explicit_first, true};
+        if (std::string lie = walker.walk(meta, std::uint16_t{0x0002}, &transfer_syntax); !lie.empty()) return "meta header " + lie;
     } else if (size >= walker.position() + 6) {
-        // No meta header: explicit VR when a VR's two upper-case letters follow the first tag.
-        const unsigned char* vr = data + walker.position() + 4;
-        encoding.explicit_vr = vr[0] >= 'A' && vr[0] <= 'Z' && vr[1] >= 'A' && vr[1] <= 'Z';
+        encoding.explicit_vr = explicit_first;
         encoding.little_endian = !(data[walker.position()] == 0x00 && data[walker.position() + 1] == 0x08);
     }
     if (transfer_syntax == kImplicitLittleSyntax) encoding = Encoding{false, true};

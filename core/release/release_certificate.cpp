@@ -1,5 +1,7 @@
 #include "release/release_certificate.h"
 
+#include "flow/json_numbers.h"
+
 #include "eval/sweep_summary.h"
 #include "image/manifest.h"
 #include "image/sha256.h"
@@ -74,7 +76,7 @@ std::string ethicsStatement(const json& c) {
     const json& acc = c.at("accounting");
     std::string text = fmt::format(
         "This release contains {} privatized image(s) made by DP-Flow Studio {} for the stated purpose: \"{}\". ",
-        counts.at("released").get<int>(), c.at("software").at("version").get<std::string>(),
+        integerAt<int>(counts, "released"), c.at("software").at("version").get<std::string>(),
         c.at("purpose").get<std::string>().empty() ? "(no purpose was stated)" : c.at("purpose").get<std::string>());
     text += fmt::format(
         "Each image was re-drawn by the mechanism '{}' with fresh random noise from the operating system's secure "
@@ -97,12 +99,12 @@ std::string ethicsStatement(const json& c) {
         if (image.value("withheld_reason", "").find("non-finite") != std::string::npos) ++non_finite;
     if (!c.at("safeguard").is_null())
         text += fmt::format("A nearest-neighbour safeguard withheld {} image(s) that came too close to a reference image. ",
-                            counts.at("withheld").get<int>() - non_finite);
+                            integerAt<int>(counts, "withheld") - non_finite);
     if (non_finite > 0)
         text += fmt::format("{} image(s) were withheld because the model's decoding failed numerically; their privacy "
                             "budget is counted all the same. ", non_finite);
-    if (counts.at("failed").get<int>() > 0)
-        text += fmt::format("{} source image(s) could not be processed and are not in the release. ", counts.at("failed").get<int>());
+    if (integerAt<int>(counts, "failed") > 0)
+        text += fmt::format("{} source image(s) could not be processed and are not in the release. ", integerAt<int>(counts, "failed"));
     const json& e = c.at("evaluation");
     if (!e.is_null() && e.value("found", false)) {
         const json& row = e.at("row");
@@ -127,8 +129,8 @@ std::string ethicsStatement(const json& c) {
             const json& here = verdict.at("at_this_epsilon");
             text += fmt::format("Judged by the upper end of a 95% interval on the strongest attack ({}: {} of {}, at most "
                                 "{:.1f}%) against twice chance ({:.1f}%), the measured attacks {} at chance at this epsilon{}. ",
-                                here.at("strongest_attack").get<std::string>(), here.at("hits").get<std::size_t>(),
-                                here.at("probes").get<std::size_t>(), 100.0 * here.at("upper_bound_95").get<double>(),
+                                here.at("strongest_attack").get<std::string>(), integerAt<std::size_t>(here, "hits"),
+                                integerAt<std::size_t>(here, "probes"), 100.0 * here.at("upper_bound_95").get<double>(),
                                 100.0 * here.at("line").get<double>(),
                                 here.at("all_attacks_at_chance").get<bool>() ? "are shown to be" : "are NOT shown to be",
                                 verdict.at("test_films_can_show_chance").get<bool>()
@@ -204,9 +206,9 @@ ReleaseVerification verifyRelease(const fs::path& folder) {
             }
             if (!is_withheld) released_images.insert(image.at("files").at(0).at("path").get<std::string>());
         }
-        if (released != c.at("counts").at("released").get<int>() || withheld != c.at("counts").at("withheld").get<int>())
+        if (released != integerAt<int>(c.at("counts"), "released") || withheld != integerAt<int>(c.at("counts"), "withheld"))
             v.problems.push_back(fmt::format("the counts say {} released and {} withheld, the images listed are {} and {}",
-                                             c.at("counts").at("released").get<int>(), c.at("counts").at("withheld").get<int>(),
+                                             integerAt<int>(c.at("counts"), "released"), integerAt<int>(c.at("counts"), "withheld"),
                                              released, withheld));
         std::error_code error;
         for (const char* sub : {release_layout::kImages, release_layout::kRecords})

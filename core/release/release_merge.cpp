@@ -1,5 +1,7 @@
 #include "release/release_merge.h"
 
+#include "flow/json_numbers.h"
+
 #include "privacy/utc_time.h"
 #include "release/durable_files.h"
 #include "release/release_certificate.h"
@@ -72,7 +74,7 @@ json mergeReleases(const std::vector<fs::path>& shard_folders, const fs::path& o
     std::vector<ReleaseShard> shards;
     for (std::size_t i = 0; i < certificates.size(); ++i) {
         const json& c = certificates[i];
-        failed += c.at("counts").at("failed").get<int>();
+        failed += integerAt<int>(c.at("counts"), "failed");
         for (const auto& text : c.at("shards")) shards.push_back(parseReleaseShard(text.get<std::string>()));
         for (const auto& image : c.at("images")) {
             json plain = image;
@@ -99,7 +101,7 @@ json mergeReleases(const std::vector<fs::path>& shard_folders, const fs::path& o
                                                   {"images", items.size()}, {"time_utc", currentUtcTimestamp()},
                                                   {"certificate_sha256", certificate.at("certificate_sha256")}});
     log << fmt::format("merged {} shard(s): {} released, {} withheld, {} failed; certificate {}\n", shards.size(),
-                       certificate.at("counts").at("released").get<int>(), certificate.at("counts").at("withheld").get<int>(),
+                       integerAt<int>(certificate.at("counts"), "released"), integerAt<int>(certificate.at("counts"), "withheld"),
                        failed, (out / release_layout::kCertificate).string());
     return certificate;
 }
