@@ -2,6 +2,7 @@
 
 #include "image/image_limits.h"
 
+#include <dcmtk/dcmdata/dcxfer.h>
 #include <fmt/format.h>
 #include <zlib.h>
 
@@ -14,9 +15,6 @@ namespace dpflow {
 namespace {
 
 constexpr std::uint32_t kUndefinedLength = 0xFFFFFFFFu;
-constexpr char kDeflatedSyntax[] = "1.2.840.10008.1.2.1.99";
-constexpr char kImplicitLittleSyntax[] = "1.2.840.10008.1.2";
-constexpr char kExplicitBigSyntax[] = "1.2.840.10008.1.2.2";
 
 // The standard VRs (PS3.5 6.2). DCMTK reads a meta header, or a dataset without one, as explicit
 // VR when its first element carries one of these, and as implicit VR otherwise.
@@ -94,7 +92,10 @@ public:
             const std::size_t remaining = size_ - pos_;
             if (length > remaining)
                 return fmt::format("element ({:04X},{:04X}) declares {} bytes, but only {} follow", group, element, length, remaining);
-            if (transfer_syntax && group == 0x0002 && element == 0x0010) {
+            // The transfer syntax counts only as DCMTK takes it: a UI value (any value in an
+            // implicit VR meta header); under another VR DCMTK does not know the syntax either.
+            const bool ui = !encoding.explicit_vr || (data_[pos_ - header + 4] == 'U' && data_[pos_ - header + 5] == 'I');
+            if (transfer_syntax && group == 0x0002 && element == 0x0010 && ui) {
                 transfer_syntax->assign(reinterpret_cast<const char*>(data_ + pos_), length);
                 while (!transfer_syntax->empty() && (transfer_syntax->back() == '\0' || transfer_syntax->back() == ' '))
                     transfer_syntax->pop_back();
@@ -181,9 +182,20 @@ std::string findDicomLengthLie(const unsigned char* data, std::size_t size, std:
         encoding.explicit_vr = explicit_first;
         encoding.little_endian = !(data[walker.position()] == 0x00 && data[walker.position() + 1] == 0x08);
     }
-    if (transfer_syntax == kImplicitLittleSyntax) encoding = Encoding{false, true};
-    if (transfer_syntax == kExplicitBigSyntax) encoding = Encoding{true, false};
-    if (transfer_syntax != kDeflatedSyntax) return walker.walk(encoding, std::nullopt);
+    // The dataset's encoding as DCMTK will read it: that of a transfer syntax it knows; for one
+    // it does not know (or none), it looks at the dataset: explicit VR when the first element
+    // has a standard VR.
+    const DcmXfer syntax(transfer_syntax.c_str());
+    // (An empty UID would match DCMTK's internal "Virtual Big Endian Implicit".)
+    const bool known = !transfer_syntax.empty() && syntax.getXfer() != EXS_Unknown;
+    const bool deflated = known && syntax.getStreamCompression() == ESC_zlib;
+    if (known) {
+        encoding = Encoding{syntax.isExplicitVR(), !syntax.isBigEndian()};
+    } else if (has_meta && size >= walker.position() + 6) {
+        encoding.explicit_vr = isStandardVr(data + walker.position() + 4);
+        encoding.little_endian = !(data[walker.position()] == 0x00 && data[walker.position() + 1] == 0x08);
+    }
+    if (!deflated) return walker.walk(encoding, std::nullopt);
 
     const std::size_t compressed = size - walker.position();
     const std::size_t cap = std::min<std::size_t>(max_inflated_bytes, maxInflatedBytes(compressed));
