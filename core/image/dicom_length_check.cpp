@@ -115,15 +115,17 @@ private:
         std::size_t end;  // SIZE_MAX: undefined length, closed by a delimiter
     };
 
-    // The VRs with a 2-byte length field (PS3.5 7.1.2); every other VR, a non-standard one
-    // included, has 2 reserved bytes and a 4-byte length, as DCMTK reads it ("assuming 4 byte
-    // length field"): the walk must read a file as DCMTK will.
+    // Whether a VR has 2 reserved bytes and a 4-byte length, as DCMTK reads it: the standard
+    // ones of PS3.5 7.1.2; a non-standard VR of two upper-case letters does ("assuming 4 byte
+    // length field"), any other non-standard VR does not ("assuming 2 byte length field").
+    // The walk must read a file exactly as DCMTK will.
     static bool hasLongLength(const char vr[2]) {
         static const char* const kShort[] = {"AE", "AS", "AT", "CS", "DA", "DS", "DT", "FL", "FD", "IS", "LO",
                                              "LT", "PN", "SH", "SL", "SS", "ST", "TM", "UI", "UL", "US"};
         for (const char* candidate : kShort)
             if (vr[0] == candidate[0] && vr[1] == candidate[1]) return false;
-        return true;
+        const auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+        return upper(vr[0]) && upper(vr[1]);
     }
     std::uint16_t u16(std::size_t at, bool little) const {
         return little ? static_cast<std::uint16_t>(data_[at] | (data_[at + 1] << 8))

@@ -10,7 +10,6 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
-#include <dcmtk/dcmdata/dcistrmb.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
@@ -417,6 +416,31 @@ private:
     std::size_t size_ = 0;
 };
 
+// Bytes in an anonymous memory file (memfd), for a reader that takes a file name: reachable as
+// /proc/self/fd/N while this object lives.
+class MemoryFile {
+public:
+    MemoryFile(const std::vector<unsigned char>& bytes, const std::filesystem::path& path) : fd_(::memfd_create("dpflow-dicom", MFD_CLOEXEC)) {
+        if (fd_ < 0) throw ImageError(path, std::string("cannot make a memory file: ") + std::strerror(errno));
+        for (std::size_t written = 0; written < bytes.size();) {
+            const ssize_t n = ::write(fd_, bytes.data() + written, bytes.size() - written);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                ::close(fd_);
+                throw ImageError(path, std::string("cannot fill a memory file: ") + std::strerror(errno));
+            }
+            written += static_cast<std::size_t>(n);
+        }
+    }
+    ~MemoryFile() { ::close(fd_); }
+    MemoryFile(const MemoryFile&) = delete;
+    MemoryFile& operator=(const MemoryFile&) = delete;
+    std::string name() const { return "/proc/self/fd/" + std::to_string(fd_); }
+
+private:
+    int fd_;
+};
+
 // Refuses a file whose elements declare more bytes than it holds, before DCMTK allocates them.
 // A deflated dataset may inflate to at most what the largest image allowed needs, twice over
 // (16 bits a pixel), plus room for its header.
@@ -516,12 +540,13 @@ Image imageOfDicom(DcmFileFormat& file, const std::filesystem::path& path, const
 void loadDicomBytes(const std::vector<unsigned char>& bytes, const std::filesystem::path& path, DcmFileFormat& file) {
     if (bytes.empty()) throw ImageError(path, "empty file");
     requireHonestLengths(bytes.data(), bytes.size(), path);
-    DcmInputBufferStream stream;
-    stream.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
-    stream.setEos();
-    file.transferInit();
-    const OFCondition status = file.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
-    file.transferEnd();
+    // Reading from a file, DCMTK refuses an element longer than the rest of the file before it
+    // allocates anything; reading from a memory buffer it allocates whatever an element
+    // declares. So the bytes reach DCMTK as a file, an anonymous one in memory, and every value
+    // is loaded before it goes away.
+    const MemoryFile memory(bytes, path);
+    OFCondition status = file.loadFile(memory.name().c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
+    if (status.good()) status = file.loadAllDataIntoMemory();
     if (status.bad()) {
         throw ImageError(path, std::string("truncated or malformed DICOM file (") + status.text() + ")");
     }
