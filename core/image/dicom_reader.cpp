@@ -229,8 +229,47 @@ StoredFrame decodeWithOpenJpeg(DcmDataset& dataset, DcmPixelData& pixel_data, co
     return frame;
 }
 
+constexpr char kRleLosslessUid[] = "1.2.840.10008.1.2.5";
+
+// Checks the RLE header of the first frame (PS3.5 G.5) before DCMTK decodes it: DCMTK 3.6.7
+// follows the segment offsets without checking them, and a 1,274-byte file whose offset points
+// outside the fragment crashed `dpflow info` (a fuzz finding). The frame is the first fragment
+// after the offset table; its 64-byte header holds the number of segments (one per byte of
+// each sample: Bits Allocated / 8 for grayscale) and their offsets, which must start at 64,
+// increase, and lie inside the fragment.
+void requireSoundRleHeader(DcmPixelData& pixel_data, E_TransferSyntax xfer, const PixelLayout& layout,
+                           const std::filesystem::path& path) {
+    DcmPixelSequence* sequence = nullptr;
+    if (pixel_data.getEncapsulatedRepresentation(xfer, nullptr, sequence).bad() || sequence == nullptr || sequence->card() < 2)
+        throw ImageError(path, "RLE pixel data is not encapsulated in fragments");
+    DcmPixelItem* item = nullptr;
+    Uint8* data = nullptr;
+    if (sequence->getItem(item, 1).bad() || item->getUint8Array(data).bad() || data == nullptr)
+        throw ImageError(path, "unreadable RLE fragment");
+    const Uint32 length = item->getLength();
+    const auto word = [data](std::size_t index) {
+        return static_cast<Uint32>(data[4 * index]) | (static_cast<Uint32>(data[4 * index + 1]) << 8) |
+               (static_cast<Uint32>(data[4 * index + 2]) << 16) | (static_cast<Uint32>(data[4 * index + 3]) << 24);
+    };
+    if (length < 64) throw ImageError(path, "damaged RLE data: the frame is shorter than its 64-byte header");
+    const Uint32 segments = word(0);
+    const Uint32 expected = static_cast<Uint32>(layout.bits_allocated / 8);
+    if (segments != expected)
+        throw ImageError(path, "damaged RLE data: " + std::to_string(segments) + " segment(s), but " +
+                                   std::to_string(layout.bits_allocated) + " bits allocated need " + std::to_string(expected));
+    Uint32 previous = 0;
+    for (Uint32 i = 0; i < segments; ++i) {
+        const Uint32 offset = word(1 + i);
+        if ((i == 0 && offset != 64) || (i > 0 && offset <= previous) || offset >= length)
+            throw ImageError(path, "damaged RLE data: segment " + std::to_string(i + 1) + " starts at byte " + std::to_string(offset) +
+                                       " of a " + std::to_string(length) + "-byte frame");
+        previous = offset;
+    }
+}
+
 StoredFrame decodeWithDcmtk(DcmDataset& dataset, DcmPixelData& pixel_data, const PixelLayout& layout,
                             const TransferSyntaxInfo& syntax, const std::filesystem::path& path) {
+    if (syntax.uid == kRleLosslessUid) requireSoundRleHeader(pixel_data, dataset.getOriginalXfer(), layout, path);
     Uint32 frame_size = 0;
     if (pixel_data.getUncompressedFrameSize(&dataset, frame_size).bad() || frame_size == 0) {
         throw ImageError(path, "cannot determine the size of a frame");
