@@ -39,12 +39,15 @@ public:
 
     // Walks elements until the end of the bytes, or (stop_after_group) until the first element
     // of another group. Returns the first lie, or "" (also when the bytes end mid-header).
-    std::string walk(Encoding encoding, std::optional<std::uint16_t> only_group, std::string* transfer_syntax = nullptr) {
+    // `only_group` ends the walk at the first element of another group, but not before byte
+    // `any_group_until` (the end a meta header's group length gives).
+    std::string walk(Encoding encoding, std::optional<std::uint16_t> only_group, std::string* transfer_syntax = nullptr,
+                     std::size_t any_group_until = 0) {
         while (pos_ + 8 <= size_) {
             while (!open_.empty() && open_.back().end <= pos_) open_.pop_back();  // defined-length containers that ended
             const std::uint16_t group = u16(pos_, encoding.little_endian);
             const std::uint16_t element = u16(pos_ + 2, encoding.little_endian);
-            if (only_group && group != *only_group) return {};
+            if (only_group && group != *only_group && pos_ >= any_group_until) return {};
             std::size_t header = 8;
             std::uint32_t length = 0;
             bool container = false;
@@ -178,8 +181,21 @@ std::string findDicomLengthLie(const unsigned char* data, std::size_t size, std:
     const bool has_meta = size >= walker.position() + 2 && data[walker.position()] == 0x02 && data[walker.position() + 1] == 0x00;
     const bool explicit_first = size >= walker.position() + 6 && isStandardVr(data + walker.position() + 4);
     if (has_meta) {
+        // DCMTK reads the meta header up to the end its group length (0002,0000) gives, whatever
+        // the groups there, and then on while the elements are of group 0002.
+        const std::size_t p = walker.position();
+        std::size_t meta_end = 0;
+        if (size >= p + 12 && data[p + 2] == 0 && data[p + 3] == 0 &&
+            ((explicit_first && data[p + 4] == 'U' && data[p + 5] == 'L' && data[p + 6] == 4 && data[p + 7] == 0) ||
+             (!explicit_first && data[p + 4] == 4 && data[p + 5] == 0 && data[p + 6] == 0 && data[p + 7] == 0))) {
+            const std::uint64_t group_length = static_cast<std::uint64_t>(data[p + 8]) | (static_cast<std::uint64_t>(data[p + 9]) << 8) |
+                                               (static_cast<std::uint64_t>(data[p + 10]) << 16) | (static_cast<std::uint64_t>(data[p + 11]) << 24);
+            if (p + 12 + group_length > size)
+                return fmt::format("meta header group length {} runs past the end of the file", group_length);
+            meta_end = static_cast<std::size_t>(p + 12 + group_length);
+        }
         const Encoding meta{explicit_first, true};
-        if (std::string lie = walker.walk(meta, std::uint16_t{0x0002}, &transfer_syntax); !lie.empty()) return "meta header " + lie;
+        if (std::string lie = walker.walk(meta, std::uint16_t{0x0002}, &transfer_syntax, meta_end); !lie.empty()) return "meta header " + lie;
     } else if (size >= walker.position() + 6) {
         encoding.explicit_vr = explicit_first;
         encoding.little_endian = !(data[walker.position()] == 0x00 && data[walker.position() + 1] == 0x08);
