@@ -5,13 +5,32 @@
 # every new finding (crash-, leak-, oom-, timeout-, slow-unit- files) with its path.
 # -malloc_limit_mb makes a single allocation above 300 MB a finding even when it is never touched.
 # Usage: tools/fuzz/run-fuzzers.sh MINUTES [TARGET...]   (targets: see tests/fuzz/fuzz_targets.h)
+#        tools/fuzz/run-fuzzers.sh --report [TARGET...]    (the table of the last runs, from their logs)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-minutes="${1:?usage: run-fuzzers.sh MINUTES [TARGET...]}"
+minutes="${1:?usage: run-fuzzers.sh MINUTES|--report [TARGET...]}"
 shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(image manifest safetensors model_card release_config ledger release_state certificate)
 build="$root/build-fuzz"
+
+report() {
+    printf '\n%-15s %12s %8s %8s %8s  %s\n' target executions cov ft corpus findings
+    for target in "${targets[@]}"; do
+        log="$build/logs/$target.log"
+        executions="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" 2>/dev/null | awk '{print $2}' | tail -1 || true)"
+        last="$(grep -E '^#[0-9]+' "$log" 2>/dev/null | tail -1 || true)"
+        cov="$(echo "$last" | grep -o 'cov: [0-9]*' | awk '{print $2}' || true)"
+        ft="$(echo "$last" | grep -o 'ft: [0-9]*' | awk '{print $2}' || true)"
+        corpus="$(ls "$build/corpus/$target" 2>/dev/null | wc -l)"
+        findings="$(ls "$build/artifacts/$target" 2>/dev/null | tr '\n' ' ' || true)"
+        printf '%-15s %12s %8s %8s %8s  %s\n' "$target" "${executions:-?}" "${cov:-?}" "${ft:-?}" "$corpus" "${findings:-none}"
+    done
+}
+if [ "$minutes" = "--report" ]; then
+    report
+    exit 0
+fi
 
 "$root/installer/install-dependencies.sh" --fuzzing
 cmake -S "$root" -B "$build" -G Ninja -DDPFLOW_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ > /dev/null
@@ -46,14 +65,4 @@ done
 wait
 rm -rf /dev/shm/dpflow-fuzz-* 2>/dev/null || true
 
-printf '\n%-15s %12s %8s %8s %8s  %s\n' target executions cov ft corpus findings
-for target in "${targets[@]}"; do
-    log="$build/logs/$target.log"
-    executions="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1)"
-    last="$(grep -E '^#[0-9]+' "$log" | tail -1)"
-    cov="$(echo "$last" | grep -o 'cov: [0-9]*' | awk '{print $2}')"
-    ft="$(echo "$last" | grep -o 'ft: [0-9]*' | awk '{print $2}')"
-    corpus="$(ls "$build/corpus/$target" | wc -l)"
-    findings="$(ls "$build/artifacts/$target" 2>/dev/null | tr '\n' ' ')"
-    printf '%-15s %12s %8s %8s %8s  %s\n' "$target" "${executions:-?}" "${cov:-?}" "${ft:-?}" "$corpus" "${findings:-none}"
-done
+report
