@@ -67,9 +67,45 @@ bool isJp2File(const std::vector<uint8_t>& bytes) {
            std::equal(std::begin(kJp2Signature), std::end(kJp2Signature), bytes.begin());
 }
 
+// Most tiles a frame may declare: 16384 x 16384 in 256-pixel tiles. OpenJPEG allocates a
+// structure per tile while it reads the header.
+constexpr std::uint64_t kMaxTiles = 4096;
+
+// Checks the codestream's SIZ marker segment (ISO 15444-1 A.5.1) before OpenJPEG reads it:
+// OpenJPEG allocates for the declared image and tile grid while reading the header, and a
+// 1,080-byte DICOM declaring 1048600 x 1048596 made `dpflow info` peak at 691 MB (a fuzz finding).
+void requireSaneSize(const std::vector<uint8_t>& bytes) {
+    // SOC (FF4F) then SIZ (FF51): directly for a raw codestream, inside the jp2c box of a JP2 file.
+    std::size_t at = 0;
+    while (at + 4 <= bytes.size() && at < 4096 &&
+           !(bytes[at] == 0xFF && bytes[at + 1] == 0x4F && bytes[at + 2] == 0xFF && bytes[at + 3] == 0x51))
+        ++at;
+    const auto u32 = [&](std::size_t i) {
+        return (std::uint32_t{bytes[i]} << 24) | (std::uint32_t{bytes[i + 1]} << 16) | (std::uint32_t{bytes[i + 2]} << 8) | bytes[i + 3];
+    };
+    const std::size_t siz = at + 4;  // Lsiz, Rsiz, Xsiz, Ysiz, XOsiz, YOsiz, XTsiz, YTsiz, XTOsiz, YTOsiz, Csiz
+    if (siz + 38 > bytes.size()) throw std::runtime_error("damaged JPEG 2000 frame: no SIZ marker segment");
+    const std::uint64_t x = u32(siz + 4), y = u32(siz + 8), x0 = u32(siz + 12), y0 = u32(siz + 16);
+    const std::uint64_t tile_w = u32(siz + 20), tile_h = u32(siz + 24), tile_x0 = u32(siz + 28), tile_y0 = u32(siz + 32);
+    const std::uint32_t components = (std::uint32_t{bytes[siz + 36]} << 8) | bytes[siz + 37];
+    if (x <= x0 || y <= y0 || tile_w == 0 || tile_h == 0 || tile_x0 > x0 || tile_y0 > y0)
+        throw std::runtime_error("damaged JPEG 2000 frame: inconsistent SIZ marker segment");
+    const std::uint64_t width = x - x0, height = y - y0;
+    if (width > static_cast<std::uint64_t>(kMaxImageDimension) || height > static_cast<std::uint64_t>(kMaxImageDimension))
+        throw std::runtime_error("JPEG 2000 frame size " + std::to_string(width) + "x" + std::to_string(height) + " is outside 1.." +
+                                 std::to_string(kMaxImageDimension));
+    if (const std::string excess = pixelLimitExcess(width, height); !excess.empty()) throw std::runtime_error("JPEG 2000 frame " + excess);
+    const std::uint64_t tiles = ((x - tile_x0 + tile_w - 1) / tile_w) * ((y - tile_y0 + tile_h - 1) / tile_h);
+    if (tiles > kMaxTiles)
+        throw std::runtime_error("JPEG 2000 frame declares " + std::to_string(tiles) + " tiles (at most " + std::to_string(kMaxTiles) + ")");
+    if (components != 1)
+        throw std::runtime_error("JPEG 2000 frame has " + std::to_string(components) + " components; only grayscale (1) is supported");
+}
+
 }  // namespace
 
 StoredFrame decodeJpeg2000(const std::vector<uint8_t>& bytes) {
+    requireSaneSize(bytes);
     std::unique_ptr<opj_codec_t, void (*)(opj_codec_t*)> codec(
         opj_create_decompress(isJp2File(bytes) ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K), &opj_destroy_codec);
     std::string error;
