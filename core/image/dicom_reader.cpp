@@ -26,6 +26,7 @@
 #include <cerrno>
 #include <cmath>
 #include <limits>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -229,6 +230,19 @@ StoredFrame decodeWithOpenJpeg(DcmDataset& dataset, DcmPixelData& pixel_data, co
     return frame;
 }
 
+// The first fragment of the first frame (after the offset table), as DCMTK's decoders see it.
+std::pair<const Uint8*, Uint32> firstFragment(DcmPixelData& pixel_data, E_TransferSyntax xfer, const char* what,
+                                              const std::filesystem::path& path) {
+    DcmPixelSequence* sequence = nullptr;
+    if (pixel_data.getEncapsulatedRepresentation(xfer, nullptr, sequence).bad() || sequence == nullptr || sequence->card() < 2)
+        throw ImageError(path, std::string(what) + " pixel data is not encapsulated in fragments");
+    DcmPixelItem* item = nullptr;
+    Uint8* data = nullptr;
+    if (sequence->getItem(item, 1).bad() || item->getUint8Array(data).bad() || data == nullptr)
+        throw ImageError(path, std::string("unreadable ") + what + " fragment");
+    return {data, item->getLength()};
+}
+
 constexpr char kRleLosslessUid[] = "1.2.840.10008.1.2.5";
 
 // Checks the RLE header of the first frame (PS3.5 G.5) before DCMTK decodes it: DCMTK 3.6.7
@@ -239,14 +253,9 @@ constexpr char kRleLosslessUid[] = "1.2.840.10008.1.2.5";
 // increase, and lie inside the fragment.
 void requireSoundRleHeader(DcmPixelData& pixel_data, E_TransferSyntax xfer, const PixelLayout& layout,
                            const std::filesystem::path& path) {
-    DcmPixelSequence* sequence = nullptr;
-    if (pixel_data.getEncapsulatedRepresentation(xfer, nullptr, sequence).bad() || sequence == nullptr || sequence->card() < 2)
-        throw ImageError(path, "RLE pixel data is not encapsulated in fragments");
-    DcmPixelItem* item = nullptr;
-    Uint8* data = nullptr;
-    if (sequence->getItem(item, 1).bad() || item->getUint8Array(data).bad() || data == nullptr)
-        throw ImageError(path, "unreadable RLE fragment");
-    const Uint32 length = item->getLength();
+    const std::pair<const Uint8*, Uint32> fragment = firstFragment(pixel_data, xfer, "RLE", path);
+    const Uint8* data = fragment.first;
+    const Uint32 length = fragment.second;
     const auto word = [data](std::size_t index) {
         return static_cast<Uint32>(data[4 * index]) | (static_cast<Uint32>(data[4 * index + 1]) << 8) |
                (static_cast<Uint32>(data[4 * index + 2]) << 16) | (static_cast<Uint32>(data[4 * index + 3]) << 24);
@@ -267,9 +276,55 @@ void requireSoundRleHeader(DcmPixelData& pixel_data, E_TransferSyntax xfer, cons
     }
 }
 
+// The transfer syntaxes DCMTK's JPEG decoder (dcmjpeg) reads.
+bool isDcmjpegSyntax(const std::string& uid) {
+    return uid == "1.2.840.10008.1.2.4.50" || uid == "1.2.840.10008.1.2.4.51" || uid == "1.2.840.10008.1.2.4.57" ||
+           uid == "1.2.840.10008.1.2.4.70";
+}
+
+// Walks the JPEG markers of the first fragment from SOI to the frame header (SOF) before DCMTK
+// decodes: DCMTK 3.6.7 looks for the SOF to learn the bit depth and loops forever when it meets
+// bytes that are not a marker on the way (a 1,008-byte file hung `dpflow info`: a fuzz finding).
+// Standalone markers (TEM, RSTn) take 2 bytes, every other marker segment its 2-byte length
+// (at least 2) plus 2; fill bytes (0xFF) before a marker are allowed.
+void requireJpegMarkersUpToTheFrameHeader(const Uint8* data, Uint32 length, const std::filesystem::path& path) {
+    if (length < 4 || data[0] != 0xFF || data[1] != 0xD8) throw ImageError(path, "damaged JPEG data: no start of image (SOI)");
+    Uint32 at = 2;
+    while (at + 4 <= length) {
+        if (data[at] != 0xFF)
+            throw ImageError(path, "damaged JPEG data: byte " + std::to_string(at) + " is not a marker, before any frame header (SOF)");
+        const Uint8 marker = data[at + 1];
+        if (marker == 0xFF) {  // a fill byte
+            ++at;
+            continue;
+        }
+        const bool frame_header = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+        if (frame_header) return;
+        if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+            at += 2;
+            continue;
+        }
+        if (marker == 0x00 || marker == 0xD8 || marker == 0xD9 || marker == 0xDA)
+        {
+            char name[8];
+            std::snprintf(name, sizeof(name), "FF%02X", marker);
+            throw ImageError(path, std::string("damaged JPEG data: marker ") + name + " at byte " + std::to_string(at) +
+                                       " before any frame header (SOF)");
+        }
+        const Uint32 segment = (Uint32{data[at + 2]} << 8) | data[at + 3];
+        if (segment < 2) throw ImageError(path, "damaged JPEG data: marker segment of length " + std::to_string(segment) + " at byte " + std::to_string(at));
+        at += 2 + segment;
+    }
+    throw ImageError(path, "damaged JPEG data: no frame header (SOF)");
+}
+
 StoredFrame decodeWithDcmtk(DcmDataset& dataset, DcmPixelData& pixel_data, const PixelLayout& layout,
                             const TransferSyntaxInfo& syntax, const std::filesystem::path& path) {
     if (syntax.uid == kRleLosslessUid) requireSoundRleHeader(pixel_data, dataset.getOriginalXfer(), layout, path);
+    if (isDcmjpegSyntax(syntax.uid)) {
+        const std::pair<const Uint8*, Uint32> fragment = firstFragment(pixel_data, dataset.getOriginalXfer(), "JPEG", path);
+        requireJpegMarkersUpToTheFrameHeader(fragment.first, fragment.second, path);
+    }
     Uint32 frame_size = 0;
     if (pixel_data.getUncompressedFrameSize(&dataset, frame_size).bad() || frame_size == 0) {
         throw ImageError(path, "cannot determine the size of a frame");
