@@ -9,17 +9,9 @@ endif()
 add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1)
 add_link_options(-fsanitize=address,undefined)
 
-find_package(PkgConfig REQUIRED)
-find_package(DCMTK REQUIRED)
-find_package(PNG REQUIRED)
-find_package(ZLIB REQUIRED)
-find_package(OpenSSL REQUIRED)
-find_package(nlohmann_json 3 REQUIRED)
-find_package(fmt REQUIRED)
-pkg_check_modules(OPENJPEG REQUIRED IMPORTED_TARGET libopenjp2)
-# One parser's objects reach the flow's image fitting (the safeguard's settings check shares a
-# file with it), which resizes with LibTorch: linked, never fuzzed.
-find_package(Torch REQUIRED)
+# The dependencies are found by the top-level CMakeLists.txt. LibTorch among them: one parser's
+# objects reach the flow's image fitting (the safeguard's settings check shares a file with
+# it), which resizes with LibTorch: linked, never fuzzed.
 
 add_subdirectory(${PROJECT_SOURCE_DIR}/core/image ${PROJECT_BINARY_DIR}/core/image)
 
