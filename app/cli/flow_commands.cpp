@@ -55,6 +55,10 @@ void registerTrain(CLI::App& app, int& exit_code) {
     command->add_option("--levels", options->architecture.levels, "Multi-scale levels L")->capture_default_str();
     command->add_option("--steps", options->architecture.steps, "Flow steps K per level")->capture_default_str();
     command->add_option("--hidden", options->architecture.hidden_channels, "Hidden channels of the coupling networks")->capture_default_str();
+    command->add_option("--coupling-min-scale", options->architecture.coupling_min_scale,
+                        "Lower bound m of every coupling scale, m + (1-m) sigmoid(.): the inverse amplifies at most 1/m "
+                        "(0: GLOW's unbounded scale; 1: additive couplings)")
+        ->check(CLI::Range(0.0, 1.0))->capture_default_str();
     command->add_option("--bits", *bits, "Bits per pixel modelled (n_bins = 2^bits)")->check(CLI::Range(1, 8))->capture_default_str();
     command->add_option("--epochs", options->epochs, "Training epochs")->check(CLI::NonNegativeNumber)->capture_default_str();
     command->add_option("--batch", options->batch_size, "Batch size")->check(CLI::PositiveNumber)->capture_default_str();

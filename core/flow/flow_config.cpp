@@ -20,6 +20,9 @@ void FlowConfig::validate() const {
     if (steps < 1) throw std::invalid_argument("steps per level must be at least 1");
     if (hidden_channels < 1) throw std::invalid_argument("hidden channels must be at least 1");
     if (n_bins < 2 || n_bins > 256) throw std::invalid_argument("n_bins must be between 2 and 256 (8-bit levels)");
+    if (!(coupling_min_scale >= 0.0 && coupling_min_scale <= 1.0)) {
+        throw std::invalid_argument("the coupling scale bound must be between 0 and 1");
+    }
     const int factor = 1 << levels;
     if (image_size < factor || image_size % factor != 0) {
         throw std::invalid_argument("image size " + std::to_string(image_size) +
@@ -67,6 +70,7 @@ void to_json(nlohmann::json& j, const FlowConfig& config) {
          {"steps_per_level", config.steps},
          {"hidden_channels", config.hidden_channels},
          {"n_bins", config.n_bins},
+         {"coupling_min_scale", config.coupling_min_scale},
          {"attributes", attributes}};
 }
 
@@ -76,6 +80,8 @@ void from_json(const nlohmann::json& j, FlowConfig& config) {
     config.steps = integerAt<int>(j, "steps_per_level");
     config.hidden_channels = integerAt<int>(j, "hidden_channels");
     config.n_bins = integerAt<int>(j, "n_bins");
+    // Absent in the cards of models trained before the bound existed: their scales are unbounded.
+    config.coupling_min_scale = j.contains("coupling_min_scale") ? j.at("coupling_min_scale").get<double>() : 0.0;
     config.attributes.clear();
     for (const auto& a : j.at("attributes")) {
         config.attributes.push_back({a.at("name").get<std::string>(), a.at("values").get<std::vector<std::string>>()});

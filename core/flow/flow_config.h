@@ -27,6 +27,11 @@ struct FlowConfig {
     int steps = 8;             ///< K: flow steps (ActNorm, 1x1 conv, coupling) per level
     int hidden_channels = 128; ///< width of each coupling network
     int n_bins = 256;          ///< quantisation levels of the pixel data (2^bits, at most 256)
+    /// Lower bound m of every coupling scale: scale = m + (1 - m) sigmoid(raw + 2), in [0, 1].
+    /// 0 is GLOW's unbounded sigmoid scale (the models trained before the bound); m > 0 caps what
+    /// one inverse coupling can amplify a perturbation by at 1/m, whatever the decoder is given;
+    /// 1 makes every coupling additive (volume-preserving).
+    double coupling_min_scale = 0.0;
     std::vector<FlowAttribute> attributes;  ///< conditioning attributes; empty = unconditional
 
     /// Sum over attributes of their value counts: the width of the one-hot conditioning vector.

@@ -9,12 +9,14 @@ const double kLogTwoPi = std::log(2.0 * M_PI);
 
 }  // namespace
 
-GlowLevelImpl::GlowLevelImpl(int in_channels, int size, int step_count, int hidden_channels, int cond_dim, bool is_top)
-    : top(is_top) {
+GlowLevelImpl::GlowLevelImpl(int in_channels, int size, const FlowConfig& config, bool is_top) : top(is_top) {
     const int channels = in_channels * 4;
     const int half = size / 2;
+    const int cond_dim = config.conditionDim();
     steps = register_module("steps", torch::nn::ModuleList());
-    for (int k = 0; k < step_count; ++k) steps->push_back(FlowStep(channels, hidden_channels, cond_dim));
+    for (int k = 0; k < config.steps; ++k) {
+        steps->push_back(FlowStep(channels, config.hidden_channels, cond_dim, config.coupling_min_scale));
+    }
     prior = register_module("prior", is_top ? ConditionalPrior(0, channels, half, half, cond_dim)
                                             : ConditionalPrior(channels / 2, channels / 2, half, half, cond_dim));
 }
@@ -25,7 +27,7 @@ GlowImpl::GlowImpl(FlowConfig config) : config_(std::move(config)), layout_(late
     int size = config_.image_size;
     for (int i = 0; i < config_.levels; ++i) {
         const bool top = i == config_.levels - 1;
-        levels->push_back(GlowLevel(channels, size, config_.steps, config_.hidden_channels, config_.conditionDim(), top));
+        levels->push_back(GlowLevel(channels, size, config_, top));
         channels = top ? channels * 4 : channels * 2;
         size /= 2;
     }

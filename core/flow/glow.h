@@ -12,10 +12,11 @@ namespace dpflow {
 
 /// One level: squeeze, K flow steps, then (all but the top level) split off half the channels
 /// as this level's latent. Its prior is conditional on the kept half (split levels) or learned
-/// outright (top level), and on the attributes.
+/// outright (top level), and on the attributes. `config` gives the steps, their width, the
+/// coupling scale bound and the conditioning.
 class GlowLevelImpl : public torch::nn::Module {
 public:
-    GlowLevelImpl(int in_channels, int size, int steps, int hidden_channels, int cond_dim, bool top);
+    GlowLevelImpl(int in_channels, int size, const FlowConfig& config, bool top);
 
     torch::nn::ModuleList steps{nullptr};
     ConditionalPrior prior{nullptr};

@@ -88,7 +88,8 @@ torch::Tensor ZeroConv2dImpl::forward(const torch::Tensor& x) {
     return torch::conv2d(x, weight, bias, 1, 1) * torch::exp(logs * 3.0);
 }
 
-AffineCouplingImpl::AffineCouplingImpl(int channels, int hidden_channels, int cond_dim) {
+AffineCouplingImpl::AffineCouplingImpl(int channels, int hidden_channels, int cond_dim, double min_scale)
+    : min_scale_(min_scale) {
     auto first = torch::nn::Conv2d(torch::nn::Conv2dOptions(channels / 2 + cond_dim, hidden_channels, 3).padding(1));
     auto middle = torch::nn::Conv2d(torch::nn::Conv2dOptions(hidden_channels, hidden_channels, 1));
     {
@@ -107,7 +108,9 @@ std::pair<torch::Tensor, torch::Tensor> AffineCouplingImpl::shiftAndScale(const 
     const auto input = cond.size(1) > 0 ? torch::cat({xa, conditionMap(cond, xa)}, 1) : xa;
     const auto h = net->forward(input);
     const auto parts = h.chunk(2, 1);
-    return {parts[0], torch::sigmoid(parts[1] + 2.0)};
+    const auto unit = torch::sigmoid(parts[1] + 2.0);
+    if (min_scale_ == 0.0) return {parts[0], unit};
+    return {parts[0], min_scale_ + (1.0 - min_scale_) * unit};
 }
 
 torch::Tensor AffineCouplingImpl::forward(const torch::Tensor& x, const torch::Tensor& cond, torch::Tensor& logdet) {
@@ -131,10 +134,10 @@ torch::Tensor AffineCouplingImpl::inverse(const torch::Tensor& y, const torch::T
     return torch::cat({halves[0], restored}, 1).clamp(-kMaxActivation, kMaxActivation);
 }
 
-FlowStepImpl::FlowStepImpl(int channels, int hidden_channels, int cond_dim) {
+FlowStepImpl::FlowStepImpl(int channels, int hidden_channels, int cond_dim, double min_coupling_scale) {
     actnorm = register_module("actnorm", ActNorm(channels));
     invconv = register_module("invconv", InvConv1x1(channels));
-    coupling = register_module("coupling", AffineCoupling(channels, hidden_channels, cond_dim));
+    coupling = register_module("coupling", AffineCoupling(channels, hidden_channels, cond_dim, min_coupling_scale));
 }
 
 torch::Tensor FlowStepImpl::forward(const torch::Tensor& x, const torch::Tensor& cond, torch::Tensor& logdet) {

@@ -53,12 +53,14 @@ public:
 };
 TORCH_MODULE(ZeroConv2d);
 
-/// Affine coupling: x = (x_a, x_b); (shift, raw) = net([x_a, cond]); scale = sigmoid(raw + 2);
-/// y_b = (x_b + shift) * scale. The bounded scale keeps training stable; the conditioning enters
-/// every coupling network as constant one-hot channels (conditional INN).
+/// Affine coupling: x = (x_a, x_b); (shift, raw) = net([x_a, cond]);
+/// scale = m + (1 - m) sigmoid(raw + 2) with m = `min_scale` (FlowConfig::coupling_min_scale);
+/// y_b = (x_b + shift) * scale. The scale at most 1 keeps training stable; m > 0 bounds what
+/// the inverse can amplify by (1/m). The conditioning enters every coupling network as constant
+/// one-hot channels (conditional INN).
 class AffineCouplingImpl : public torch::nn::Module {
 public:
-    AffineCouplingImpl(int channels, int hidden_channels, int cond_dim);
+    AffineCouplingImpl(int channels, int hidden_channels, int cond_dim, double min_scale);
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cond, torch::Tensor& logdet);
     torch::Tensor inverse(const torch::Tensor& y, const torch::Tensor& cond);
 
@@ -66,6 +68,7 @@ public:
 
 private:
     std::pair<torch::Tensor, torch::Tensor> shiftAndScale(const torch::Tensor& xa, const torch::Tensor& cond);
+    double min_scale_;
 };
 TORCH_MODULE(AffineCoupling);
 
@@ -74,7 +77,7 @@ TORCH_MODULE(AffineCoupling);
 /// (computed in float64), rebuilt automatically when any of their tensors changes.
 class FlowStepImpl : public torch::nn::Module {
 public:
-    FlowStepImpl(int channels, int hidden_channels, int cond_dim);
+    FlowStepImpl(int channels, int hidden_channels, int cond_dim, double min_coupling_scale);
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cond, torch::Tensor& logdet);
     torch::Tensor inverse(const torch::Tensor& y, const torch::Tensor& cond);
 

@@ -61,7 +61,7 @@ TEST_F(FlowTest, InvConvInverseRecoversInputAndLogDetMatchesSlogdet) {
 }
 
 TEST_F(FlowTest, CouplingInverseRecoversInputWithCondition) {
-    AffineCoupling coupling(4, 8, 3);
+    AffineCoupling coupling(4, 8, 3, 0.0);
     perturb(*coupling);
     auto logdet = torch::zeros({5});
     const auto x = torch::randn({5, 4, 6, 6});
@@ -72,7 +72,7 @@ TEST_F(FlowTest, CouplingInverseRecoversInputWithCondition) {
 }
 
 TEST_F(FlowTest, FreshCouplingScalesByConstantSigmoidTwo) {
-    AffineCoupling coupling(2, 4, 0);
+    AffineCoupling coupling(2, 4, 0, 0.0);
     auto logdet = torch::zeros({1});
     const auto x = torch::randn({1, 2, 3, 3});
     const auto y = coupling->forward(x, torch::zeros({1, 0}), logdet);
@@ -81,8 +81,62 @@ TEST_F(FlowTest, FreshCouplingScalesByConstantSigmoidTwo) {
     EXPECT_NEAR(logdet.item<double>(), 9.0 * std::log(s), 1e-5);
 }
 
+// Makes the coupling network ask for a scale of (almost) zero everywhere, as a noised latent can
+// make it do at decoding: the raw-scale half of the last convolution's bias is set very negative.
+void askForZeroScale(AffineCouplingImpl& coupling) {
+    torch::NoGradGuard no_grad;
+    auto bias = coupling.net->named_parameters()["4.bias"];
+    const auto half = bias.size(0) / 2;
+    bias.slice(0, half).fill_(-60.0);
+}
+
+TEST_F(FlowTest, BoundedCouplingInverseRecoversInput) {
+    AffineCoupling coupling(4, 8, 2, 0.5);
+    perturb(*coupling);
+    auto logdet = torch::zeros({3});
+    const auto x = torch::randn({3, 4, 5, 5});
+    const auto cond = torch::eye(2).index_select(0, torch::tensor({0, 1, 1}));
+    EXPECT_LT(maxAbsDiff(coupling->inverse(coupling->forward(x, cond, logdet), cond), x), 1e-5);
+}
+
+TEST_F(FlowTest, BoundedCouplingScaleStopsAtItsBoundWhenTheNetworkAsksForZero) {
+    AffineCoupling coupling(2, 8, 0, 0.5);
+    askForZeroScale(*coupling);
+    auto logdet = torch::zeros({4});
+    coupling->forward(torch::randn({4, 2, 4, 4}), torch::zeros({4, 0}), logdet);
+    // logdet sums log(scale) over the 16 transformed values of each image.
+    EXPECT_NEAR(logdet.min().item<double>(), 16.0 * std::log(0.5), 1e-4);
+    EXPECT_NEAR(logdet.max().item<double>(), 16.0 * std::log(0.5), 1e-4);
+}
+
+TEST_F(FlowTest, BoundedCouplingInverseAmplifiesAPerturbationAtMostByOneOverTheBound) {
+    const auto cond = torch::zeros({8, 0});
+    const auto y = torch::randn({8, 2, 4, 4});
+    const auto delta = torch::cat({torch::zeros({8, 1, 4, 4}), torch::randn({8, 1, 4, 4}) * 0.1}, 1);
+    const auto amplification = [&](double bound) {
+        AffineCoupling coupling(2, 8, 0, bound);
+        askForZeroScale(*coupling);
+        // The kept half is unchanged, so shift and scale are too: the change is delta / scale.
+        const auto moved = coupling->inverse(y + delta, cond) - coupling->inverse(y, cond);
+        return (moved.abs().sum() / delta.abs().sum()).item<double>();
+    };
+    EXPECT_NEAR(amplification(0.25), 4.0, 1e-3);
+    EXPECT_NEAR(amplification(0.5), 2.0, 1e-3);
+    EXPECT_GT(amplification(0.0), 1e5);  // unbounded: only the inverse's last-resort clamp stops it
+}
+
+TEST_F(FlowTest, CouplingBoundOfOneIsAdditive) {
+    AffineCoupling coupling(2, 8, 0, 1.0);
+    perturb(*coupling);
+    auto logdet = torch::zeros({4});
+    const auto x = torch::randn({4, 2, 3, 3});
+    const auto y = coupling->forward(x, torch::zeros({4, 0}), logdet);
+    EXPECT_EQ(logdet.abs().max().item<double>(), 0.0);
+    EXPECT_LT(maxAbsDiff(coupling->inverse(y, torch::zeros({4, 0})), x), 1e-5);
+}
+
 TEST_F(FlowTest, FlowStepFusedInverseRecoversInput) {
-    FlowStep step(4, 8, 2);
+    FlowStep step(4, 8, 2, 0.0);
     perturb(*step);
     auto logdet = torch::zeros({3});
     const auto x = torch::randn({3, 4, 4, 4});
@@ -91,7 +145,7 @@ TEST_F(FlowTest, FlowStepFusedInverseRecoversInput) {
 }
 
 TEST_F(FlowTest, FlowStepInverseFollowsParameterChanges) {
-    FlowStep step(4, 8, 0);
+    FlowStep step(4, 8, 0, 0.0);
     const auto cond = torch::zeros({2, 0});
     const auto x = torch::randn({2, 4, 4, 4});
     auto logdet = torch::zeros({2});

@@ -3,6 +3,7 @@
 #include "flow_test_support.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 
@@ -32,6 +33,20 @@ TEST_F(FlowTest, ConfigRejectsSizeNotDivisibleByLevels) {
     EXPECT_THROW(config.validate(), std::invalid_argument);
 }
 
+TEST_F(FlowTest, CouplingScaleBoundTravelsWithTheArchitectureAndIsAbsentInOlderCards) {
+    auto config = tinyConfig();
+    config.coupling_min_scale = 0.5;
+    const nlohmann::json j = config;
+    EXPECT_EQ(j.get<FlowConfig>().coupling_min_scale, 0.5);
+    auto older = j;
+    older.erase("coupling_min_scale");
+    EXPECT_EQ(older.get<FlowConfig>().coupling_min_scale, 0.0);  // trained unbounded
+    config.coupling_min_scale = 1.5;
+    EXPECT_THROW(config.validate(), std::invalid_argument);
+    config.coupling_min_scale = -0.1;
+    EXPECT_THROW(config.validate(), std::invalid_argument);
+}
+
 TEST_F(FlowTest, OneHotRejectsUnknownValue) {
     const auto config = tinyConfig();
     EXPECT_EQ(config.oneHot({{"label", "b"}}), (std::vector<float>{0.0f, 1.0f}));
@@ -48,6 +63,16 @@ TEST_F(FlowTest, DecodeInvertsEncodeForWholeModel) {
     EXPECT_EQ(u.sizes().vec(), (std::vector<int64_t>{4, 256}));
     const auto back = glow->decode(u, cond);
     EXPECT_LT((back - x).abs().max().item<double>(), 1e-4);
+}
+
+TEST_F(FlowTest, DecodeInvertsEncodeWithBoundedCouplingScales) {
+    auto config = tinyConfig(16, 3);
+    config.coupling_min_scale = 0.5;
+    Glow glow(config);
+    randomizeGlow(glow);
+    const auto x = torch::rand({3, 1, 16, 16}) - 0.5;
+    const auto cond = conditionBatch(glow->config(), 3, 1);
+    EXPECT_LT((glow->decode(glow->encode(x, cond).u, cond) - x).abs().max().item<double>(), 1e-4);
 }
 
 TEST_F(FlowTest, LogDetEqualsLogAbsDetOfFullJacobian) {

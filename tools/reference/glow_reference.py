@@ -59,6 +59,7 @@ class Glow:
         a = card["architecture"]
         self.size, self.levels, self.steps = a["image_size"], a["levels"], a["steps_per_level"]
         self.n_bins = a["n_bins"]
+        self.min_scale = a.get("coupling_min_scale", 0.0)
         self.attributes = a["attributes"]
         self.cond_dim = sum(len(x["values"]) for x in self.attributes)
         self.layout = [(lv["shape"], lv["offset"]) for lv in card["latent"]["levels"]]
@@ -86,7 +87,8 @@ class Glow:
         h = F.relu(F.conv2d(h, t[p + "net.2.weight"], t[p + "net.2.bias"]))
         h = F.conv2d(h, t[p + "net.4.weight"], t[p + "net.4.bias"], padding=1) * torch.exp(t[p + "net.4.logs"] * 3)
         shift, raw = h.chunk(2, 1)
-        return shift, torch.sigmoid(raw + 2.0)
+        m = self.min_scale
+        return shift, m + (1.0 - m) * torch.sigmoid(raw + 2.0)
 
     def prior(self, i, h, cond, batch):
         t, p = self.t, f"levels.{i}.prior."
