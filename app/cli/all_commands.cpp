@@ -28,6 +28,7 @@ void registerAllCommands(CLI::App& app, int& exit_code) {
     registerBenchCommand(app, exit_code);
     registerSweepCommand(app, exit_code);
     registerReleaseCommands(app, exit_code);
+    registerPacsCommands(app, exit_code);
     takeOneValuePerOccurrence(app);
 }
 

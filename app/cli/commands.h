@@ -32,5 +32,6 @@ void registerArtifactsCommand(CLI::App& app, int& exit_code);  // artifacts (dec
 void registerBenchCommand(CLI::App& app, int& exit_code);  // bench (the studio's preview pipeline)
 void registerSweepCommand(CLI::App& app, int& exit_code);  // sweep (utility and privacy over eps)
 void registerReleaseCommands(CLI::App& app, int& exit_code);  // release, verify-release
+void registerPacsCommands(CLI::App& app, int& exit_code);  // pacs echo|find|get|purge
 
 }  // namespace dpflow::cli

@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "flow/runtime.h"
+#include "pacs/release_push.h"
 #include "release/release_certificate.h"
 #include "release/release_layout.h"
 #include "release/release_merge.h"
@@ -14,6 +15,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -35,7 +37,29 @@ struct ReleaseArguments {
     std::string out;
     int threads = 0;
     std::size_t test_kill_after = 0;
+    std::string push;  ///< research archive to C-STORE the released DICOMs to, after the certificate
+    std::string peers_file = defaultPeersFile().string();
+    std::string aet = kDefaultAeTitle;
 };
+
+// Sends the release to the research archive; returns the exit status it adds (1 when any
+// instance was not delivered).
+int pushToArchive(const fs::path& out, const PacsPeer& peer, const std::string& aet) {
+    PushOptions options;
+    options.peer = peer;
+    options.our_ae_title = aet;
+    options.on_instance = [](const PushProgress& p) {
+        std::cerr << fmt::format("\rpush {}/{}: {} delivered, {} failed", p.done, p.to_push, p.delivered, p.failed) << std::flush;
+    };
+    const PushSummary summary = pushRelease(out, options);
+    if (summary.delivered_now + summary.failures.size() > 0) std::cerr << '\n';
+    for (const auto& failure : summary.failures) std::cout << "not delivered: " << failure.file << ": " << failure.reason << '\n';
+    std::cout << fmt::format("push to {}: {} of {} instance(s) delivered now, {} delivered before, {} not delivered "
+                             "(each recorded in {}/{})\n",
+                             peer.describe(), summary.delivered_now, summary.instances, summary.delivered_before,
+                             summary.failures.size(), out.string(), release_layout::kAudit);
+    return summary.failures.empty() ? 0 : 1;
+}
 
 // The command line's flags over the configuration file's values: a flag given wins.
 ReleaseSettings combinedSettings(const ReleaseArguments& a, const CLI::App& command) {
@@ -82,6 +106,10 @@ void registerRelease(CLI::App& app, int& exit_code) {
     command->add_option("--merge", a->merge, "Merge this shard folder into --out instead of releasing (repeat for each shard)")->check(CLI::ExistingDirectory);
     command->add_option("--out", a->out, "Release folder (created; an interrupted release there is resumed)")->required();
     command->add_option("--threads", a->threads, "CPU threads (0: automatic)");
+    command->add_option("--push", a->push, "After the certificate, C-STORE the released DICOMs to this research archive "
+                                           "(AET@HOST:PORT or a peers-file name); a re-run pushes only what was not delivered");
+    command->add_option("--peers", a->peers_file, "Peers file for --push")->capture_default_str();
+    command->add_option("--aet", a->aet, "Our AE title for --push")->capture_default_str();
     command->add_option("--test-kill-after", a->test_kill_after, "Tests only: SIGKILL this process after N ledger commits")->group("");
     command->callback([a, command, &exit_code] {
         const fs::path out = a->out;
@@ -96,6 +124,15 @@ void registerRelease(CLI::App& app, int& exit_code) {
             writePdfBeside(certificate, out);
             exit_code = certificate.at("counts").at("failed").get<int>() == 0 ? 0 : 1;
             return;
+        }
+        std::optional<PacsPeer> push_peer;
+        if (!a->push.empty()) {
+            try {
+                requireValidAeTitle(a->aet);
+                push_peer = resolvePeer(a->push, a->peers_file);
+            } catch (const std::invalid_argument& e) {
+                throw CLI::ValidationError("--push", e.what());
+            }
         }
         configureThreads(a->threads);
         ReleaseSettings settings;
@@ -125,6 +162,7 @@ void registerRelease(CLI::App& app, int& exit_code) {
                                  result.certificate.at("accounting").at("epsilon").at("parts").get<std::string>(),
                                  result.certificate.at("certificate_sha256").get<std::string>());
         exit_code = counts.at("failed").get<int>() == 0 ? 0 : 1;
+        if (push_peer) exit_code = std::max(exit_code, pushToArchive(out, *push_peer, a->aet));
     });
 }
 

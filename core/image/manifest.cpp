@@ -1,53 +1,13 @@
 #include "image/manifest.h"
 
+#include "image/csv_table.h"
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
 namespace dpflow {
 namespace {
-
-// Assembles CSV records line by line, honouring double-quoted fields with "" escapes; a record
-// spans lines when a quoted field holds a newline. The state carries over from one line to the
-// next, so each character is read once however long a record grows.
-class CsvRecordReader {
-public:
-    // Feeds one line (without its newline). Returns true when it completed a record.
-    bool feed(const std::string& line) {
-        if (in_quotes_) fields_.back() += '\n';  // the newline belonged to a quoted field
-        for (std::size_t i = 0; i < line.size(); ++i) {
-            const char c = line[i];
-            if (in_quotes_) {
-                if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-                    fields_.back() += '"';
-                    ++i;
-                } else if (c == '"') {
-                    in_quotes_ = false;
-                } else {
-                    fields_.back() += c;
-                }
-            } else if (c == '"') {
-                in_quotes_ = true;
-            } else if (c == ',') {
-                fields_.emplace_back();
-            } else if (c != '\r') {
-                fields_.back() += c;
-            }
-        }
-        return !in_quotes_;
-    }
-    // The completed record; the reader starts the next one.
-    std::vector<std::string> take() {
-        std::vector<std::string> record = std::move(fields_);
-        fields_.assign(1, std::string());
-        return record;
-    }
-    bool insideQuotes() const { return in_quotes_; }
-
-private:
-    std::vector<std::string> fields_ = std::vector<std::string>(1);
-    bool in_quotes_ = false;
-};
 
 std::string quoteCsvField(const std::string& field) {
     if (field.find_first_of(",\"\n\r") == std::string::npos) return field;
@@ -74,34 +34,14 @@ Manifest Manifest::read(const std::filesystem::path& csv_path) {
 }
 
 Manifest Manifest::parse(std::istream& in, const std::string& origin, const std::filesystem::path& base_dir) {
-    std::vector<std::vector<std::string>> records;
-    std::vector<std::size_t> record_lines;
-    CsvRecordReader reader;
-    std::string line;
-    std::size_t line_number = 0, record_start = 1;
-    while (std::getline(in, line)) {
-        ++line_number;
-        if (!reader.insideQuotes()) record_start = line_number;
-        if (!reader.feed(line)) continue;
-        std::vector<std::string> fields = reader.take();
-        if (!(fields.size() == 1 && fields[0].empty())) {
-            records.push_back(std::move(fields));
-            record_lines.push_back(record_start);
-        }
+    CsvTable table;
+    try {
+        table = parseCsvTable(in, origin);
+    } catch (const std::invalid_argument& e) {
+        throw ManifestError(e.what());
     }
-    if (reader.insideQuotes())
-        throw ManifestError(origin + ":" + std::to_string(record_start) +
-                            ": unterminated quoted field (a quote opened on this line is never closed)");
-    if (records.empty()) throw ManifestError(origin + ": the manifest is empty");
-
-    Manifest manifest(records.front(), base_dir);
-    for (std::size_t r = 1; r < records.size(); ++r) {
-        if (records[r].size() != manifest.columns_.size())
-            throw ManifestError(origin + ":" + std::to_string(record_lines[r]) + ": " +
-                                std::to_string(records[r].size()) + " fields, the header has " +
-                                std::to_string(manifest.columns_.size()));
-        manifest.rows_.push_back(std::move(records[r]));
-    }
+    Manifest manifest(std::move(table.columns), base_dir);
+    manifest.rows_ = std::move(table.rows);
     return manifest;
 }
 

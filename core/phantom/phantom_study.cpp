@@ -33,6 +33,22 @@ const std::vector<std::string>& manifestColumns() {
     return columns;
 }
 
+// A DICOM study also lists the identifiers its headers carry, so it can be joined back to its
+// rows after a trip through a PACS (`dpflow pacs get --labels manifest.csv --join ...`).
+const std::vector<std::string>& dicomIdentifierColumns() {
+    static const std::vector<std::string> columns = {"accession_number", "study_instance_uid", "sop_instance_uid"};
+    return columns;
+}
+
+std::vector<std::string> dicomIdentifiers(const DicomAttributes& attributes) {
+    std::vector<std::string> values;
+    for (const char* keyword : {"AccessionNumber", "StudyInstanceUID", "SOPInstanceUID"}) {
+        const auto it = std::find_if(attributes.begin(), attributes.end(), [&](const auto& a) { return a.first == keyword; });
+        values.push_back(it == attributes.end() ? "" : it->second);
+    }
+    return values;
+}
+
 std::vector<std::string> manifestRow(const PhantomImageSpec& spec, const RenderedRadiograph& rendered,
                                      const std::string& file, const std::string& mask_file, const std::string& split) {
     const Pathology& p = spec.pathology;
@@ -123,7 +139,10 @@ PhantomStudySummary generatePhantomStudy(const PhantomStudyOptions& options, con
     validatePhantomStudyOptions(options);
     const auto start = std::chrono::steady_clock::now();
     std::filesystem::create_directories(options.out_dir);
-    Manifest manifest(manifestColumns(), options.out_dir);
+    std::vector<std::string> columns = manifestColumns();
+    const bool dicom = options.format != PhantomFormat::png;
+    if (dicom) columns.insert(columns.end(), dicomIdentifierColumns().begin(), dicomIdentifierColumns().end());
+    Manifest manifest(columns, options.out_dir);
     const std::vector<std::string> splits = assignPatientSplits(options.seed, options.patients);
     RenderOptions render;
     render.size = options.size;
@@ -136,14 +155,17 @@ PhantomStudySummary generatePhantomStudy(const PhantomStudyOptions& options, con
             const std::string stem = spec.patient.patient_id + "_" + std::to_string(image);
             const std::string file = stem + (options.format == PhantomFormat::png ? ".png" : ".dcm");
             const std::string mask_file = stem + "_mask.png";
-            if (options.format == PhantomFormat::png) {
+            std::vector<std::string> row = manifestRow(spec, rendered, file, mask_file, splits[patient]);
+            if (!dicom) {
                 writePng(rendered.image, options.out_dir / file, 16);
             } else {
-                writeDicom(rendered.image, options.out_dir / file, 12,
-                           phantomDicomAttributes(options.seed, spec, (*rendered.image.pixel_spacing_mm)[0]));
+                const DicomAttributes header = phantomDicomAttributes(options.seed, spec, (*rendered.image.pixel_spacing_mm)[0]);
+                writeDicom(rendered.image, options.out_dir / file, 12, header);
+                const auto identifiers = dicomIdentifiers(header);
+                row.insert(row.end(), identifiers.begin(), identifiers.end());
             }
             writePng(maskImage(rendered), options.out_dir / mask_file, 8);
-            manifest.addRow(manifestRow(spec, rendered, file, mask_file, splits[patient]));
+            manifest.addRow(std::move(row));
             if (progress) progress(++done, total);
         }
     }

@@ -1,0 +1,36 @@
+#include "pacs/pacs_audit.h"
+
+#include "privacy/utc_time.h"
+#include "release/durable_files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace dpflow {
+namespace fs = std::filesystem;
+
+fs::path defaultPacsAuditFile() {
+    if (const char* state = std::getenv("XDG_STATE_HOME"); state != nullptr && *state != '\0') {
+        return fs::path(state) / "dpflow" / "pacs-audit.jsonl";
+    }
+    const char* home = std::getenv("HOME");
+    return fs::path(home != nullptr ? home : ".") / ".local" / "state" / "dpflow" / "pacs-audit.jsonl";
+}
+
+void recordPacsEvent(const fs::path& audit_file, nlohmann::json event) {
+    if (!audit_file.parent_path().empty() && !fs::exists(audit_file.parent_path())) {
+        fs::create_directories(audit_file.parent_path());
+        ::chmod(audit_file.parent_path().c_str(), 0700);
+    }
+    if (!fs::exists(audit_file)) {
+        const int fd = ::open(audit_file.c_str(), O_WRONLY | O_CREAT, 0600);
+        if (fd >= 0) ::close(fd);
+    }
+    event["time_utc"] = currentUtcTimestamp();
+    appendJsonLine(audit_file, event);
+}
+
+}  // namespace dpflow
