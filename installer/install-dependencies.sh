@@ -16,8 +16,9 @@ packages=(
     nlohmann-json3-dev libfmt-dev libcli11-dev
     # studio: Qt 6 widgets and QCustomPlot, and a virtual display for headless runs
     qt6-base-dev libqcustomplot-dev xvfb xauth
-    # tests and packaging
-    libgtest-dev libgmock-dev fakeroot dpkg-dev
+    # tests and packaging; orthanc is the real PACS the PACS tests start on loopback (never its
+    # packaged service)
+    libgtest-dev libgmock-dev fakeroot dpkg-dev orthanc
 )
 if [ "${1:-}" = "--fuzzing" ]; then
     packages+=(clang)

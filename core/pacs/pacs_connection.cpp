@@ -117,7 +117,9 @@ struct PacsConnection::Impl {
     PacsPeer peer;
     RetrievingScu scu;
     std::string where() const { return peer.describe(); }
-    [[noreturn]] void fail(const std::string& what, const OFCondition& condition) const {
+    bool broken = false;  ///< the association failed: abort it, do not release it
+    [[noreturn]] void fail(const std::string& what, const OFCondition& condition) {
+        broken = true;
         throw PacsError(where() + ": " + what + ": " + reasonOf(condition));
     }
 };
@@ -126,8 +128,9 @@ PacsConnection::PacsConnection(const PacsPeer& peer, const std::string& our_ae_t
                                const std::vector<StorageSyntax>& storage_syntaxes)
     : impl_(std::make_unique<Impl>()) {
     requireValidAeTitle(our_ae_title);
-    // dcmnet narrates every association at INFO; what went wrong is in our own messages.
-    OFLog::getLogger("dcmtk.dcmnet").setLogLevel(OFLogger::ERROR_LOG_LEVEL);
+    // dcmnet narrates every association at INFO and repeats failures at ERROR; what went wrong
+    // is in the PacsError messages, with DCMTK's reason.
+    OFLog::getLogger("dcmtk.dcmnet").setLogLevel(OFLogger::FATAL_LOG_LEVEL);
     impl_->peer = peer;
     DcmSCU& scu = impl_->scu;
     scu.setAETitle(our_ae_title.c_str());
@@ -178,12 +181,17 @@ PacsConnection::PacsConnection(const PacsPeer& peer, const std::string& our_ae_t
 }
 
 PacsConnection::~PacsConnection() {
-    if (impl_->scu.isConnected()) impl_->scu.releaseAssociation();
+    if (!impl_->scu.isConnected()) return;
+    if (impl_->broken) {
+        impl_->scu.abortAssociation();
+    } else {
+        impl_->scu.releaseAssociation();
+    }
 }
 
 const PacsPeer& PacsConnection::peer() const { return impl_->peer; }
 
-bool PacsConnection::connected() const { return impl_->scu.isConnected(); }
+bool PacsConnection::connected() const { return impl_->scu.isConnected() && !impl_->broken; }
 
 void PacsConnection::echo() {
     const auto id = impl_->scu.findPresentationContextID(UID_VerificationSOPClass, "");
@@ -256,13 +264,9 @@ InstanceOutcome PacsConnection::getInstance(const std::string& study_uid, const 
         if (!isPending(response->m_status)) final_status = response->m_status;
         delete response;
     }
-    if (condition.bad()) {
-        if (!scu.isConnected() || condition == DUL_PEERABORTEDASSOCIATION || condition == DIMSE_READPDVFAILED ||
-            condition == DUL_NETWORKCLOSED || condition == DIMSE_NODATAAVAILABLE) {
-            impl_->fail("C-GET of " + sop_instance_uid + " broke off", condition);
-        }
-        return {false, "C-GET failed: " + reasonOf(condition)};
-    }
+    // A refusal of this instance comes back as a status; a bad condition means the association
+    // itself failed (the peer went away mid-transfer), and nothing more can be asked on it.
+    if (condition.bad()) impl_->fail("C-GET of " + sop_instance_uid + " broke off", condition);
     if (scu.written) return {true, {}};
     if (!scu.write_error.empty()) return {false, scu.write_error};
     return {false, "the peer sent nothing (C-GET status " + hexStatus(final_status) + ")"};
@@ -278,10 +282,7 @@ InstanceOutcome PacsConnection::store(const std::filesystem::path& file) {
     }
     Uint16 status = 0;
     const OFCondition condition = scu.sendSTORERequest(id, OFFilename(file.c_str()), nullptr, status);
-    if (condition.bad()) {
-        if (!scu.isConnected()) impl_->fail("C-STORE of " + file.filename().string() + " broke off", condition);
-        return {false, "C-STORE failed: " + reasonOf(condition)};
-    }
+    if (condition.bad()) impl_->fail("C-STORE of " + file.filename().string() + " broke off", condition);
     if (status == kStatusSuccess || isWarning(status)) return {true, {}};
     return {false, "C-STORE refused with status " + hexStatus(status)};
 }
