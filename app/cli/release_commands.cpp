@@ -113,6 +113,15 @@ void registerRelease(CLI::App& app, int& exit_code) {
     command->add_option("--test-kill-after", a->test_kill_after, "Tests only: SIGKILL this process after N ledger commits")->group("");
     command->callback([a, command, &exit_code] {
         const fs::path out = a->out;
+        std::optional<PacsPeer> push_peer;
+        if (!a->push.empty()) {
+            try {
+                requireValidAeTitle(a->aet);
+                push_peer = resolvePeer(a->push, a->peers_file);
+            } catch (const std::invalid_argument& e) {
+                throw CLI::ValidationError("--push", e.what());
+            }
+        }
         if (!a->merge.empty()) {
             std::vector<fs::path> folders(a->merge.begin(), a->merge.end());
             nlohmann::json certificate;
@@ -123,16 +132,8 @@ void registerRelease(CLI::App& app, int& exit_code) {
             }
             writePdfBeside(certificate, out);
             exit_code = certificate.at("counts").at("failed").get<int>() == 0 ? 0 : 1;
+            if (push_peer) exit_code = std::max(exit_code, pushToArchive(out, *push_peer, a->aet));
             return;
-        }
-        std::optional<PacsPeer> push_peer;
-        if (!a->push.empty()) {
-            try {
-                requireValidAeTitle(a->aet);
-                push_peer = resolvePeer(a->push, a->peers_file);
-            } catch (const std::invalid_argument& e) {
-                throw CLI::ValidationError("--push", e.what());
-            }
         }
         configureThreads(a->threads);
         ReleaseSettings settings;

@@ -1,5 +1,6 @@
 #include "pacs/pacs_connection.h"
 
+#include "image/dicom_codecs.h"
 #include "pacs/pacs_error.h"
 
 #include <dcmtk/config/osconfig.h>
@@ -9,7 +10,6 @@
 #include <dcmtk/dcmnet/diutil.h>
 #include <dcmtk/dcmnet/dimse.h>
 #include <dcmtk/dcmnet/scu.h>
-#include <dcmtk/oflog/oflog.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -128,9 +128,7 @@ PacsConnection::PacsConnection(const PacsPeer& peer, const std::string& our_ae_t
                                const std::vector<StorageSyntax>& storage_syntaxes)
     : impl_(std::make_unique<Impl>()) {
     requireValidAeTitle(our_ae_title);
-    // dcmnet narrates every association at INFO and repeats failures at ERROR; what went wrong
-    // is in the PacsError messages, with DCMTK's reason.
-    OFLog::getLogger("dcmtk.dcmnet").setLogLevel(OFLogger::FATAL_LOG_LEVEL);
+    prepareDcmtk();  // DCMTK's own log is off: what went wrong is in the PacsError, with DCMTK's reason
     impl_->peer = peer;
     DcmSCU& scu = impl_->scu;
     scu.setAETitle(our_ae_title.c_str());
@@ -288,6 +286,7 @@ InstanceOutcome PacsConnection::store(const std::filesystem::path& file) {
 }
 
 StorageSyntax storageSyntaxOf(const std::filesystem::path& file) {
+    prepareDcmtk();
     DcmFileFormat format;
     const OFCondition loaded = format.loadFile(file.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_metaOnly);
     if (loaded.bad()) throw PacsError(file.string() + ": not a DICOM file (" + std::string(loaded.text()) + ")");

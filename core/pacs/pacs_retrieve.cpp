@@ -59,7 +59,8 @@ RetrieveSummary retrieveToCache(const RetrieveOptions& options) {
                 outcome = {false, e.what()};
             } catch (const PacsError& e) {
                 summary.broke_off = e.what();
-                outcome = {false, e.what()};
+                // The instance may have arrived whole before the association broke: it counts then.
+                outcome = {cache.holds(instance.study, instance.series, instance.sop), e.what()};
             }
             if (outcome.ok) {
                 ++counts.fetched;

@@ -1,5 +1,6 @@
 #include "release/source_identity.h"
 
+#include "image/dicom_codecs.h"
 #include "image/dicom_reader.h"
 #include "image/image_reader.h"
 #include "image/retained_source_header.h"
@@ -52,6 +53,7 @@ SourceIdentity identifySource(const std::filesystem::path& path) {
     identity.path = path;
     identity.sha256 = sha256OfFile(path);
     if (detectImageFormat(path) == ImageFileFormat::Dicom) {
+        prepareDcmtk();  // DCMTK's logger off, as for every other reader
         DcmFileFormat file;
         // Stop before the pixel data: only the header is needed.
         if (file.loadFileUntilTag(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect, DCM_PixelData).good())
