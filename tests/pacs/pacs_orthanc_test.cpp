@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -248,6 +249,41 @@ TEST_F(PacsAgainstOrthanc, ServerStoppedMidRetrieveKeepsWhatIsWholeAndTheRerunFe
     }
     EXPECT_EQ(cached, study_->sop_uids);
     EXPECT_EQ(cache.instanceFiles().size(), 6u);
+}
+
+TEST_F(PacsAgainstOrthanc, ACancelledRetrieveStopsBetweenTwoInstancesAndTheRerunCompletesIt) {
+    const fs::path dir = freshDir("cancelled");
+    std::atomic<bool> cancel{false};
+    RetrieveOptions options;
+    options.peer = clinical_->peer();
+    options.cache_dir = dir / "cache";
+    options.cancel = &cancel;
+    options.on_instance = [&](const RetrieveProgress& p) {
+        if (p.fetched == 2) cancel = true;  // as Ctrl-C does
+    };
+    const RetrieveSummary cancelled = retrieveToCache(options);
+    EXPECT_TRUE(cancelled.cancelled);
+    EXPECT_TRUE(cancelled.broke_off.empty());
+    EXPECT_EQ(cancelled.counts.fetched, 2u);
+    ASSERT_EQ(cancelled.failures.size(), 4u);
+    EXPECT_EQ(cancelled.failures.front().reason, "not retrieved: cancelled");
+    EXPECT_EQ(PacsCache(options.cache_dir).instanceFiles().size(), 2u);
+
+    cancel = false;
+    options.on_instance = nullptr;
+    const RetrieveSummary rest = retrieveToCache(options);
+    EXPECT_EQ(rest.counts.fetched, 4u);
+    EXPECT_EQ(rest.counts.already_cached, 2u);
+    EXPECT_FALSE(rest.cancelled);
+}
+
+TEST_F(PacsAgainstOrthanc, AQueryThatMatchesNothingRetrievesNothingAndSaysSo) {
+    const fs::path dir = freshDir("nothing");
+    const auto run = runDpflow("pacs get --peer " + clinical_->peer().describe() + " --key PatientID=NOBODY --out " +
+                               (dir / "cache").string() + " --audit " + (dir / "audit.jsonl").string());
+    EXPECT_EQ(run.status, 0) << run.output;
+    EXPECT_NE(run.output.find("0 study(ies), 0 instance(s)"), std::string::npos) << run.output;
+    EXPECT_EQ(Manifest::read(dir / "cache" / "manifest.csv").size(), 0u);
 }
 
 // A release of the retrieved films: find, get, release and push, as a privacy officer runs them.
