@@ -1,3 +1,4 @@
+#include "flow/runtime.h"
 #include "main_window.h"
 #include "open_benchmark.h"
 #include "plot_panel.h"
@@ -40,9 +41,24 @@ int main(int argc, char** argv) {
         "Benchmark opening the --open paths: watch for SECONDS (listing time, first image, event-loop stalls, RSS), print "
         "the figures and quit.",
         "SECONDS");
+    const QCommandLineOption threads_option(
+        "threads", "CPU threads for encoding and decoding (default: as dpflow bench and every dpflow command, half the "
+                   "cores, 1 to 4; one BLAS thread).", "N");
     parser.addOptions({open_option, screenshot_option, model_option, epsilon_option, mechanism_option, results_option, difference_option,
-                       ground_truth_option, curve_option, benchmark_open_option});
+                       ground_truth_option, curve_option, benchmark_open_option, threads_option});
     parser.process(app);
+    int threads = 0;
+    if (parser.isSet(threads_option)) {
+        bool ok = false;
+        threads = parser.value(threads_option).toInt(&ok);
+        if (!ok || threads < 1) {
+            QTextStream(stderr) << "dpflow-studio: --threads needs a positive whole number, got '" << parser.value(threads_option) << "'\n";
+            return 2;
+        }
+    }
+    // The same thread setup as the command line (LibTorch's and OpenBLAS's defaults oversubscribe
+    // a small machine), before any model is loaded.
+    dpflow::configureThreads(threads);
 
     QTextStream err(stderr);
     QString screenshot_path = parser.value(screenshot_option);
