@@ -63,6 +63,16 @@ class Glow:
         self.attributes = a["attributes"]
         self.cond_dim = sum(len(x["values"]) for x in self.attributes)
         self.layout = [(lv["shape"], lv["offset"]) for lv in card["latent"]["levels"]]
+        self.inverse_cache = None  # step prefix -> inverse 1x1 weight, once cache_inverses() ran
+
+    def cache_inverses(self):
+        """Computes every step's inverse 1x1 convolution weight once, as a PyTorch user who decodes
+        many times would; decode() then uses them instead of inverting per call."""
+        self.inverse_cache = {}
+        for i in range(self.levels):
+            for k in range(self.steps):
+                p = f"levels.{i}.steps.{k}.invconv."
+                self.inverse_cache[p] = torch.inverse(self.weight(p)).float()[:, :, None, None].contiguous()
 
     def one_hot(self, values, batch):
         c = torch.zeros(batch, self.cond_dim)
@@ -133,8 +143,11 @@ class Glow:
                 ya, yb = h.chunk(2, 1)
                 shift, scale = self.coupling(p + "coupling.", ya, cond)
                 h = torch.cat([ya, yb / scale - shift], 1)
-                w_inv = torch.inverse(self.weight(p + "invconv.")).float()
-                h = F.conv2d(h, w_inv[:, :, None, None])
+                if self.inverse_cache is not None:
+                    w_inv = self.inverse_cache[p + "invconv."]
+                else:
+                    w_inv = torch.inverse(self.weight(p + "invconv.")).float()[:, :, None, None]
+                h = F.conv2d(h, w_inv)
                 h = h * torch.exp(-self.t[p + "actnorm.logs"]) - self.t[p + "actnorm.loc"]
             h = unsqueeze2(h)
         return h
@@ -178,15 +191,26 @@ def main():
             g = torch.Generator().manual_seed(12345)
             u = torch.randn(1, glow.size * glow.size, generator=g)
             cond = glow.one_hot({a["name"]: a["values"][0] for a in glow.attributes}, 1)
-            for _ in range(3):
-                glow.decode(u, cond)
-            times = []
-            for _ in range(args.bench):
-                t0 = time.perf_counter()
-                glow.decode(u, cond)
-                times.append((time.perf_counter() - t0) * 1000)
-            print(f"python decode batch 1 ({args.threads} threads): median {statistics.median(times):.3f} ms, "
-                  f"min {min(times):.3f} ms, max {max(times):.3f} ms over {args.bench} runs")
+
+            def time_decodes(label):
+                for _ in range(3):
+                    glow.decode(u, cond)
+                times = []
+                for _ in range(args.bench):
+                    t0 = time.perf_counter()
+                    glow.decode(u, cond)
+                    times.append((time.perf_counter() - t0) * 1000)
+                print(f"python decode batch 1 ({args.threads} threads{label}): median {statistics.median(times):.3f} ms, "
+                      f"min {min(times):.3f} ms, max {max(times):.3f} ms over {args.bench} runs")
+
+            plain = glow.decode(u, cond)
+            time_decodes("")
+            glow.cache_inverses()
+            cached = glow.decode(u, cond)
+            if (cached - plain).abs().max().item() > 1e-5:
+                print("cached inverse weights decode differently from the plain decode")
+                ok = False
+            time_decodes(", inverse 1x1 weights cached")
     return 0 if ok else 1
 
 
