@@ -3,6 +3,7 @@
 #include "attribute_arguments.h"
 
 #include "flow/decode_benchmark.h"
+#include "flow/decode_cost.h"
 #include "flow/flow_model.h"
 #include "flow/flow_trainer.h"
 #include "flow/roundtrip.h"
@@ -131,6 +132,10 @@ void registerModelInfo(CLI::App& app, int& exit_code) {
             const auto t = measureDecodeLatency(model, *bench);
             std::cout << fmt::format("decode batch 1 on {}: median {:.3f} ms, min {:.3f} ms, max {:.3f} ms over {} runs\n",
                                      model.device(), t.median_ms, t.min_ms, t.max_ms, t.runs);
+            const double flops = 2.0 * static_cast<double>(decodeMultiplyAdds(model.card().config));
+            std::cout << fmt::format("decode work: {:.3f} GFLOP ({:.1f} M multiply-adds); at the fastest run {:.2f} GFLOP/s, "
+                                     "at the median {:.2f} GFLOP/s\n",
+                                     flops / 1e9, flops / 2e6, flops / 1e6 / t.min_ms, flops / 1e6 / t.median_ms);
         }
         exit_code = 0;
     });
