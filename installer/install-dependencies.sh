@@ -19,6 +19,8 @@ packages=(
     # tests and packaging; orthanc is the real PACS the PACS tests start on loopback (never its
     # packaged service)
     libgtest-dev libgmock-dev fakeroot dpkg-dev orthanc
+    # benchmarks: Google Benchmark for the hardware ceiling (tools/bench)
+    libbenchmark-dev
 )
 if [ "${1:-}" = "--fuzzing" ]; then
     packages+=(clang)
