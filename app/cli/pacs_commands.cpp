@@ -10,7 +10,7 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
+#include <signal.h>
 #include <iostream>
 #include <memory>
 
@@ -86,8 +86,15 @@ void registerFind(CLI::App& pacs, int& exit_code) {
         const PacsPeer peer = a->resolved();
         const auto query_keys = parseKeys(*keys);
         const QueryLevel query_level = parseQueryLevel(*level);
-        PacsConnection connection(peer, a->aet, PacsService::query_retrieve);
-        const auto matches = connection.find(query_level, query_keys);
+        std::vector<QueryMatch> matches;
+        try {
+            PacsConnection connection(peer, a->aet, PacsService::query_retrieve);
+            matches = connection.find(query_level, query_keys);
+        } catch (...) {
+            recordPacsEvent(a->audit_file, {{"event", "find_failed"}, {"peer", peer.describe()}, {"level", *level},
+                                            {"keys", keywordNames(query_keys)}});
+            throw;
+        }
         for (const auto& match : matches) {
             std::string line;
             for (const auto& keyword : returnedKeywords(query_level)) {
@@ -141,17 +148,22 @@ void registerGet(CLI::App& pacs, int& exit_code) {
         };
         g_cancel_retrieve = false;
         options.cancel = &g_cancel_retrieve;
-        const auto previous = std::signal(SIGINT, cancelRetrieve);
+        // The first Ctrl-C stops between two instances; a second one ends the process at once.
+        struct sigaction cancel_action {}, previous {};
+        cancel_action.sa_handler = cancelRetrieve;
+        cancel_action.sa_flags = SA_RESETHAND;
+        sigemptyset(&cancel_action.sa_mask);
+        ::sigaction(SIGINT, &cancel_action, &previous);
         RetrieveSummary summary;
         try {
             summary = retrieveToCache(options);
         } catch (...) {
-            std::signal(SIGINT, previous);
+            ::sigaction(SIGINT, &previous, nullptr);
             recordPacsEvent(a->audit_file, {{"event", "get_failed"}, {"peer", options.peer.describe()},
                                             {"keys", keywordNames(options.keys)}, {"cache", options.cache_dir.string()}});
             throw;
         }
-        std::signal(SIGINT, previous);
+        ::sigaction(SIGINT, &previous, nullptr);
         if (summary.counts.done > 0) std::cerr << '\n';
         const PacsCache cache(options.cache_dir);
         const CacheManifestSummary manifest = writeCacheManifest(cache, label_table);
@@ -160,8 +172,10 @@ void registerGet(CLI::App& pacs, int& exit_code) {
         if (summary.cancelled) std::cout << "stopped: cancelled (re-run to fetch the rest)\n";
         for (const auto& u : manifest.unlabelled) std::cout << "unlabelled: " << u.file << ": " << u.reason << '\n';
         const auto& c = summary.counts;
-        std::cout << fmt::format("{} study(ies), {} instance(s) from {}: {} fetched, {} already cached, {} failed\n", summary.studies,
-                                 c.total, options.peer.describe(), c.fetched, c.already_cached, c.failed);
+        std::cout << fmt::format("{} study(ies), {} instance(s) from {}: {} fetched, {} already cached, {} failed{}\n",
+                                 summary.studies, c.total, options.peer.describe(), c.fetched, c.already_cached, c.failed,
+                                 summary.skipped > 0 ? fmt::format(" ({} of other SOP classes than radiographs skipped)", summary.skipped)
+                                                     : "");
         std::cout << fmt::format("cache {} holds PHI (folders 0700, files 0600); remove it with `dpflow pacs purge --out {}`\n",
                                  cache.root().string(), cache.root().string());
         std::cout << fmt::format("manifest {}: {} instance(s){}\n", cache.manifestPath().string(), manifest.instances,
@@ -170,7 +184,7 @@ void registerGet(CLI::App& pacs, int& exit_code) {
                                              : "");
         recordPacsEvent(a->audit_file, {{"event", "get"}, {"peer", options.peer.describe()}, {"keys", keywordNames(options.keys)},
                                         {"studies", summary.studies}, {"instances", c.total}, {"fetched", c.fetched},
-                                        {"already_cached", c.already_cached}, {"failed", c.failed},
+                                        {"already_cached", c.already_cached}, {"failed", c.failed}, {"skipped", summary.skipped},
                                         {"cancelled", summary.cancelled}, {"cache", cache.root().string()}});
         exit_code = c.failed == 0 ? 0 : 1;
     });

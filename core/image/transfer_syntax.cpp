@@ -74,4 +74,12 @@ TransferSyntaxInfo lookUpTransferSyntax(const std::string& uid) {
     return TransferSyntaxInfo{uid, "unknown transfer syntax " + uid, PixelDecoder::None};
 }
 
+std::vector<std::string> decodableTransferSyntaxUids() {
+    std::vector<std::string> uids;
+    for (const Entry& entry : kTransferSyntaxes) {
+        if (entry.decoder != PixelDecoder::None) uids.push_back(entry.uid);
+    }
+    return uids;
+}
+
 }  // namespace dpflow

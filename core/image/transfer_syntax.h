@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace dpflow {
 
@@ -23,5 +24,9 @@ struct TransferSyntaxInfo {
 /// recent ones DCMTK 3.6.7 does not know (HTJ2K, JPEG XL, ...). An unknown UID gets the name
 /// "unknown transfer syntax <uid>" and no decoder.
 TransferSyntaxInfo lookUpTransferSyntax(const std::string& uid);
+
+/// The UIDs of every transfer syntax whose pixel data can be decoded here (decoder not None), in
+/// the table's order: what a retrieve may accept without asking the sender to transcode.
+std::vector<std::string> decodableTransferSyntaxUids();
 
 }  // namespace dpflow

@@ -3,7 +3,9 @@
 #include "image/dicom_header_values.h"
 #include "image/manifest.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <stdexcept>
 
@@ -53,9 +55,12 @@ CacheManifestSummary writeCacheManifest(const PacsCache& cache, const std::optio
         manifest.addRow(std::move(row));
         ++summary.instances;
     }
-    const fs::path partial = cache.root() / ".manifest.csv.partial";
+    const fs::path partial = cache.root() / (".manifest.csv." + std::to_string(::getpid()) + ".partial");
     manifest.write(partial);
-    if (::chmod(partial.c_str(), 0600) != 0) throw std::runtime_error(partial.string() + ": cannot make it private");
+    const int fd = ::open(partial.c_str(), O_RDONLY);
+    const bool durable = fd >= 0 && ::fchmod(fd, 0600) == 0 && ::fsync(fd) == 0;
+    if (fd >= 0) ::close(fd);
+    if (!durable) throw std::runtime_error(partial.string() + ": cannot make it private and durable");
     fs::rename(partial, cache.manifestPath());
     return summary;
 }

@@ -74,7 +74,11 @@ std::vector<fs::path> PacsCache::instanceFiles() const {
     return files;
 }
 
-std::size_t purgePacsCache(const fs::path& root) {
+std::size_t purgePacsCache(const fs::path& given) {
+    // Through a symbolic link, remove_all would delete the link and leave the PHI on disk.
+    std::error_code ec;
+    const fs::path root = fs::canonical(given, ec);
+    if (ec) throw std::runtime_error(given.string() + ": " + ec.message() + "; nothing deleted");
     if (!fs::is_regular_file(root / kPacsCacheMarker)) {
         throw std::runtime_error(root.string() + ": not a PACS cache (no " + kPacsCacheMarker + "); nothing deleted");
     }

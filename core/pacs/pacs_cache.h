@@ -40,8 +40,9 @@ private:
 /// The marker's name.
 inline constexpr const char* kPacsCacheMarker = ".dpflow-pacs-cache";
 
-/// Deletes the cache at `root` and everything in it. Throws std::runtime_error, deleting
-/// nothing, when `root` is not a cache (no marker). Returns the number of instance files removed.
+/// Deletes the cache at `root` (a symbolic link is followed: the cache itself goes, not the link)
+/// and everything in it. Throws std::runtime_error, deleting nothing, when `root` is not a cache
+/// (no marker). Returns the number of instance files removed.
 std::size_t purgePacsCache(const std::filesystem::path& root);
 
 }  // namespace dpflow

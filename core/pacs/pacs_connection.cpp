@@ -1,6 +1,7 @@
 #include "pacs/pacs_connection.h"
 
 #include "image/dicom_codecs.h"
+#include "image/transfer_syntax.h"
 #include "pacs/pacs_error.h"
 
 #include <dcmtk/config/osconfig.h>
@@ -24,14 +25,16 @@ namespace {
 const char* const kRadiographClasses[] = {UID_ComputedRadiographyImageStorage, UID_DigitalXRayImageStorageForPresentation,
                                           UID_DigitalXRayImageStorageForProcessing, UID_SecondaryCaptureImageStorage};
 
-// Every transfer syntax the image reader decodes. Each gets its own presentation context, so the
-// peer can send an instance in the syntax it holds it in (no transcoding, bit-identical pixels).
-const char* const kReadableSyntaxes[] = {
-    UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax, UID_BigEndianExplicitTransferSyntax,
-    UID_DeflatedExplicitVRLittleEndianTransferSyntax, UID_JPEGProcess1TransferSyntax, UID_JPEGProcess2_4TransferSyntax,
-    UID_JPEGProcess14TransferSyntax, UID_JPEGProcess14SV1TransferSyntax, UID_JPEGLSLosslessTransferSyntax,
-    UID_JPEGLSLossyTransferSyntax, UID_JPEG2000LosslessOnlyTransferSyntax, UID_JPEG2000TransferSyntax,
-    UID_RLELosslessTransferSyntax};
+}  // namespace
+
+bool isRetrievableClass(const std::string& sop_class_uid) {
+    for (const char* uid : kRadiographClasses) {
+        if (sop_class_uid == uid) return true;
+    }
+    return false;
+}
+
+namespace {
 
 constexpr Uint16 kStatusSuccess = 0x0000;
 
@@ -91,7 +94,9 @@ protected:
             write_error = "the peer sent instance " + std::string(sop_uid.c_str()) + " instead";
             return EC_Normal;
         }
-        const auto partial = destination.parent_path() / ("." + destination.filename().string() + ".partial");
+        // Named per process: two retrieves into one cache never write the same partial file.
+        const auto partial = destination.parent_path() /
+                             ("." + destination.filename().string() + "." + std::to_string(::getpid()) + ".partial");
         DcmFileFormat file(dataset.get());
         const OFCondition saved = file.saveFile(partial.c_str(), EXS_Unknown);
         int fd = saved.good() ? ::open(partial.c_str(), O_RDONLY) : -1;
@@ -149,9 +154,11 @@ PacsConnection::PacsConnection(const PacsPeer& peer, const std::string& our_ae_t
             scu.addPresentationContext(UID_FINDStudyRootQueryRetrieveInformationModel, explicit_first);
             scu.addPresentationContext(UID_FINDPatientRootQueryRetrieveInformationModel, explicit_first);
             scu.addPresentationContext(UID_GETStudyRootQueryRetrieveInformationModel, explicit_first);
+            // Every transfer syntax the image reader decodes, each in its own presentation context, so
+            // the peer can send an instance in the syntax it holds it in (no transcoding).
             for (const char* sop_class : kRadiographClasses) {
-                for (const char* syntax : kReadableSyntaxes) {
-                    scu.addPresentationContext(sop_class, OFList<OFString>{syntax}, ASC_SC_ROLE_SCP);
+                for (const auto& syntax : decodableTransferSyntaxUids()) {
+                    scu.addPresentationContext(sop_class, OFList<OFString>{syntax.c_str()}, ASC_SC_ROLE_SCP);
                 }
             }
             break;

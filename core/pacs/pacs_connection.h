@@ -80,6 +80,11 @@ private:
 /// naming the file when it is not DICOM.
 StorageSyntax storageSyntaxOf(const std::filesystem::path& file);
 
+/// Whether a C-GET asks the peer for instances of this SOP class: the radiograph storage classes
+/// (CR, DX for presentation and for processing, Secondary Capture). Others (structured reports,
+/// presentation states) are not images of a film and are skipped.
+bool isRetrievableClass(const std::string& sop_class_uid);
+
 /// Whether `uid` is a syntactically valid UID (digits and dots, 1-64 characters, no empty or
 /// leading-zero component): only such UIDs are used as file names in a cache.
 bool isValidUid(const std::string& uid);

@@ -6,8 +6,8 @@
 
 namespace dpflow {
 
-/// The Query/Retrieve level of a C-FIND (Study Root information model; "patient" is asked at
-/// study level and merged per patient, since the Study Root model has no patient level).
+/// The Query/Retrieve level of a C-FIND: "patient" in the Patient Root information model, the
+/// others in the Study Root model.
 enum class QueryLevel { patient, study, series, image };
 
 /// "patient", "study", "series", "image". Throws std::invalid_argument for anything else.

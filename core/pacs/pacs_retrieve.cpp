@@ -25,13 +25,24 @@ RetrieveSummary retrieveToCache(const RetrieveOptions& options) {
     const auto studies = connection.find(QueryLevel::study, options.keys);
     summary.studies = studies.size();
 
+    // Hierarchical queries (series of each study, then instances of each series), as strict SCPs
+    // require; instances that are not radiographs (reports, presentation states) are skipped.
     std::vector<InstanceRef> instances;
     try {
         for (const auto& study : studies) {
             const std::string study_uid = valueOr(study, "StudyInstanceUID");
             if (study_uid.empty()) continue;
-            for (const auto& image : connection.find(QueryLevel::image, {{"StudyInstanceUID", study_uid}})) {
-                instances.push_back({study_uid, valueOr(image, "SeriesInstanceUID"), valueOr(image, "SOPInstanceUID")});
+            for (const auto& series : connection.find(QueryLevel::series, {{"StudyInstanceUID", study_uid}})) {
+                const std::string series_uid = valueOr(series, "SeriesInstanceUID");
+                if (series_uid.empty()) continue;
+                for (const auto& image :
+                     connection.find(QueryLevel::image, {{"StudyInstanceUID", study_uid}, {"SeriesInstanceUID", series_uid}})) {
+                    if (!isRetrievableClass(valueOr(image, "SOPClassUID"))) {
+                        ++summary.skipped;
+                        continue;
+                    }
+                    instances.push_back({study_uid, series_uid, valueOr(image, "SOPInstanceUID")});
+                }
             }
         }
     } catch (const PacsError& e) {
@@ -44,6 +55,10 @@ RetrieveSummary retrieveToCache(const RetrieveOptions& options) {
             summary.cancelled = true;
         }
         if (summary.cancelled || !summary.broke_off.empty()) {
+            if (cache.holds(instance.study, instance.series, instance.sop)) {
+                ++counts.already_cached;  // held from an earlier run: not a failure
+                continue;
+            }
             summary.failures.push_back({instance.sop, summary.cancelled ? "not retrieved: cancelled"
                                                                         : "not retrieved: the retrieve broke off"});
             continue;

@@ -37,6 +37,7 @@ struct RetrieveFailure {
 
 struct RetrieveSummary {
     std::size_t studies = 0;
+    std::size_t skipped = 0;  ///< instances of other SOP classes than radiographs (not retrieved, not failures)
     RetrieveProgress counts;
     std::vector<RetrieveFailure> failures;  ///< one per instance not in the cache at the end
     bool cancelled = false;
@@ -44,8 +45,8 @@ struct RetrieveSummary {
 };
 
 /// Retrieves every instance of the studies matching `keys` into the cache at `cache_dir` by
-/// C-GET, one instance at a time: a C-FIND at study level, then one at image level per study,
-/// then a C-GET for each instance the cache does not hold yet. An instance is in the cache only
+/// C-GET, one instance at a time: a C-FIND at study level, then at series level per study and at
+/// image level per series, then a C-GET for each radiograph instance the cache does not hold yet. An instance is in the cache only
 /// once whole, so an interrupted retrieve keeps what is complete and a re-run fetches only the
 /// rest. Throws PacsError when the peer cannot be reached or the study query fails; a break
 /// after that ends the retrieve and is reported in the summary.

@@ -5,6 +5,7 @@
 #include "orthanc_server.h"
 
 #include "../support/command_runner.h"
+#include "image/dicom_header_values.h"
 #include "image/manifest.h"
 #include "pacs/cache_manifest.h"
 #include "pacs/pacs_cache.h"
@@ -61,7 +62,10 @@ PhantomStudy makePhantomStudy(const fs::path& dir) {
         const std::string sop = manifest.value(row, "sop_instance_uid");
         study.study_uids.insert(manifest.value(row, "study_instance_uid"));
         study.sop_uids.insert(sop);
+        const auto header = readDicomHeaderValues(manifest.file(row), {"SeriesInstanceUID"});
+        study.series_uids.insert(header.at("SeriesInstanceUID"));
         study.pixel_hash_by_sop[sop] = test::pixelDataHash(manifest.file(row));
+        if (study.pixel_hash_by_sop[sop].empty()) throw std::runtime_error("no pixel data in " + manifest.file(row).string());
         study.label_by_sop[sop] = manifest.value(row, "pathology");
     }
     return study;
@@ -168,6 +172,7 @@ TEST_F(PacsAgainstOrthanc, GetBringsEveryInstanceBitIdenticalIntoAPrivateCacheAn
     for (const auto& file : cache.instanceFiles()) {
         const std::string sop = file.stem().string();
         cached.insert(sop);
+        ASSERT_EQ(study_->pixel_hash_by_sop.count(sop), 1u) << file;
         EXPECT_EQ(test::pixelDataHash(file), study_->pixel_hash_by_sop.at(sop)) << file;
         struct stat info {};
         ::stat(file.c_str(), &info);
@@ -182,6 +187,9 @@ TEST_F(PacsAgainstOrthanc, GetBringsEveryInstanceBitIdenticalIntoAPrivateCacheAn
     // The manifest the rest of the product reads, with the labels joined back by SOP instance UID.
     const auto summary = writeCacheManifest(cache, readLabelTable(study_->manifest, LabelJoin::sop, {"sex", "view", "age"}));
     EXPECT_EQ(summary.labelled, 6u);
+    struct stat manifest_info {};
+    ::stat(cache.manifestPath().c_str(), &manifest_info);
+    EXPECT_EQ(manifest_info.st_mode & 0777, 0600u);
     const Manifest manifest = Manifest::read(cache.manifestPath());
     for (std::size_t row = 0; row < manifest.size(); ++row) {
         EXPECT_EQ(manifest.value(row, "pathology"), study_->label_by_sop.at(manifest.value(row, "sop_instance_uid")));
@@ -305,6 +313,18 @@ TEST_F(PacsAgainstOrthanc, AReleasePushedToResearchArrivesWholeWithoutPhiOrSourc
 
     std::set<std::string> source_uids = study_->sop_uids;
     source_uids.insert(study_->study_uids.begin(), study_->study_uids.end());
+    source_uids.insert(study_->series_uids.begin(), study_->series_uids.end());
+    ASSERT_EQ(source_uids.size(), 6u + 3u + 6u);
+    std::set<std::string> released_pixels, archived_pixels;
+    for (const auto& entry : fs::directory_iterator(dir / "release" / "images")) {
+        if (entry.path().extension() == ".dcm") released_pixels.insert(test::pixelDataHash(entry.path()));
+    }
+    for (const auto& id : research.rest("/instances")) {
+        std::ofstream(dir / "archived.dcm", std::ios::binary) << research.restRaw("/instances/" + id.get<std::string>() + "/file");
+        archived_pixels.insert(test::pixelDataHash(dir / "archived.dcm"));
+    }
+    EXPECT_EQ(released_pixels.size(), 6u);
+    EXPECT_EQ(archived_pixels, released_pixels);  // stored as certified, not transcoded
     for (const auto& id : research.rest("/instances")) {
         const auto tags = research.rest("/instances/" + id.get<std::string>() + "/simplified-tags");
         for (const char* phi : {"PatientName", "PatientID", "PatientBirthDate", "AccessionNumber", "InstitutionName",
@@ -362,12 +382,16 @@ TEST_F(PacsAgainstOrthanc, PurgeRemovesTheCacheAndRecordsItWithoutPhi) {
     const std::string audit = " --audit " + (dir / "audit.jsonl").string();
     auto run = runDpflow("pacs get --peer " + clinical_->peer().describe() + " --out " + (dir / "cache").string() + audit);
     ASSERT_EQ(run.status, 0) << run.output;
-    run = runDpflow("pacs purge --out " + (dir / "cache").string() + audit);
+    fs::create_symlink(dir / "cache", dir / "link-to-cache");
+    run = runDpflow("pacs purge --out " + (dir / "link-to-cache").string() + audit);  // the cache goes, not just the link
     ASSERT_EQ(run.status, 0) << run.output;
     EXPECT_NE(run.output.find("6 instance file(s) removed"), std::string::npos) << run.output;
     EXPECT_FALSE(fs::exists(dir / "cache"));
     const auto lines = readJsonLines(dir / "audit.jsonl");
     ASSERT_EQ(lines.size(), 2u);
+    struct stat audit_info {};
+    ::stat((dir / "audit.jsonl").c_str(), &audit_info);
+    EXPECT_EQ(audit_info.st_mode & 0777, 0600u);
     EXPECT_EQ(lines[1].at("event"), "purge");
     for (const auto& uid : study_->sop_uids) EXPECT_EQ(readText(dir / "audit.jsonl").find(uid), std::string::npos);
 }
