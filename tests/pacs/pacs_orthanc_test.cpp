@@ -6,6 +6,7 @@
 
 #include "../support/command_runner.h"
 #include "image/dicom_header_values.h"
+#include "image/image_reader.h"
 #include "image/manifest.h"
 #include "pacs/cache_manifest.h"
 #include "pacs/pacs_cache.h"
@@ -196,6 +197,30 @@ TEST_F(PacsAgainstOrthanc, GetBringsEveryInstanceBitIdenticalIntoAPrivateCacheAn
         EXPECT_TRUE(manifest.value(row, "sex") == "M" || manifest.value(row, "sex") == "F");
         EXPECT_TRUE(fs::is_regular_file(manifest.file(row)));
     }
+}
+
+TEST_F(PacsAgainstOrthanc, ACompressedInstanceComesBackInItsOwnTransferSyntaxWithTheSamePixels) {
+    const fs::path dir = freshDir("compressed");
+    // A JPEG-LS lossless copy of one phantom film, stored as such in its own PACS.
+    const fs::path compressed = dir / "jpegls.dcm";
+    const auto made = test::runCommand("dcmcjpls " + study_->files.front().string() + " " + compressed.string());
+    ASSERT_EQ(made.status, 0) << made.output;
+    const StorageSyntax syntax = storageSyntaxOf(compressed);
+    ASSERT_EQ(syntax.transfer_syntax_uid, "1.2.840.10008.1.2.4.80");
+    OrthancServer server("LOSSLESS", dir / "server");
+    {
+        PacsConnection connection(server.peer(), "SEEDER", PacsService::storage, {syntax});
+        ASSERT_TRUE(connection.store(compressed).ok);
+    }
+    RetrieveOptions options;
+    options.peer = server.peer();
+    options.cache_dir = dir / "cache";
+    const RetrieveSummary summary = retrieveToCache(options);
+    ASSERT_EQ(summary.counts.fetched, 1u);
+    const auto files = PacsCache(options.cache_dir).instanceFiles();
+    ASSERT_EQ(files.size(), 1u);
+    EXPECT_EQ(storageSyntaxOf(files.front()).transfer_syntax_uid, syntax.transfer_syntax_uid);  // not transcoded
+    EXPECT_EQ(readImage(files.front()).pixels, readImage(study_->files.front()).pixels);
 }
 
 TEST_F(PacsAgainstOrthanc, AnInstanceWithoutItsLabelRowIsListedNotGuessed) {
