@@ -6,12 +6,14 @@
 #include "flow/flow_model.h"
 #include "flow/runtime.h"
 #include "image/manifest.h"
+#include "image/png_io.h"
 #include "image/sha256.h"
 #include "privacy/epsilon_strip.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -32,6 +34,8 @@ struct ArtifactsArguments {
     std::size_t max_images = 0;
     std::uint64_t seed = 1;
     int threads = 0;
+    bool list = false;  ///< print each artifact block of each film
+    std::string save;   ///< folder for the decoded films that have artifacts
 };
 
 // The manifest's rows of `split` with the model's attribute columns as their true values.
@@ -66,6 +70,8 @@ void registerArtifactsCommand(CLI::App& app, int& exit_code) {
     command->add_option("--max-images", a->max_images, "The first N films of the split (0: all)")->capture_default_str();
     command->add_option("--seed", a->seed, "Seed of the evaluation noise")->capture_default_str();
     command->add_option("--threads", a->threads, "CPU threads (0: automatic)");
+    command->add_flag("--list", a->list, "Also print where each artifact block is, film by film");
+    command->add_option("--save", a->save, "Write each decoded film that has artifacts to this folder as PNG (to look at)");
     command->callback([a, &exit_code] {
         configureThreads(a->threads);
         const FlowModel model = FlowModel::load(a->model);
@@ -89,6 +95,18 @@ void registerArtifactsCommand(CLI::App& app, int& exit_code) {
                 if (!cell.image) continue;
                 const DecoderArtifacts found = countDecoderArtifacts(row.original, *cell.image);
                 films += found.artifacts() > 0;
+                if (found.artifacts() > 0 && a->list) {
+                    std::string blocks;
+                    for (const auto& b : found.where)
+                        blocks += fmt::format(" ({},{}){}", b.x, b.y, b.noisy && b.saturated ? " noisy+saturated" : b.noisy ? " noisy" : " saturated");
+                    std::cout << fmt::format("  eps {:g} {}: {} block(s) at x,y of {}:{}\n", a->epsilons[e], row.source,
+                                             found.artifacts(), row.original.width, blocks);
+                }
+                if (found.artifacts() > 0 && !a->save.empty()) {
+                    std::filesystem::create_directories(a->save);
+                    writePng(*cell.image, std::filesystem::path(a->save) /
+                                              fmt::format("{}_eps{:g}.png", std::filesystem::path(row.source).stem().string(), a->epsilons[e]), 8);
+                }
                 noisy += found.noisy;
                 saturated += found.saturated;
                 if (found.artifacts() > worst) worst = found.artifacts(), worst_film = row.source;

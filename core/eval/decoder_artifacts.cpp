@@ -49,8 +49,11 @@ DecoderArtifacts countDecoderArtifacts(const Image& original, const Image& decod
             const BlockStatistics after = blockStatistics(decoded, bx * block, by * block, block);
             const BlockStatistics& was = before[static_cast<size_t>(by) * columns + bx];
             ++found.blocks;
-            found.noisy += after.standard_deviation > 2.0 * largest;
-            found.saturated += after.saturated_fraction >= 0.9 && was.saturated_fraction < 0.9;
+            const bool noisy = after.standard_deviation > 2.0 * largest;
+            const bool saturated = after.saturated_fraction >= 0.9 && was.saturated_fraction < 0.9;
+            found.noisy += noisy;
+            found.saturated += saturated;
+            if (noisy || saturated) found.where.push_back({bx * block, by * block, noisy, saturated});
         }
     return found;
 }

@@ -8,7 +8,17 @@
 
 #include "image/image.h"
 
+#include <vector>
+
 namespace dpflow {
+
+/// One artifact block: its top-left pixel and what made it one.
+struct ArtifactBlock {
+    int x = 0;
+    int y = 0;
+    bool noisy = false;
+    bool saturated = false;
+};
 
 /// What countDecoderArtifacts found on one decoded film.
 struct DecoderArtifacts {
@@ -16,6 +26,7 @@ struct DecoderArtifacts {
     int noisy = 0;      ///< standard deviation above twice the original's largest block standard deviation
     int saturated = 0;  ///< >= 90% of pixels at 0 or 1 (within half an 8-bit level) where the original block is not
     int artifacts() const { return noisy + saturated; }  ///< a block that is both counts in both
+    std::vector<ArtifactBlock> where;  ///< every artifact block, in row order
 };
 
 /// Compares `decoded` with `original` (same size, display values in [0, 1]) over the

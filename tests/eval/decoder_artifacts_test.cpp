@@ -31,6 +31,11 @@ TEST(DecoderArtifacts, ASquareNoiseBlockIsCounted) {
     const DecoderArtifacts found = countDecoderArtifacts(film, decoded);
     EXPECT_EQ(found.noisy, 1);
     EXPECT_EQ(found.saturated, 0);
+    ASSERT_EQ(found.where.size(), 1u);  // and where it is
+    EXPECT_EQ(found.where[0].x, 32);
+    EXPECT_EQ(found.where[0].y, 16);
+    EXPECT_TRUE(found.where[0].noisy);
+    EXPECT_FALSE(found.where[0].saturated);
 }
 
 TEST(DecoderArtifacts, ABlackPatchIsCountedOnlyWhereTheOriginalWasNotBlack) {
@@ -43,6 +48,10 @@ TEST(DecoderArtifacts, ABlackPatchIsCountedOnlyWhereTheOriginalWasNotBlack) {
     const DecoderArtifacts found = countDecoderArtifacts(film, decoded);
     EXPECT_EQ(found.saturated, 1);
     EXPECT_EQ(found.noisy, 0);
+    ASSERT_EQ(found.where.size(), 1u);
+    EXPECT_EQ(found.where[0].x, 48);
+    EXPECT_EQ(found.where[0].y, 48);
+    EXPECT_TRUE(found.where[0].saturated);
 }
 
 TEST(DecoderArtifacts, DifferentSizesAreRefused) {
