@@ -253,6 +253,9 @@ void MainWindow::useModel(const QString& path) {
 }
 
 void MainWindow::showShippedSweep(const QString& model_path) {
+    // Curves measured on the previous model do not describe this one.
+    plot_->clearResults();
+    plot_->showNote(QString());
     const std::filesystem::path sweep = shippedSweepFor(model_path.toStdString());
     if (!std::filesystem::is_regular_file(sweep)) return;
     try {

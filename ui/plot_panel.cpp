@@ -183,6 +183,12 @@ bool PlotPanel::loadResults(const QString& csv_path) {
     return true;
 }
 
+void PlotPanel::clearResults() {
+    results_.reset();
+    path_.clear();
+    redraw();
+}
+
 void PlotPanel::setMechanism(const QString& mechanism) {
     mechanism_ = mechanism;
     redraw();

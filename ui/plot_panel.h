@@ -32,6 +32,8 @@ public:
     /// Reads the results (readSweepResults). Returns false and shows the reason in the panel
     /// when the file cannot be read.
     bool loadResults(const QString& csv_path);
+    /// Shows no curve (the results shown were measured on a model that is no longer open).
+    void clearResults();
     /// Shows the curves of `mechanism` ("dpglow", ...), or a note when the sweep has none.
     void setMechanism(const QString& mechanism);
     /// Moves the marker.
