@@ -108,9 +108,7 @@ std::pair<torch::Tensor, torch::Tensor> AffineCouplingImpl::shiftAndScale(const 
     const auto input = cond.size(1) > 0 ? torch::cat({xa, conditionMap(cond, xa)}, 1) : xa;
     const auto h = net->forward(input);
     const auto parts = h.chunk(2, 1);
-    const auto unit = torch::sigmoid(parts[1] + 2.0);
-    if (min_scale_ == 0.0) return {parts[0], unit};
-    return {parts[0], min_scale_ + (1.0 - min_scale_) * unit};
+    return {parts[0], min_scale_ + (1.0 - min_scale_) * torch::sigmoid(parts[1] + 2.0)};  // exact sigmoid when m = 0
 }
 
 torch::Tensor AffineCouplingImpl::forward(const torch::Tensor& x, const torch::Tensor& cond, torch::Tensor& logdet) {

@@ -1,7 +1,6 @@
 #include "pacs/pacs_audit.h"
 
-#include "privacy/utc_time.h"
-#include "release/durable_files.h"
+#include "release/audit_trail.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -29,8 +28,7 @@ void recordPacsEvent(const fs::path& audit_file, nlohmann::json event) {
         const int fd = ::open(audit_file.c_str(), O_WRONLY | O_CREAT, 0600);
         if (fd >= 0) ::close(fd);
     }
-    event["time_utc"] = currentUtcTimestamp();
-    appendJsonLine(audit_file, event);
+    appendAuditEvent(audit_file, std::move(event));
 }
 
 }  // namespace dpflow

@@ -2,7 +2,7 @@
 
 #include "pacs/pacs_connection.h"
 #include "pacs/pacs_error.h"
-#include "privacy/utc_time.h"
+#include "release/audit_trail.h"
 #include "release/durable_files.h"
 #include "release/release_certificate.h"
 #include "release/release_layout.h"
@@ -18,8 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 void audit(const fs::path& release_dir, nlohmann::json event) {
-    event["time_utc"] = currentUtcTimestamp();
-    appendJsonLine(release_dir / release_layout::kAudit, event);
+    appendAuditEvent(release_dir / release_layout::kAudit, std::move(event));
 }
 
 std::set<std::string> deliveredTo(const fs::path& release_dir, const std::string& peer) {

@@ -2,7 +2,7 @@
 
 #include "flow/json_numbers.h"
 
-#include "privacy/utc_time.h"
+#include "release/audit_trail.h"
 #include "release/durable_files.h"
 #include "release/release_certificate.h"
 #include "release/release_layout.h"
@@ -97,9 +97,9 @@ json mergeReleases(const std::vector<fs::path>& shard_folders, const fs::path& o
     writeReleaseManifest(out, items, common.at("attributes").at("disclosed").get<std::vector<std::string>>());
     json certificate = finalizeCertificate(common, items, failed, shards, out);
     writeFileAtomically(out / release_layout::kCertificate, certificate.dump(2) + "\n");
-    appendJsonLine(out / release_layout::kAudit, {{"event", "merged"}, {"shards", certificate.at("shards")},
-                                                  {"images", items.size()}, {"time_utc", currentUtcTimestamp()},
-                                                  {"certificate_sha256", certificate.at("certificate_sha256")}});
+    appendAuditEvent(out / release_layout::kAudit, {{"event", "merged"}, {"shards", certificate.at("shards")},
+                                                    {"images", items.size()},
+                                                    {"certificate_sha256", certificate.at("certificate_sha256")}});
     log << fmt::format("merged {} shard(s): {} released, {} withheld, {} failed; certificate {}\n", shards.size(),
                        integerAt<int>(certificate.at("counts"), "released"), integerAt<int>(certificate.at("counts"), "withheld"),
                        failed, (out / release_layout::kCertificate).string());

@@ -5,7 +5,7 @@
 #include "privacy/budget_ledger.h"
 #include "privacy/privatize_input.h"
 #include "privacy/safeguard_reference.h"
-#include "privacy/utc_time.h"
+#include "release/audit_trail.h"
 #include "release/durable_files.h"
 #include "release/release_certificate.h"
 #include "release/release_evaluation.h"
@@ -85,10 +85,7 @@ ReleaseState loadState(const fs::path& path, const std::string& fingerprint, con
     return state;
 }
 
-void audit(const fs::path& out, json event) {
-    event["time_utc"] = currentUtcTimestamp();
-    appendJsonLine(out / release_layout::kAudit, event);
-}
+void audit(const fs::path& out, json event) { appendAuditEvent(out / release_layout::kAudit, std::move(event)); }
 
 std::vector<std::string> keptAttributeNames(const PrivatizerSettings& settings) {
     std::vector<std::string> names;
