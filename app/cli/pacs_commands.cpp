@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "peer_arguments.h"
 
 #include "pacs/cache_manifest.h"
 #include "pacs/pacs_audit.h"
@@ -25,14 +26,7 @@ struct PeerArguments {
     std::string peers_file = defaultPeersFile().string();
     std::string audit_file = defaultPacsAuditFile().string();
 
-    PacsPeer resolved() const {
-        try {
-            requireValidAeTitle(aet);
-            return resolvePeer(peer, peers_file);
-        } catch (const std::invalid_argument& e) {
-            throw CLI::ValidationError("--peer", e.what());
-        }
-    }
+    PacsPeer resolved() const { return resolvePeerArgument(peer, peers_file, aet, "--peer"); }
 };
 
 void addPeerOptions(CLI::App& command, PeerArguments& a, bool audited) {

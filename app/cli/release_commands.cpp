@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "peer_arguments.h"
 
 #include "flow/runtime.h"
 #include "pacs/release_push.h"
@@ -114,14 +115,7 @@ void registerRelease(CLI::App& app, int& exit_code) {
     command->callback([a, command, &exit_code] {
         const fs::path out = a->out;
         std::optional<PacsPeer> push_peer;
-        if (!a->push.empty()) {
-            try {
-                requireValidAeTitle(a->aet);
-                push_peer = resolvePeer(a->push, a->peers_file);
-            } catch (const std::invalid_argument& e) {
-                throw CLI::ValidationError("--push", e.what());
-            }
-        }
+        if (!a->push.empty()) push_peer = resolvePeerArgument(a->push, a->peers_file, a->aet, "--push");
         if (!a->merge.empty()) {
             std::vector<fs::path> folders(a->merge.begin(), a->merge.end());
             nlohmann::json certificate;
