@@ -12,10 +12,12 @@ namespace dpflow::ui {
 
 struct PreviewController::Engine {
     explicit Engine(const QString& path)
-        : model(FlowModel::load(path.toStdString())),
+        : model_path(path.toStdString()),
+          model(FlowModel::load(path.toStdString())),
           reference{&model, QFileInfo(path).fileName().toStdString(), sha256OfFile(path.toStdString())},
           session(reference, source) {}
 
+    std::string model_path;
     FlowModel model;
     ModelReference reference;
     SystemRandomSource source;
@@ -56,7 +58,15 @@ QString PreviewController::device() const { return QString::fromStdString(engine
 quint64 PreviewController::loadImage(const Image& image, const AttributeValues& truth) { return engine_->worker->loadImage(image, truth); }
 void PreviewController::setTrueAttributes(const AttributeValues& truth) { engine_->worker->setTrueAttributes(truth); }
 void PreviewController::newNoiseDraw() { engine_->worker->newNoiseDraw(); }
-void PreviewController::submit(const PreviewRequest& request) { engine_->worker->submit(request); }
-void PreviewController::exportRelease(const PreviewRequest& request, quint64 tag) { engine_->worker->exportRelease(request, tag); }
+// The allocated mechanism reads the allocation beside the open model, as the CLI does by default.
+PreviewRequest PreviewController::withModelFiles(PreviewRequest request) const {
+    useAllocationBesideModelByDefault(request.settings, engine_->model_path);
+    return request;
+}
+
+void PreviewController::submit(const PreviewRequest& request) { engine_->worker->submit(withModelFiles(request)); }
+void PreviewController::exportRelease(const PreviewRequest& request, quint64 tag) {
+    engine_->worker->exportRelease(withModelFiles(request), tag);
+}
 
 }  // namespace dpflow::ui

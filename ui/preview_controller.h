@@ -46,6 +46,8 @@ signals:
     void failed(const QString& what, const QString& message);
 
 private:
+    PreviewRequest withModelFiles(PreviewRequest request) const;
+
     struct Engine;
     std::unique_ptr<Engine> engine_;
 };

@@ -37,7 +37,8 @@ QString red(const QString& text) { return "<span style='color:#c33'>" + text.toH
 std::pair<double, double> PrivacyPanel::epsilonRange(PrivacyMechanism mechanism) {
     switch (mechanism) {
         case PrivacyMechanism::DpGlow:
-        case PrivacyMechanism::Cadp: return {0.0, 8.0};   // Delta ~ 1e5: noise ~ signal near eps 1e5
+        case PrivacyMechanism::Cadp:
+        case PrivacyMechanism::Allocated: return {0.0, 8.0};   // Delta ~ 1e5: noise ~ signal near eps 1e5
         case PrivacyMechanism::Pixel: return {0.0, 7.0};  // Delta = H*W
         case PrivacyMechanism::DpPix: return {-2.0, 4.0}; // Delta = m / cell^2, about 1
     }
@@ -50,10 +51,13 @@ PrivacyPanel::PrivacyPanel(QWidget* parent) : QWidget(parent) {
     auto* mechanism_form = new QFormLayout;
     mechanism_ = new QComboBox(this);
     mechanism_->setObjectName("mechanism-combo");
-    for (auto m : {PrivacyMechanism::DpGlow, PrivacyMechanism::Cadp, PrivacyMechanism::Pixel, PrivacyMechanism::DpPix})
+    for (auto m : {PrivacyMechanism::DpGlow, PrivacyMechanism::Cadp, PrivacyMechanism::Pixel, PrivacyMechanism::DpPix,
+                   PrivacyMechanism::Allocated})
         mechanism_->addItem(QString::fromStdString(mechanismName(m)), static_cast<int>(m));
     mechanism_->setToolTip(tr("dpglow: latent Laplace, box clip (calibrated bounds)\ncadp: latent Laplace, per-image L1 clip\n"
-                              "pixel: Laplace on every pixel\ndppix: pixelisation (Fan 2018)"));
+                              "pixel: Laplace on every pixel\ndppix: pixelisation (Fan 2018)\n"
+                              "allocated: dpglow with the budget split over latent groups by the model's allocation file "
+                              "(MODEL.allocation.json, from public data)"));
     mechanism_form->addRow(tr("Mechanism"), mechanism_);
     layout->addLayout(mechanism_form);
 

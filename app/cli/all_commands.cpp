@@ -25,6 +25,7 @@ void registerAllCommands(CLI::App& app, int& exit_code) {
     registerSampleCommand(app, exit_code);
     registerStripCommand(app, exit_code);
     registerArtifactsCommand(app, exit_code);
+    registerAllocateCommand(app, exit_code);
     registerBenchCommand(app, exit_code);
     registerSweepCommand(app, exit_code);
     registerReleaseCommands(app, exit_code);

@@ -30,6 +30,7 @@ void registerSampleCommand(CLI::App& app, int& exit_code);  // sample (random dr
 void registerStripCommand(CLI::App& app, int& exit_code);  // strip (mechanisms x epsilons picture)
 void registerArtifactsCommand(CLI::App& app, int& exit_code);  // artifacts (decoder artifact count over eps)
 void registerBenchCommand(CLI::App& app, int& exit_code);  // bench (the studio's preview pipeline)
+void registerAllocateCommand(CLI::App& app, int& exit_code);  // allocate (the allocated mechanism's budget split)
 void registerSweepCommand(CLI::App& app, int& exit_code);  // sweep (utility and privacy over eps)
 void registerReleaseCommands(CLI::App& app, int& exit_code);  // release, verify-release
 void registerPacsCommands(CLI::App& app, int& exit_code);  // pacs echo|find|get|purge

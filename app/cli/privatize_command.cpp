@@ -37,7 +37,7 @@ struct PrivatizeArguments {
 
 void registerPrivatize(CLI::App& app, int& exit_code) {
     auto* command = app.add_subcommand(
-        "privatize", "Release privatized images: flow-latent (dpglow, cadp) or pixel-space (pixel, dppix) Laplace noise from "
+        "privatize", "Release privatized images: flow-latent (dpglow, cadp, allocated) or pixel-space (pixel, dppix) Laplace noise from "
                      "the OS CSPRNG, attributes kept or protected, optional nearest-neighbour safeguard; writes one image "
                      "and one JSON record per input and appends the budget ledger before publishing.");
     auto a = std::make_shared<PrivatizeArguments>();
@@ -57,6 +57,7 @@ void registerPrivatize(CLI::App& app, int& exit_code) {
         configureThreads(a->threads);
         PrivatizerSettings settings;
         applyReleaseDecisionOptions(a->decision, *command, settings);
+        useAllocationBesideModelByDefault(settings, a->model);
         std::optional<FlowModel> model;
         ModelReference reference;
         if (!a->model.empty()) {

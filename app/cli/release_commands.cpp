@@ -71,6 +71,7 @@ ReleaseSettings combinedSettings(const ReleaseArguments& a, const CLI::App& comm
     if (given("--attribute")) s.attributes = f.attributes;
     if (given("--model")) s.model = f.model;
     applyReleaseDecisionOptions(a.decision, command, s.decision);
+    useAllocationBesideModelByDefault(s.decision, s.model);
     if (given("--format")) s.formats = f.formats;
     if (given("--purpose")) s.purpose = f.purpose;
     if (given("--evaluation")) s.evaluation = f.evaluation;

@@ -8,12 +8,15 @@ namespace dpflow::cli {
 
 void addReleaseDecisionOptions(CLI::App& command, ReleaseDecisionOptions& o) {
     command.add_option("--epsilon", o.epsilon, "eps of the image mechanism (eps_latent or eps_pixel)")->check(CLI::PositiveNumber);
-    command.add_option("--mechanism", o.mechanism, "dpglow, cadp, pixel or dppix")
-        ->check(CLI::IsMember({"dpglow", "cadp", "pixel", "dppix"}))->capture_default_str();
+    command.add_option("--mechanism", o.mechanism, "dpglow, cadp, pixel, dppix or allocated")
+        ->check(CLI::IsMember({"dpglow", "cadp", "pixel", "dppix", "allocated"}))->capture_default_str();
+    command.add_option("--allocation", o.allocation,
+                       "allocated: the allocation file from `dpflow allocate` (default MODEL.allocation.json beside the model)")
+        ->check(CLI::ExistingFile);
     command.add_option("--keep", o.keep, "Attributes disclosed exactly, comma-separated")->delimiter(',');
     command.add_option("--protect", o.protect, "Protected attributes NAME:EPS (EPS 0: drawn from the prior), comma-separated")
         ->delimiter(',');
-    command.add_option("--decode", o.decoding, "dpglow, cadp: decode u~ directly, or shrink it by 1/(1+2b^2) first (post-processing)")
+    command.add_option("--decode", o.decoding, "latent mechanisms: decode u~ directly, or shrink it by 1/(1+2b^2) first (post-processing)")
         ->check(CLI::IsMember({"direct", "shrink"}))->capture_default_str();
     command.add_option("--l1-radius", o.l1_radius, "cadp: L1 radius s (default sqrt(2/pi) * D)")->check(CLI::PositiveNumber);
     command.add_option("--dppix-cell", o.dppix_cell, "dppix: cell side b in pixels")->check(CLI::PositiveNumber)->capture_default_str();
@@ -34,6 +37,9 @@ void applyReleaseDecisionOptions(const ReleaseDecisionOptions& o, const CLI::App
     if (given("--mechanism")) m.mechanism = parseMechanism(o.mechanism);
     if (given("--epsilon")) m.epsilon = o.epsilon;
     if (given("--decode")) m.decoding = parseLatentDecoding(o.decoding);
+    if (given("--allocation")) m.allocation = o.allocation;
+    if (!m.allocation.empty() && m.mechanism != PrivacyMechanism::Allocated)
+        throw CLI::ValidationError("--allocation", "--allocation is for --mechanism allocated");
     if (given("--l1-radius")) m.l1_radius = o.l1_radius;
     if (given("--dppix-cell")) m.dppix_cell = o.dppix_cell;
     if (given("--dppix-m")) m.dppix_neighbourhood = o.dppix_neighbourhood;

@@ -19,6 +19,7 @@ struct ReleaseDecisionOptions {
     std::vector<std::string> keep;
     std::vector<std::string> protect;
     std::string decoding = "shrink";
+    std::string allocation;
     double l1_radius = 0.0;
     int dppix_cell = 4;
     int dppix_neighbourhood = 16;
@@ -29,7 +30,7 @@ struct ReleaseDecisionOptions {
     bool reference_public = false;
 };
 
-/// Registers --mechanism, --epsilon, --keep, --protect, --decode, --l1-radius, --dppix-cell,
+/// Registers --mechanism, --allocation, --epsilon, --keep, --protect, --decode, --l1-radius, --dppix-cell,
 /// --dppix-m, --safeguard, --tau, --policy, --tries and --reference-public on `command`.
 void addReleaseDecisionOptions(CLI::App& command, ReleaseDecisionOptions& options);
 

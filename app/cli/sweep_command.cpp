@@ -99,8 +99,15 @@ void registerSweepCommand(CLI::App& app, int& exit_code) {
         ->required()->check(CLI::ExistingFile);
     command->add_option("--data", settings->data_path, "Manifest CSV (file, split, label, attribute and patient columns)")
         ->required()->check(CLI::ExistingFile);
-    command->add_option("--mechanism", settings->mechanisms, "Mechanisms, comma-separated: dpglow, cadp, pixel, dppix")
-        ->delimiter(',')->check(CLI::IsMember({"dpglow", "cadp", "pixel", "dppix"}))->capture_default_str();
+    command->add_option("--mechanism", settings->mechanisms, "Mechanisms, comma-separated: dpglow, cadp, pixel, dppix, allocated")
+        ->delimiter(',')->check(CLI::IsMember({"dpglow", "cadp", "pixel", "dppix", "allocated"}))->capture_default_str();
+    command->add_option("--allocation", settings->allocations,
+                        "allocated: allocation files from `dpflow allocate`, comma-separated, one set of rows each "
+                        "(default MODEL.allocation.json beside the model)")
+        ->delimiter(',')->check(CLI::ExistingFile);
+    command->add_option("--image-borne", settings->image_borne_attribute,
+                        "NAME=VALUE: also score the image-borne measure, every released image re-encoded and decoded with the "
+                        "label attribute NAME set to VALUE (e.g. label=normal), so the disclosed label cannot paint the finding");
     command->add_option("--epsilons", settings->epsilons, "eps values, comma-separated (e.g. 1e2,1e4,1e6)")
         ->delimiter(',')->required()->check(CLI::PositiveNumber);
     command->add_option("--protocol", *protocol, "Utility protocol: a (classifier trained on originals), b (trained on "

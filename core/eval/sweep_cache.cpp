@@ -14,7 +14,7 @@ std::string sweepCacheKey(const SweepSettings& s, const SweepInputHashes& hashes
     // Every setting except where the inputs lie (their hashes stand for them), and eps as exact
     // bit patterns ("%a"): 1e5 and 100000.0000001 must not share an entry.
     nlohmann::ordered_json key = sweepSettingsToJson(s);
-    for (const char* path : {"model", "classifier", "data", "embedding", "linkage_embedding"}) key.erase(path);
+    for (const char* path : {"model", "classifier", "data", "embedding", "linkage_embedding", "allocations"}) key.erase(path);
     key["format"] = "dpflow-sweep-cache-key";
     key["version"] = 3;
     key["embedding_sha256"] = hashes.embedding_sha256;
@@ -22,6 +22,7 @@ std::string sweepCacheKey(const SweepSettings& s, const SweepInputHashes& hashes
     key["model_sha256"] = hashes.model_sha256;
     key["classifier_sha256"] = hashes.classifier_sha256;
     key["data_sha256"] = hashes.data_sha256;
+    key["allocation_sha256"] = hashes.allocation_sha256;
     nlohmann::ordered_json epsilons = nlohmann::ordered_json::array();
     for (double eps : s.epsilons) {
         char buffer[40];

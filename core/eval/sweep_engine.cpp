@@ -310,10 +310,57 @@ std::uint64_t pointSeed(std::uint64_t seed, const std::string& mechanism, double
     return hash;
 }
 
-PrivatizerSettings privatizerSettings(const SweepSettings& settings, PrivacyMechanism mechanism, double epsilon,
+// One set of rows of the sweep: a mechanism, and for allocated the allocation file it reads.
+struct SweptMechanism {
+    PrivacyMechanism mechanism;
+    std::string name;        ///< the rows' mechanism column
+    std::string allocation;  ///< allocated: the file
+};
+
+// Every mechanism of the settings in order; "allocated" once per allocation file (named
+// "allocated:STEM" when there are several), or the file beside the model when none is given.
+std::vector<SweptMechanism> sweptMechanisms(const SweepSettings& settings) {
+    std::vector<SweptMechanism> swept;
+    for (const std::string& name : settings.mechanisms) {
+        const PrivacyMechanism mechanism = parseMechanism(name);
+        if (mechanism != PrivacyMechanism::Allocated) {
+            swept.push_back({mechanism, name, ""});
+            continue;
+        }
+        if (settings.allocations.empty()) {
+            swept.push_back({mechanism, name, allocationPathBeside(settings.model_path).string()});
+            continue;
+        }
+        for (const std::string& file : settings.allocations)
+            swept.push_back({mechanism,
+                             settings.allocations.size() == 1 ? name : name + ":" + std::filesystem::path(file).stem().string(),
+                             file});
+    }
+    return swept;
+}
+
+// "NAME=VALUE" of the image-borne measure, checked against the model's attributes.
+std::pair<std::string, std::string> imageBorneReference(const SweepSettings& settings, const FlowModel& model) {
+    const auto equals = settings.image_borne_attribute.find('=');
+    if (equals == std::string::npos)
+        throw std::invalid_argument("--image-borne takes NAME=VALUE (the label attribute and its reference value), not '" +
+                                    settings.image_borne_attribute + "'");
+    const std::string name = settings.image_borne_attribute.substr(0, equals), value = settings.image_borne_attribute.substr(equals + 1);
+    for (const FlowAttribute& attribute : model.card().config.attributes)
+        if (attribute.name == name) {
+            if (std::find(attribute.values.begin(), attribute.values.end(), value) == attribute.values.end())
+                throw std::invalid_argument("--image-borne: '" + value + "' is not a value of the model's attribute '" + name + "'");
+            return {name, value};
+        }
+    throw std::invalid_argument("--image-borne: the model has no attribute '" + name + "'");
+}
+
+PrivatizerSettings privatizerSettings(const SweepSettings& settings, const SweptMechanism& swept, double epsilon,
                                       const FlowModel* model) {
+    const PrivacyMechanism mechanism = swept.mechanism;
     PrivatizerSettings out;
     out.mechanism.mechanism = mechanism;
+    out.mechanism.allocation = swept.allocation;
     out.mechanism.epsilon = epsilon;
     out.mechanism.decoding = parseLatentDecoding(settings.latent_decoding);
     if (isLatentMechanism(mechanism)) {
@@ -372,6 +419,50 @@ PrivatizedSet privatizeAll(Privatizer& privatizer, const std::vector<PreparedInp
     return out;
 }
 
+// The image-borne measure's images: each image re-encoded under the attributes it was released
+// (or is held) with, and decoded with the label attribute set to the reference value for all.
+std::vector<Image> labelBlindImages(const FlowModel& model, const std::pair<std::string, std::string>& reference,
+                                    const std::vector<Image>& images, const std::vector<const AttributeValues*>& attributes,
+                                    const std::vector<StudyImage>& sources, ProgressMeter& meter, const std::string& stage) {
+    constexpr std::size_t kBatch = 16;
+    const int size = model.card().config.image_size;
+    std::vector<Image> out;
+    for (std::size_t start = 0; start < images.size(); start += kBatch) {
+        const std::size_t stop = std::min(images.size(), start + kBatch);
+        std::vector<float> pixels;
+        std::vector<AttributeValues> encode_under, decode_under;
+        for (std::size_t i = start; i < stop; ++i) {
+            const std::vector<float> prepared = model.prepare(images[i]);
+            pixels.insert(pixels.end(), prepared.begin(), prepared.end());
+            encode_under.push_back(*attributes[i]);
+            decode_under.push_back(*attributes[i]);
+            decode_under.back()[reference.first] = reference.second;
+        }
+        const std::vector<float> decoded = model.decodeBatch(model.encodeBatch(pixels, encode_under), decode_under);
+        const std::size_t plane = static_cast<std::size_t>(size) * size;
+        for (std::size_t i = start; i < stop; ++i) {
+            Image image = makeImage(size, size);
+            image.pixels.assign(decoded.begin() + (i - start) * plane, decoded.begin() + (i - start + 1) * plane);
+            out.push_back(scoredImage(image, sources[i].image, &model));
+            zeroNonFinite(out.back());
+        }
+        meter.advance(stage, stop - start);
+    }
+    return out;
+}
+
+// The image-borne AUC of `scores` and its paired difference from the originals' on the same films.
+void imageBorneFigures(const std::vector<double>& scores, const std::vector<double>& original_scores,
+                       const std::vector<int>& labels, SweepRow& row) {
+    row.image_borne = aucOf(scores, labels);
+    if (!row.image_borne) return;
+    const PairedAucComparison paired = pairedDelongTest(scores, original_scores, labels);
+    constexpr double kZ95 = 1.959963984540054;
+    row.image_borne_difference = paired.difference;
+    row.image_borne_difference_low = paired.difference - kZ95 * paired.standard_error;
+    row.image_borne_difference_high = paired.difference + kZ95 * paired.standard_error;
+    row.image_borne_difference_p = paired.p_value;
+}
 
 void similarityFigures(const std::vector<Image>& privatized, const std::vector<Image>& originals, SweepRow& row) {
     double ssim = 0.0, psnr = 0.0;
@@ -463,6 +554,10 @@ void validateSweepSettings(const SweepSettings& s) {
         if (isLatentMechanism(mechanism) && s.model_path.empty())
             throw std::invalid_argument("mechanism " + name + " works on the flow's latent: give --model");
     }
+    if (!s.allocations.empty() && std::find(s.mechanisms.begin(), s.mechanisms.end(), "allocated") == s.mechanisms.end())
+        throw std::invalid_argument("--allocation is for --mechanism allocated");
+    if (!s.image_borne_attribute.empty() && s.model_path.empty())
+        throw std::invalid_argument("--image-borne re-encodes with the flow: give --model");
     if (s.classifier_path.empty()) throw std::invalid_argument("no classifier (give --classifier)");
     if (s.data_path.empty()) throw std::invalid_argument("no data (give --data MANIFEST)");
     if (!s.protocol_a && !s.protocol_b && !s.reidentification)
@@ -484,6 +579,8 @@ SweepInputHashes hashSweepInputs(const SweepSettings& settings) {
     if (!settings.embedding_path.empty()) hashes.embedding_sha256 = sha256OfFile(settings.embedding_path);
     if (!settings.linkage_embedding_path.empty())
         hashes.linkage_embedding_sha256 = sha256OfFile(settings.linkage_embedding_path);
+    for (const SweptMechanism& swept : sweptMechanisms(settings))
+        if (swept.mechanism == PrivacyMechanism::Allocated) hashes.allocation_sha256.push_back(sha256OfFile(swept.allocation));
     hashes.data_sha256 = hashSweepData(settings.data_path);
     return hashes;
 }
@@ -521,33 +618,34 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     std::optional<ReidentificationSets> sets;
     if (settings.reidentification) sets = reidentificationSets(test, settings.patient_column);
 
-    std::vector<PrivacyMechanism> mechanisms;
-    for (const std::string& name : settings.mechanisms) mechanisms.push_back(parseMechanism(name));
+    const std::vector<SweptMechanism> mechanisms = sweptMechanisms(settings);
+    std::optional<std::pair<std::string, std::string>> blind;
+    if (!settings.image_borne_attribute.empty()) blind = imageBorneReference(settings, *model);
     std::size_t kinds = 0;  // latent and image-space mechanisms are prepared separately
     for (bool latent : {false, true})
-        for (PrivacyMechanism mechanism : mechanisms)
-            if (isLatentMechanism(mechanism) == latent) {
+        for (const SweptMechanism& swept : mechanisms)
+            if (isLatentMechanism(swept.mechanism) == latent) {
                 ++kinds;
                 break;
             }
     const std::size_t points = mechanisms.size() * settings.epsilons.size();
     // Units: images privatized or prepared, and (under --reid) test images the attackers see.
-    const std::size_t per_point = test.size() + (settings.protocol_b ? training.size() : 0);
+    const std::size_t per_point = test.size() * (blind ? 2 : 1) + (settings.protocol_b ? training.size() : 0);
     const std::size_t attack_units = settings.reidentification ? test.size() : 0;
     const auto draws = static_cast<std::size_t>(settings.reidentification ? settings.attack_draws : 1);
     // Per point: the further attack draws' privatizations, and every draw attacked; the originals once.
     ProgressMeter meter((points + kinds) * per_point + points * (draws - 1) * test.size() +
-                            (points * draws + 1) * attack_units +
+                            (points * draws + 1) * attack_units + (blind ? test.size() : 0) +
                             (settings.protocol_b ? training.size() : 0),
                         on_progress, is_cancelled);
 
     // Encode once per kind of mechanism (latent or image space), privatize many times.
     std::map<bool, std::vector<PreparedInput>> prepared_test, prepared_training;
-    for (PrivacyMechanism mechanism : mechanisms) {
-        const bool latent = isLatentMechanism(mechanism);
+    for (const SweptMechanism& swept : mechanisms) {
+        const bool latent = isLatentMechanism(swept.mechanism);
         if (prepared_test.count(latent)) continue;
         SeededTestRandomSource unused(0);
-        const Privatizer preparer(privatizerSettings(settings, mechanism, settings.epsilons.front(), model),
+        const Privatizer preparer(privatizerSettings(settings, swept, settings.epsilons.front(), model),
                                   ModelReference{model, settings.model_path, hashes.model_sha256}, unused);
         const std::string stage = latent ? "encoding with the flow" : "preparing images";
         for (const StudyImage& image : test) {
@@ -612,6 +710,12 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     original.test_images = test.size();
     const std::vector<double> original_scores = classifier.predict(originals);
     original.protocol_a = aucOf(original_scores, labels);
+    std::vector<double> original_blind_scores;
+    if (blind) {
+        original_blind_scores = classifier.predict(
+            labelBlindImages(*model, *blind, originals, true_attributes, test, meter, "image-borne measure on the originals"));
+        imageBorneFigures(original_blind_scores, original_blind_scores, labels, original);
+    }
     similarityFigures(originals, originals, original);
     if (attackers) {
         ProbeDraw draw;  // the originals are one draw: repeating them would only repeat the same probes
@@ -622,12 +726,12 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     }
     results.original = original;
 
-    for (PrivacyMechanism mechanism : mechanisms) {
-        const bool latent = isLatentMechanism(mechanism);
+    for (const SweptMechanism& swept : mechanisms) {
+        const bool latent = isLatentMechanism(swept.mechanism);
         for (double epsilon : settings.epsilons) {
-            const std::string name = mechanismName(mechanism);
+            const std::string& name = swept.name;
             SeededTestRandomSource source(pointSeed(settings.seed, name, epsilon));
-            Privatizer privatizer(privatizerSettings(settings, mechanism, epsilon, model),
+            Privatizer privatizer(privatizerSettings(settings, swept, epsilon, model),
                                   ModelReference{model, settings.model_path, hashes.model_sha256}, source);
             SweepRow row;
             row.mechanism = name;
@@ -642,6 +746,13 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
                 privatizeAll(privatizer, prepared_test[latent], test, model, meter, stage + ": privatizing test images");
             row.nonfinite_images = privatized.nonfinite_images;
             if (settings.protocol_a) row.protocol_a = aucOf(classifier.predict(privatized.images), labels);
+            if (blind) {
+                std::vector<const AttributeValues*> released;
+                for (const AttributeValues& values : privatized.attributes) released.push_back(&values);
+                const std::vector<double> scores = classifier.predict(labelBlindImages(
+                    *model, *blind, privatized.images, released, test, meter, stage + ": image-borne measure"));
+                imageBorneFigures(scores, original_blind_scores, labels, row);
+            }
             similarityFigures(privatized.images, originals, row);
             if (attackers) {
                 // Further independent draws (fresh noise from the same source) for the attackers only.

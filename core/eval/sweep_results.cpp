@@ -109,6 +109,14 @@ const std::vector<NumericColumn>& numericColumns() {
                      [](SweepRow& r, double v) { r.nonfinite_images = static_cast<std::size_t>(v); }});
         addAucColumns(c, "a_", &SweepRow::protocol_a);
         addAucColumns(c, "b_", &SweepRow::protocol_b);
+        addAucColumns(c, "ib_", &SweepRow::image_borne);
+        using Optional = std::optional<double> SweepRow::*;
+        for (const auto& [name, field] : {std::pair<const char*, Optional>{"ib_difference", &SweepRow::image_borne_difference},
+                                          {"ib_difference_low", &SweepRow::image_borne_difference_low},
+                                          {"ib_difference_high", &SweepRow::image_borne_difference_high},
+                                          {"ib_difference_p", &SweepRow::image_borne_difference_p}})
+            c.push_back({name, [field = field](const SweepRow& r) { return r.*field; },
+                         [field = field](SweepRow& r, double v) { r.*field = v; }});
         c.push_back({"mean_ssim", [](const SweepRow& r) { return r.mean_ssim; },
                      [](SweepRow& r, double v) { r.mean_ssim = v; }});
         c.push_back({"mean_psnr", [](const SweepRow& r) { return r.mean_psnr; },
@@ -210,6 +218,8 @@ SweepSettings settingsFromJson(const Json& j) {
     s.keep_attributes = j.at("keep_attributes").get<std::vector<std::string>>();
     s.protect_attributes = j.at("protect_attributes").get<std::vector<std::string>>();
     s.latent_decoding = j.value("latent_decoding", std::string("unrecorded"));
+    s.allocations = j.value("allocations", std::vector<std::string>{});
+    s.image_borne_attribute = j.value("image_borne_attribute", std::string());
     s.seed = integerAt<std::uint64_t>(j, "seed");
     return s;
 }
@@ -260,6 +270,8 @@ nlohmann::ordered_json sweepSettingsToJson(const SweepSettings& s) {
                 {"keep_attributes", s.keep_attributes},
                 {"protect_attributes", s.protect_attributes},
                 {"latent_decoding", s.latent_decoding},
+                {"allocations", s.allocations},
+                {"image_borne_attribute", s.image_borne_attribute},
                 {"seed", s.seed}};
 }
 
@@ -300,6 +312,7 @@ void writeSweepResults(const SweepResults& results, const std::filesystem::path&
                           {"classifier_sha256", results.hashes.classifier_sha256},
                           {"embedding_sha256", results.hashes.embedding_sha256},
                           {"linkage_embedding_sha256", results.hashes.linkage_embedding_sha256},
+                          {"allocation_sha256", results.hashes.allocation_sha256},
                           {"data_sha256", results.hashes.data_sha256}}},
                         {"settings", sweepSettingsToJson(results.settings)},
                         {"has_original_row", results.original.has_value()},
@@ -328,6 +341,7 @@ SweepResults readSweepResults(const std::filesystem::path& csv_path) {
             results.hashes.embedding_sha256 = hashes.value("embedding_sha256", std::string());
             results.hashes.linkage_embedding_sha256 = hashes.value("linkage_embedding_sha256", std::string());
             results.hashes.data_sha256 = hashes.at("data_sha256").get<std::string>();
+            results.hashes.allocation_sha256 = hashes.value("allocation_sha256", std::vector<std::string>{});
             results.settings = settingsFromJson(document.at("settings"));
         } catch (const std::runtime_error& error) {
             throw std::runtime_error(json_path.string() + ": " + error.what());

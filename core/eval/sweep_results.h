@@ -71,13 +71,22 @@ inline const char* sweepAttackerName(SweepAttacker attacker) {
 /// JSON null): a protocol or attack that was not asked for, or that could not be computed (e.g.
 /// one class only among the test cases).
 struct SweepRow {
-    std::string mechanism;   ///< "dpglow", "cadp", "pixel", "dppix"; "original" for the unprivatized baseline
+    std::string mechanism;   ///< "dpglow", "cadp", "pixel", "dppix", "allocated" (or "allocated:FILE-STEM" when several allocations are swept); "original" for the unprivatized baseline
     double epsilon = 0.0;    ///< the mechanism's eps; +infinity for the "original" row
     std::optional<double> noise_scale;  ///< Laplace scale b per element (latent or pixel) at this eps
     std::size_t test_images = 0;        ///< privatized test images the utility figures are computed on
     std::size_t nonfinite_images = 0;   ///< privatized test images that decoded with NaN/inf pixels, or that the privatizer refused to release for that reason (scored with those pixels at 0, i.e. black)
     std::optional<SweepAuc> protocol_a; ///< classifier trained on originals, scored on privatized test images
     std::optional<SweepAuc> protocol_b; ///< classifier trained on privatized training images, scored on original test images
+    /// The image-borne measure (docs/privacy-implementation.md, "What the image carries"): the
+    /// classifier on the released image re-encoded under its released attributes and decoded with
+    /// the label attribute set to one reference value for every image, so the disclosed label
+    /// cannot paint the finding; only what the latent carries of it survives.
+    std::optional<SweepAuc> image_borne;
+    std::optional<double> image_borne_difference;  ///< this row's image-borne AUC minus the originals', paired DeLong on the same films
+    std::optional<double> image_borne_difference_low;   ///< its 95% CI
+    std::optional<double> image_borne_difference_high;
+    std::optional<double> image_borne_difference_p;     ///< two-sided p of the paired DeLong test
     std::optional<double> mean_ssim;    ///< mean SSIM of privatized test images to their originals
     std::optional<double> mean_psnr;    ///< mean PSNR in dB (finite values only; identical images are left out)
     SweepAttackerFigures pixel_attacker;
@@ -126,6 +135,8 @@ struct SweepSettings {
     std::size_t max_images = 0;    ///< at most this many test images, evenly spaced over the split (whole patients under --reid, so a label-sorted manifest still gives both classes); 0 = all
     std::vector<std::string> keep_attributes;     ///< latent mechanisms: model attributes disclosed (empty keep and protect: keep all)
     std::vector<std::string> protect_attributes;  ///< latent mechanisms: "NAME:EPS" items, as `dpflow privatize --protect`
+    std::vector<std::string> allocations;  ///< allocated: allocation files, one set of rows each (empty: MODEL.allocation.json beside the model)
+    std::string image_borne_attribute;     ///< "NAME=VALUE": compute the image-borne measure, decoding with NAME set to VALUE (empty: not computed)
     std::string latent_decoding = "shrink";  ///< dpglow, cadp: how u~ is decoded, "shrink" or "direct" (privacy/mechanism_settings.h); "unrecorded" in files written before this setting existed
     std::uint64_t seed = 1;        ///< seeds the evaluation noise (seeded test randomness: figures, never a release)
 };
@@ -137,6 +148,7 @@ struct SweepInputHashes {
     std::string data_sha256;        ///< manifest bytes and every image file it lists (see hashSweepData)
     std::string embedding_sha256;   ///< embedding attacker file ("" when the sweep trained its own)
     std::string linkage_embedding_sha256;  ///< linkage attacker file ("" when none was given)
+    std::vector<std::string> allocation_sha256;  ///< each allocation file swept, in order
 };
 
 /// A whole sweep: what was asked, on what, and every row.

@@ -93,9 +93,22 @@ SafeguardReference PreviewSession::safeguardReference(const SafeguardSettings& s
     return SafeguardReference{&loaded->second, !source_sha256.empty() && loaded->second.containsFile(source_sha256)};
 }
 
+ModelReference PreviewSession::referenceFor(const PrivatizerSettings& settings) const {
+    ModelReference reference = reference_;
+    const std::string& file = settings.mechanism.allocation;
+    if (settings.mechanism.mechanism == PrivacyMechanism::Allocated && !file.empty()) {
+        auto loaded = allocations_.find(file);
+        if (loaded == allocations_.end())
+            loaded = allocations_.emplace(file, std::make_shared<const LatentAllocation>(readLatentAllocation(file))).first;
+        reference.allocation = loaded->second;
+    }
+    return reference;
+}
+
 PreviewResult PreviewSession::render(const PreviewRequest& request) const {
     if (!hasImage()) throw std::logic_error("no image is loaded in the preview");
-    const Privatizer privatizer(settingsFor(request), reference_, source_);
+    const PrivatizerSettings settings = settingsFor(request);
+    const Privatizer privatizer(settings, referenceFor(settings), source_);
     // Read R before decoding, so an unreadable reference set is reported without a wasted decode.
     const SafeguardReference safeguard = request.settings.safeguard ? safeguardReference(*request.settings.safeguard) : SafeguardReference{};
     const Image& original = prepared_.image;
@@ -111,11 +124,19 @@ PreviewResult PreviewSession::render(const PreviewRequest& request) const {
     const auto start = std::chrono::steady_clock::now();
     if (isLatentMechanism(m.mechanism)) {
         // The release's mechanism steps (latent_mechanisms.h), with the fixed unit draw scaled by b as the noise.
+        // An allocated release scales the same draw by each group's b_g and takes the fixed normal draw as the prior.
         const LatentNoise preview_noise = [this, b](std::size_t j, double value) { return value + b * draw_.laplace(j); };
+        const LatentBox box{model().calibrationLo(), model().calibrationHi()};
+        const auto& groups = result.accounting.groups;
         const LatentRelease noisy =
-            m.mechanism == PrivacyMechanism::DpGlow
-                ? applyBoxMechanism(prepared_.latent, LatentBox{model().calibrationLo(), model().calibrationHi()},
-                                    *result.accounting.plan, preview_noise)
+            m.mechanism == PrivacyMechanism::DpGlow ? applyBoxMechanism(prepared_.latent, box, *result.accounting.plan, preview_noise)
+            : m.mechanism == PrivacyMechanism::Allocated
+                ? applyAllocatedBoxMechanism(
+                      prepared_.latent, box, AllocatedNoisePlan{groups, *result.accounting.plan},
+                      [this, &groups](std::size_t g, std::size_t j, double value) {
+                          return value + groups[g].plan->scale * draw_.laplace(j);
+                      },
+                      [this](std::size_t j) { return draw_.normal(j); })
                 : applyL1BallMechanism(prepared_.latent, *result.accounting.l1_radius, *result.accounting.plan, preview_noise);
         result.input_clipped_fraction = noisy.input_clipped_fraction;
         result.output_clipped_fraction = noisy.output_clipped_fraction;
@@ -157,7 +178,8 @@ PrivatizedImage PreviewSession::exportRelease(const PreviewRequest& request) {
     if (!hasImage()) throw std::logic_error("no image is loaded in the preview");
     const PrivatizerSettings settings = settingsFor(request);
     const SafeguardReference safeguard = settings.safeguard ? safeguardReference(*settings.safeguard) : SafeguardReference{};
-    Privatizer privatizer(settings, reference_, source_, safeguard);
+    Privatizer privatizer(settings, referenceFor(settings), source_, safeguard);
+    privatizer.refuseImageOfItsPublicData(sourceSha256(), source_path_.string());
     PrivatizedImage release = privatizer.privatize(prepared_);
     release.record.source_path = source_path_.string();
     release.record.source_sha256 = sourceSha256();

@@ -72,6 +72,8 @@ public:
 
 private:
     PrivatizerSettings settingsFor(const PreviewRequest& request) const;
+    /// The model reference with the allocation file of `settings` read once and kept.
+    ModelReference referenceFor(const PrivatizerSettings& settings) const;
     AttributeValues previewAttributes(const AttributePolicy& policy) const;
     /// R for `settings`, read on first use of its manifest and kept; a failed read is not kept.
     SafeguardReference safeguardReference(const SafeguardSettings& settings) const;
@@ -89,6 +91,7 @@ private:
     // Caches filled by render() as well as exportRelease(): logically const.
     mutable std::optional<std::string> source_sha256_;
     mutable std::map<std::filesystem::path, ReferenceSet> references_;
+    mutable std::map<std::string, std::shared_ptr<const LatentAllocation>> allocations_;  ///< by file, read once
 };
 
 }  // namespace dpflow

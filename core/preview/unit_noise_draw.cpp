@@ -12,6 +12,8 @@ UnitNoiseDraw::UnitNoiseDraw(std::size_t elements, std::size_t attributes, Rando
     GridLaplaceSampler sampler(source, planLaplaceNoise(1.0, 1, 1.0));
     laplace_.resize(elements);
     for (double& value : laplace_) value = sampler.sampleNoise();
+    normals_.resize(elements);
+    for (double& value : normals_) value = standardNormal(source);
     uniforms_.resize(attributes);
     for (double& value : uniforms_) value = static_cast<double>(source.nextUint64() >> 11) * 0x1.0p-53;
 }

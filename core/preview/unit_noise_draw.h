@@ -18,11 +18,14 @@ public:
     UnitNoiseDraw() = default;
 
     /// Draws `elements` unit Laplace values (exact discrete Laplace on a 2^-40 grid, the release
-    /// sampler with b = 1) and `attributes` uniforms in [0, 1) from `source`.
+    /// sampler with b = 1), `elements` standard normals and `attributes` uniforms in [0, 1) from `source`.
     UnitNoiseDraw(std::size_t elements, std::size_t attributes, RandomSource& source);
 
     /// Unit Laplace value of element j (j < elements()).
     double laplace(std::size_t j) const { return laplace_[j]; }
+    /// Standard normal value of element j (j < elements()): the prior draw of a latent element
+    /// that an allocated release gives no budget.
+    double normal(std::size_t j) const { return normals_[j]; }
     std::size_t elements() const { return laplace_.size(); }
 
     /// Uniform in [0, 1) fixed for attribute k (k < attributes()).
@@ -31,6 +34,7 @@ public:
 
 private:
     std::vector<double> laplace_;
+    std::vector<double> normals_;
     std::vector<double> uniforms_;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "privacy/allocated_noise_plan.h"
 #include "privacy/laplace_noise_plan.h"
 #include "privacy/mechanism_settings.h"
 #include "privacy/random_source.h"
@@ -30,10 +31,15 @@ struct LatentRelease {
     double input_clipped_fraction = 0.0;   ///< M1: share of elements of u outside [lo, hi]; M2: 1 if ||u||_1 > s, else 0
     double input_scale_factor = 1.0;       ///< M2: min(1, s / ||u||_1); M1: 1
     double output_clipped_fraction = 0.0;  ///< M1: share of noisy elements clipped back into the box; M2: 0
+    /// allocated: each group's plan (b_g, or drawn from the prior); empty for M1 and M2, whose
+    /// every element has `plan`'s b. The clipped fractions count budgeted elements only.
+    std::vector<GroupNoisePlan> groups;
 };
 
 /// The latent to decode: u~ itself (Direct) or k u~ with k = latentShrinkFactor(b) (Shrink).
-/// Post-processing: uses only the release's b.
+/// Post-processing: uses only the release's b. An allocated release shrinks each group by its own
+/// k_g; under Shrink a group drawn from the prior decodes at the prior mean 0 (k = 0, the limit
+/// b -> infinity: the draw says nothing of u).
 std::vector<float> decodableLatent(const LatentRelease& release, LatentDecoding decoding);
 
 /// Adds the mechanism's noise to element j of the (clipped) latent: the secure grid sampler on a
@@ -56,6 +62,24 @@ LatentRelease applyL1BallMechanism(const std::vector<float>& latent, double radi
 /// pair is inverted, the box has no width, or eps is not positive.
 LatentRelease privatizeLatentInBox(const std::vector<float>& latent, const LatentBox& box, double epsilon,
                                    RandomSource& source);
+
+/// Noise for element j of budgeted group `group` of an allocated release.
+using GroupLatentNoise = std::function<double(std::size_t group, std::size_t j, double value)>;
+/// The value of element j of a group drawn from the prior, independent of the image.
+using PriorDraw = std::function<double(std::size_t j)>;
+
+/// The allocated mechanism's steps with the noise given: each budgeted group g is M1 on its own
+/// coordinates (clip to the box, add noise of scale b_g, clip back); each group drawn from the
+/// prior takes prior(j) and never looks at the image. Throws std::invalid_argument when sizes
+/// differ or a bound pair is inverted.
+LatentRelease applyAllocatedBoxMechanism(const std::vector<float>& latent, const LatentBox& box,
+                                         const AllocatedNoisePlan& plan, const GroupLatentNoise& add_noise,
+                                         const PriorDraw& prior);
+
+/// `allocated`: applyAllocatedBoxMechanism with the secure grid sampler of each group's plan and
+/// N(0, 1) prior draws from `source`. eps-local DP with eps = sum_g eps_g.
+LatentRelease privatizeLatentAllocated(const std::vector<float>& latent, const LatentBox& box,
+                                       const AllocatedNoisePlan& plan, RandomSource& source);
 
 /// M2 `cadp` (corrected): u <- u * min(1, s / ||u||_1) for this image alone; u~ = u + Lap(2s / eps)
 /// on the grid. Never normalises across a batch: each call is one image.

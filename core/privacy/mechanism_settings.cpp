@@ -15,18 +15,21 @@ std::string mechanismName(PrivacyMechanism mechanism) {
         case PrivacyMechanism::Cadp: return "cadp";
         case PrivacyMechanism::Pixel: return "pixel";
         case PrivacyMechanism::DpPix: return "dppix";
+        case PrivacyMechanism::Allocated: return "allocated";
     }
     throw std::invalid_argument("unknown privacy mechanism");
 }
 
 PrivacyMechanism parseMechanism(const std::string& name) {
-    for (auto mechanism : {PrivacyMechanism::DpGlow, PrivacyMechanism::Cadp, PrivacyMechanism::Pixel, PrivacyMechanism::DpPix})
+    for (auto mechanism : {PrivacyMechanism::DpGlow, PrivacyMechanism::Cadp, PrivacyMechanism::Pixel, PrivacyMechanism::DpPix,
+                           PrivacyMechanism::Allocated})
         if (mechanismName(mechanism) == name) return mechanism;
-    throw std::invalid_argument("unknown mechanism '" + name + "': use dpglow, cadp, pixel or dppix");
+    throw std::invalid_argument("unknown mechanism '" + name + "': use dpglow, cadp, pixel, dppix or allocated");
 }
 
 bool isLatentMechanism(PrivacyMechanism mechanism) {
-    return mechanism == PrivacyMechanism::DpGlow || mechanism == PrivacyMechanism::Cadp;
+    return mechanism == PrivacyMechanism::DpGlow || mechanism == PrivacyMechanism::Cadp ||
+           mechanism == PrivacyMechanism::Allocated;
 }
 
 double defaultL1Radius(std::size_t dimension) {

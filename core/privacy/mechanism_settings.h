@@ -12,15 +12,18 @@ enum class PrivacyMechanism {
     Cadp,    ///< M2: latent Laplace with per-image L1-ball clipping
     Pixel,   ///< M4: Laplace on every pixel
     DpPix,   ///< M4: Fan (2018) pixelisation
+    /// M1 with the budget allocated over groups of latent coordinates from public data (a
+    /// latent_allocation.h file): per-group scales b_g, groups without budget drawn from the prior
+    Allocated,
 };
 
-/// "dpglow", "cadp", "pixel", "dppix".
+/// "dpglow", "cadp", "pixel", "dppix", "allocated".
 std::string mechanismName(PrivacyMechanism mechanism);
 
 /// Parses a name of mechanismName; throws std::invalid_argument listing the accepted names.
 PrivacyMechanism parseMechanism(const std::string& name);
 
-/// True for M1 and M2, which work on the flow's latent and therefore need a model.
+/// True for M1, M2 and allocated, which work on the flow's latent and therefore need a model.
 bool isLatentMechanism(PrivacyMechanism mechanism);
 
 /// How a noisy latent u~ becomes an image. Both use only public quantities (b and the N(0,1)
@@ -51,7 +54,8 @@ struct MechanismSettings {
     std::optional<double> l1_radius;    ///< cadp: s; empty means defaultL1Radius(D)
     int dppix_cell = 4;                 ///< dppix: cell side b in pixels
     int dppix_neighbourhood = 16;       ///< dppix: m, the number of pixels in which neighbouring images may differ
-    LatentDecoding decoding = LatentDecoding::Shrink;  ///< dpglow, cadp: how u~ is decoded
+    LatentDecoding decoding = LatentDecoding::Shrink;  ///< latent mechanisms: how u~ is decoded
+    std::string allocation;             ///< allocated: the allocation file (empty: MODEL.allocation.json beside the model)
 };
 
 /// The default M2 radius: the expected L1 norm of a standard normal latent, sqrt(2/pi) * D.

@@ -22,17 +22,36 @@ Privatizer::Privatizer(PrivatizerSettings settings, ModelReference model, Random
     const auto& mechanism = settings_.mechanism.mechanism;
     if (isLatentMechanism(mechanism)) {
         if (!model_.model) throw std::invalid_argument(mechanismName(mechanism) + " works in a flow's latent space: give --model");
-        if (mechanism == PrivacyMechanism::DpGlow && !model_.model->card().hasCalibration())
-            throw std::invalid_argument("model " + model_.name +
-                                        " has no latent calibration (its card names no calibration set); dpglow needs "
-                                        "bounds calibrated on public training data: retrain it with `dpflow train`, "
+        if ((mechanism == PrivacyMechanism::DpGlow || mechanism == PrivacyMechanism::Allocated) &&
+            !model_.model->card().hasCalibration())
+            throw std::invalid_argument("model " + model_.name + " has no latent calibration (its card names no calibration set); " +
+                                        mechanismName(mechanism) +
+                                        " needs bounds calibrated on public training data: retrain it with `dpflow train`, "
                                         "or use --mechanism cadp, which needs no calibration");
+        if (mechanism == PrivacyMechanism::Allocated) {
+            allocation_ = model_.allocation;
+            if (!allocation_) {
+                if (settings_.mechanism.allocation.empty())
+                    throw std::invalid_argument("allocated spends the budget as an allocation file says: give --allocation "
+                                                "FILE (`dpflow allocate` computes one from public data)");
+                allocation_ = std::make_shared<const LatentAllocation>(readLatentAllocation(settings_.mechanism.allocation));
+            }
+            validateLatentAllocation(*allocation_, static_cast<std::size_t>(model_.model->layout().total), model_.sha256);
+        }
         validateAttributePolicy(settings_.attributes, model_.model->card().config.attributes);
     } else if (!settings_.attributes.empty()) {
         throw std::invalid_argument(mechanismName(mechanism) +
                                     " releases pixels only, no attributes: remove --keep and --protect");
     }
     if (settings_.safeguard) validateSafeguardSettings(*settings_.safeguard);
+}
+
+void Privatizer::refuseImageOfItsPublicData(const std::string& source_sha256, const std::string& source_name) const {
+    if (allocation_ && !source_sha256.empty() && allocation_->computedFromImage(source_sha256))
+        throw std::invalid_argument(source_name + " is one of the public images the allocation " + allocation_->file_name +
+                                    " was computed from: releasing it under that allocation would make the budget's "
+                                    "split depend on the image released, which voids the guarantee. Release it with "
+                                    "dpglow, or with an allocation computed without it");
 }
 
 int Privatizer::modelSize() const { return model_.model ? model_.model->card().config.image_size : 0; }
@@ -64,10 +83,11 @@ Privatizer::Attempt Privatizer::attempt(const PreparedInput& input) {
     Attempt a;
     if (isLatentMechanism(m.mechanism)) {
         a.attributes = releaseAttributes(settings_.attributes, model_.model->card().config.attributes, input.attributes, source_);
+        const LatentBox box{model_.model->calibrationLo(), model_.model->calibrationHi()};
         const LatentRelease latent =
-            m.mechanism == PrivacyMechanism::DpGlow
-                ? privatizeLatentInBox(input.latent, LatentBox{model_.model->calibrationLo(), model_.model->calibrationHi()},
-                                       m.epsilon, source_)
+            m.mechanism == PrivacyMechanism::DpGlow ? privatizeLatentInBox(input.latent, box, m.epsilon, source_)
+            : m.mechanism == PrivacyMechanism::Allocated
+                ? privatizeLatentAllocated(input.latent, box, planAllocatedNoise(box, *allocation_, m.epsilon), source_)
                 : privatizeLatentInL1Ball(input.latent, m.l1_radius.value_or(defaultL1Radius(input.latent.size())),
                                           m.epsilon, source_);
         a.plan = latent.plan;
@@ -174,9 +194,14 @@ void Privatizer::describeGuarantee(ReleaseRecord& record) const {
     switch (a.mechanism) {
         case PrivacyMechanism::DpGlow:
         case PrivacyMechanism::Cadp:
+        case PrivacyMechanism::Allocated:
             record.guarantee = fmt::format("{:.17g}-local differential privacy for the whole image and its protected "
                                            "attributes: any image may replace any other",
                                            a.epsilon_total);
+            if (a.mechanism == PrivacyMechanism::Allocated)
+                record.guarantee += fmt::format("; eps_latent is the sum of the eps_g of the allocation {} (SHA-256 {}), "
+                                                "computed from public data only",
+                                                a.allocation_file, a.allocation_sha256);
             if (!kept.empty()) record.guarantee += "; the kept attributes (" + kept + ") are disclosed exactly";
             break;
         case PrivacyMechanism::Pixel:
@@ -199,6 +224,14 @@ void Privatizer::describeGuarantee(ReleaseRecord& record) const {
 
 ReleaseAccounting Privatizer::accounting(int width, int height) const {
     const auto& m = settings_.mechanism;
+    if (m.mechanism == PrivacyMechanism::Allocated) {
+        const LatentBox box{model_.model->calibrationLo(), model_.model->calibrationHi()};
+        const AllocatedNoisePlan plan = planAllocatedNoise(box, *allocation_, m.epsilon);
+        ReleaseAccounting accounting = accountRelease(m, plan.summary, settings_.attributes, model_.model->card().config.attributes,
+                                                      settings_.safeguard ? safeguardAccountingFactor(*settings_.safeguard) : 1);
+        describeAllocation(accounting, plan, *allocation_);
+        return accounting;
+    }
     const std::size_t dimension = static_cast<std::size_t>(width) * height;
     const double box = m.mechanism == PrivacyMechanism::DpGlow
                            ? LatentBox{model_.model->calibrationLo(), model_.model->calibrationHi()}.l1Sensitivity()

@@ -3,6 +3,7 @@
 #include "flow/flow_model.h"
 #include "image/image.h"
 #include "privacy/attribute_policy.h"
+#include "privacy/latent_allocation.h"
 #include "privacy/mechanism_settings.h"
 #include "privacy/nearest_neighbour_safeguard.h"
 #include "privacy/privatizer_settings.h"
@@ -10,6 +11,7 @@
 #include "privacy/release_accounting.h"
 #include "privacy/release_record.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +24,9 @@ struct ModelReference {
     const FlowModel* model = nullptr;
     std::string name;    ///< e.g. the weights file's name
     std::string sha256;  ///< of the weights file
+    /// allocated: the allocation already read (the preview reads it once); when empty the
+    /// Privatizer reads the settings' allocation file.
+    std::shared_ptr<const LatentAllocation> allocation = nullptr;
 };
 
 /// The reference set R of the M5 safeguard and whether it may be treated as public.
@@ -53,8 +58,9 @@ struct PrivatizedImage {
 /// One interface for all mechanisms (M1 to M5 of docs/privacy-semantics.md).
 class Privatizer {
 public:
-    /// Checks the settings against the model: latent mechanisms need a model, dpglow one with a
-    /// calibration; every model attribute must be kept or protected (and none for pixel/dppix);
+    /// Checks the settings against the model: latent mechanisms need a model, dpglow and allocated
+    /// one with a calibration, allocated an allocation computed for this model (read from the
+    /// settings' file unless the reference carries it); every model attribute must be kept or protected (and none for pixel/dppix);
     /// safeguard settings must be valid. Throws std::invalid_argument with what to change.
     /// `reference` may be left empty for accounting only; privatize() needs it when a safeguard
     /// is configured.
@@ -79,6 +85,13 @@ public:
     ReleaseAccounting accountingWithoutImage() const;
 
     const PrivatizerSettings& settings() const { return settings_; }
+    /// allocated: throws std::invalid_argument when the image with SHA-256 `source_sha256` is one
+    /// the allocation was computed from: its shares would then depend on the image released, which
+    /// voids the guarantee (as private calibration would). Every release path calls it.
+    void refuseImageOfItsPublicData(const std::string& source_sha256, const std::string& source_name) const;
+
+    /// allocated: the allocation in use (the release path refuses images it was computed from); else null.
+    const LatentAllocation* allocation() const { return allocation_.get(); }
     /// Side of the square model image, or 0 without a model.
     int modelSize() const;
 
@@ -99,6 +112,7 @@ private:
     ModelReference model_;
     RandomSource& source_;
     SafeguardReference reference_;
+    std::shared_ptr<const LatentAllocation> allocation_;
 };
 
 }  // namespace dpflow

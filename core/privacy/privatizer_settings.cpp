@@ -1,5 +1,7 @@
 #include "privacy/privatizer_settings.h"
 
+#include "privacy/latent_allocation.h"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -39,8 +41,14 @@ std::vector<std::string> protectItems(const AttributePolicy& policy) {
 
 const std::set<std::string>& privatizerSettingsJsonFields() {
     static const std::set<std::string> fields = {"mechanism", "epsilon", "l1_radius", "dppix_cell", "dppix_m",
-                                                 "decode",    "keep",    "protect",   "safeguard"};
+                                                 "decode",    "keep",    "protect",   "safeguard", "allocation"};
     return fields;
+}
+
+void useAllocationBesideModelByDefault(PrivatizerSettings& settings, const std::filesystem::path& model_path) {
+    MechanismSettings& m = settings.mechanism;
+    if (m.mechanism == PrivacyMechanism::Allocated && m.allocation.empty() && !model_path.empty())
+        m.allocation = allocationPathBeside(model_path).string();
 }
 
 json privatizerSettingsToJson(const PrivatizerSettings& s) {
@@ -50,6 +58,7 @@ json privatizerSettingsToJson(const PrivatizerSettings& s) {
               {"dppix_cell", m.dppix_cell}, {"dppix_m", m.dppix_neighbourhood},
               {"decode", latentDecodingName(m.decoding)},
               {"keep", keptNames(s.attributes)}, {"protect", protectItems(s.attributes)}};
+    j["allocation"] = m.allocation.empty() ? json(nullptr) : json(m.allocation);
     j["safeguard"] = !s.safeguard ? json(nullptr)
                                   : json{{"reference", s.safeguard->reference_manifest.string()},
                                          {"tau", s.safeguard->tau},
@@ -67,6 +76,7 @@ void readPrivatizerSettingsJson(const json& j, PrivatizerSettings& s) {
     if (present(j, "dppix_cell")) m.dppix_cell = fieldValue<int>(j, "dppix_cell", "");
     if (present(j, "dppix_m")) m.dppix_neighbourhood = fieldValue<int>(j, "dppix_m", "");
     if (present(j, "decode")) m.decoding = parseLatentDecoding(fieldValue<std::string>(j, "decode", ""));
+    if (present(j, "allocation")) m.allocation = fieldValue<std::string>(j, "allocation", "");
     if (present(j, "keep") || present(j, "protect")) {
         const auto keep = present(j, "keep") ? fieldValue<std::vector<std::string>>(j, "keep", "") : keptNames(s.attributes);
         const auto protect =

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <filesystem>
 #include <optional>
 #include <set>
 #include <string>
@@ -22,6 +23,11 @@ struct PrivatizerSettings {
     AttributePolicy attributes;                ///< one treatment per model attribute; empty for pixel/dppix
     std::optional<SafeguardSettings> safeguard;
 };
+
+/// The allocated mechanism's default file: when `settings` choose allocated and name no
+/// allocation file, MODEL.allocation.json beside `model_path` (allocationPathBeside). Every path
+/// that takes a model (CLI, release, sweep, studio) applies this one rule.
+void useAllocationBesideModelByDefault(PrivatizerSettings& settings, const std::filesystem::path& model_path);
 
 /// The names of privatizerSettingsToJson's fields, for a caller that embeds them in a larger
 /// JSON object (release.json) and rejects unknown names.

@@ -3,6 +3,7 @@
 #include <sys/random.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
@@ -14,6 +15,13 @@ std::uint64_t RandomSource::nextUint64() {
     std::uint64_t value = 0;
     for (std::uint8_t byte : bytes) value = (value << 8) | byte;
     return value;
+}
+
+double standardNormal(RandomSource& source) {
+    // u1 in (0, 1], so log(u1) is finite; u2 in [0, 1).
+    const double u1 = (static_cast<double>(source.nextUint64() >> 11) + 1.0) * 0x1.0p-53;
+    const double u2 = static_cast<double>(source.nextUint64() >> 11) * 0x1.0p-53;
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
 }
 
 void SystemRandomSource::fill(std::uint8_t* bytes, std::size_t size) {

@@ -27,6 +27,11 @@ public:
     std::uint64_t nextUint64();
 };
 
+/// A standard normal value (Box-Muller on two 53-bit uniforms). For draws that do not depend on
+/// any private value (the prior of a latent group given no budget), where exactness of the tails
+/// protects nothing; never for noise that hides a value.
+double standardNormal(RandomSource& source);
+
 /// The kernel's CSPRNG through getrandom(2), read in blocks to keep system calls rare.
 /// Throws std::runtime_error if the kernel refuses (never falls back to a weaker source).
 class SystemRandomSource final : public RandomSource {

@@ -30,8 +30,19 @@ LaplaceNoisePlan mechanismNoisePlan(const MechanismSettings& settings, std::size
         case PrivacyMechanism::Pixel: return planPixelNoise(width, height, settings.epsilon);
         case PrivacyMechanism::DpPix:
             return planDpPixNoise(width, height, settings.dppix_cell, settings.dppix_neighbourhood, settings.epsilon);
+        case PrivacyMechanism::Allocated:
+            throw std::invalid_argument("the allocated mechanism's plan is per group: use planAllocatedNoise");
     }
     throw std::invalid_argument("unknown privacy mechanism");
+}
+
+void describeAllocation(ReleaseAccounting& accounting, const AllocatedNoisePlan& plan, const LatentAllocation& allocation) {
+    accounting.plan = plan.summary;
+    accounting.groups = plan.groups;
+    accounting.allocation_file = allocation.file_name;
+    accounting.allocation_sha256 = allocation.file_sha256;
+    accounting.allocation_scheme = allocation.scheme;
+    accounting.allocation_public_data = allocation.public_data;
 }
 
 ReleaseAccounting accountRelease(const MechanismSettings& settings, std::optional<LaplaceNoisePlan> plan,
@@ -47,7 +58,8 @@ ReleaseAccounting accountRelease(const MechanismSettings& settings, std::optiona
     }
     if (isLatentMechanism(settings.mechanism)) {
         accounting.decoding = settings.decoding;
-        if (settings.decoding == LatentDecoding::Shrink && plan) accounting.shrink_factor = latentShrinkFactor(plan->scale);
+        if (settings.decoding == LatentDecoding::Shrink && plan && settings.mechanism != PrivacyMechanism::Allocated)
+            accounting.shrink_factor = latentShrinkFactor(plan->scale);
     }
     accounting.epsilon_per_try = settings.epsilon;
     for (const auto& attribute : attributes) {
@@ -59,6 +71,40 @@ ReleaseAccounting accountRelease(const MechanismSettings& settings, std::optiona
     return accounting;
 }
 
+namespace {
+
+// The allocated mechanism's groups: what each spends and its scale, and that eps is their sum.
+std::string explainAllocation(const ReleaseAccounting& a) {
+    std::string text = fmt::format("allocation: {} (SHA-256 {}), scheme {}, computed from {}\n", a.allocation_file,
+                                   a.allocation_sha256, a.allocation_scheme, a.allocation_public_data);
+    text += "each group g is released at its own eps_g with b_g = (Delta_g + n_g r_g) / eps_g; groups drawn from the prior "
+            "do not depend on the image and spend nothing\n";
+    double sum = 0.0;
+    std::size_t prior = 0, prior_groups = 0;
+    for (const auto& group : a.groups) {
+        if (!group.plan) {
+            prior += group.end - group.begin;
+            ++prior_groups;
+            text += fmt::format("  {:<22} n {:>5}: drawn from the prior N(0,1), eps_g 0\n", group.name, group.end - group.begin);
+            continue;
+        }
+        const auto& p = *group.plan;
+        sum += p.epsilon;
+        text += fmt::format("  {:<22} n {:>5}: Delta_g {:.6g}, eps_g {:.6g} ({:.2f}%), r_g 2^{}, b_g {:.6g}", group.name,
+                            p.dimension, p.l1_sensitivity, p.epsilon, 100.0 * p.epsilon / a.epsilon_mechanism,
+                            std::ilogb(p.granularity), p.scale);
+        if (a.decoding == LatentDecoding::Shrink) text += fmt::format(", k_g {:.4g}", latentShrinkFactor(p.scale));
+        text += "\n";
+    }
+    text += fmt::format("b of one uniform box over the same {} budgeted elements (for comparison): {:.17g}\n",
+                        a.plan->dimension, a.plan->scale);
+    text += fmt::format("{} groups ({} elements) drawn from the prior; sum of eps_g over the budgeted groups: {:.17g}\n",
+                        prior_groups, prior, sum);
+    return text;
+}
+
+}  // namespace
+
 std::string explainAccounting(const ReleaseAccounting& a) {
     std::string text = fmt::format("mechanism: {}\n", mechanismName(a.mechanism));
     if (a.plan) {
@@ -68,12 +114,18 @@ std::string explainAccounting(const ReleaseAccounting& a) {
         if (a.l1_radius) text += fmt::format("s (L1 radius): {:.17g} ({})\n", *a.l1_radius, a.l1_radius_origin);
         text += fmt::format("r (grid granularity): {:.17g} (2^{})\n", p.granularity, std::ilogb(p.granularity));
         text += fmt::format("Delta_r = Delta + D r: {:.17g}\n", p.accounted_sensitivity);
-        text += fmt::format("b (noise scale per element) = Delta_r / {}: {:.17g}\n", a.mechanismEpsilonName(), p.scale);
+        if (a.groups.empty())
+            text += fmt::format("b (noise scale per element) = Delta_r / {}: {:.17g}\n", a.mechanismEpsilonName(), p.scale);
+        else
+            text += explainAllocation(a);
     } else {
         text += "D, Delta, r and b depend on each image's size: pixel uses D = Delta = H*W, dppix one element per "
                 "cell; each image's record states them\n";
     }
     if (a.decoding == LatentDecoding::Direct) text += "decoding: direct, x~ = f^-1(u~ | c')\n";
+    if (a.decoding == LatentDecoding::Shrink && !a.groups.empty())
+        text += "decoding: shrink per group, x~ = f^-1(k_g u~_g | c') with k_g = 1 / (1 + 2 b_g^2); groups drawn from the "
+                "prior decode at the prior mean 0 (post-processing with public b_g and prior: spends no budget)\n";
     if (a.shrink_factor) {
         text += fmt::format("decoding: shrink, x~ = f^-1(k u~ | c') with k = 1 / (1 + 2 b^2) = {:.6g} "
                             "(post-processing with public b and prior: spends no budget)\n", *a.shrink_factor);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "privacy/allocated_noise_plan.h"
 #include "privacy/attribute_policy.h"
 #include "privacy/laplace_noise_plan.h"
 #include "privacy/mechanism_settings.h"
@@ -18,7 +19,12 @@ struct ReleaseAccounting {
     std::optional<double> l1_radius;       ///< cadp: s
     std::string l1_radius_origin;          ///< cadp: where s came from (user flag or the data-independent default)
     std::optional<LatentDecoding> decoding;  ///< dpglow, cadp: how u~ is decoded (post-processing)
-    std::optional<double> shrink_factor;     ///< decoding shrink: k = 1 / (1 + 2 b^2) applied to u~
+    std::optional<double> shrink_factor;     ///< decoding shrink: k = 1 / (1 + 2 b^2) applied to u~ (not for allocated: each group has its k_g)
+    std::vector<GroupNoisePlan> groups;      ///< allocated: each group's plan; `plan` is then their sum (AllocatedNoisePlan::summary)
+    std::string allocation_file;             ///< allocated: the allocation file's name
+    std::string allocation_sha256;           ///< allocated: its SHA-256
+    std::string allocation_scheme;           ///< allocated: "weighted" or "coarse"
+    std::string allocation_public_data;      ///< allocated: the public data it was computed from
     double epsilon_mechanism = 0.0;        ///< eps_latent or eps_pixel
     std::vector<ReleasedAttribute> attributes;  ///< treatment of each model attribute (released values empty)
     double epsilon_per_try = 0.0;          ///< eps_mechanism + sum of protected eps_k
@@ -37,6 +43,10 @@ struct ReleaseAccounting {
 /// the mechanisms would.
 LaplaceNoisePlan mechanismNoisePlan(const MechanismSettings& settings, std::size_t latent_dimension,
                                     double box_sensitivity, int width, int height);
+
+/// Sets the allocated mechanism's fields of `accounting`: the groups, the summary plan, the
+/// allocation file's name, hash, scheme and origin.
+void describeAllocation(ReleaseAccounting& accounting, const AllocatedNoisePlan& plan, const LatentAllocation& allocation);
 
 /// Assembles the accounting. `plan` may be empty only for image-space mechanisms without a
 /// model. `attributes` are the model's (empty for image-space mechanisms).

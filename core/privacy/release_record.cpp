@@ -48,6 +48,30 @@ nlohmann::json accountingJson(const ReleaseAccounting& a) {
                                 {"post_processing", "uses only b and the N(0,1) prior: spends no budget"}};
         if (a.shrink_factor) j["latent_decoding"]["shrink_factor"] = *a.shrink_factor;
     }
+    if (!a.groups.empty()) {
+        nlohmann::json groups = nlohmann::json::array();
+        for (const auto& group : a.groups) {
+            nlohmann::json g = {{"name", group.name}, {"begin", group.begin}, {"end", group.end}};
+            if (group.plan) {
+                g["epsilon"] = group.plan->epsilon;
+                g["l1_sensitivity"] = group.plan->l1_sensitivity;
+                g["granularity"] = group.plan->granularity;
+                g["accounted_sensitivity"] = group.plan->accounted_sensitivity;
+                g["scale_b"] = group.plan->scale;
+            } else {
+                g["drawn_from_prior"] = true;
+                g["epsilon"] = 0.0;
+            }
+            groups.push_back(g);
+        }
+        j["allocation"] = {{"file", a.allocation_file},
+                           {"sha256", a.allocation_sha256},
+                           {"scheme", a.allocation_scheme},
+                           {"public_data", a.allocation_public_data},
+                           {"epsilon_is_sum_of_groups", true},
+                           {"groups", groups}};
+        j["noise"]["scale_b_meaning"] = "the b one uniform box over the budgeted elements would use; each group uses its scale_b";
+    }
     return j;
 }
 

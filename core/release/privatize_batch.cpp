@@ -89,6 +89,7 @@ PrivatizeBatchResult privatizeBatch(const PrivatizeBatchOptions& options, const 
             requireUnchangedSource(*identities[i], source_file.identity);
             const SourceIdentity& identity = source_file.identity;
             const Image& image = source_file.image;
+            privatizer.refuseImageOfItsPublicData(identity.sha256, input.path.string());
             PrivatizedImage privatized = privatizer.privatize(privatizer.prepare(image, input.attributes));
             ReleaseRecord& record = privatized.record;
             stampReleaseSource(record, identity, ledger.path().string());

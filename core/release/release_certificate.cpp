@@ -83,9 +83,18 @@ std::string ethicsStatement(const json& c) {
         "generator; the privacy budget spent on each source image is epsilon = {} ({}). ",
         acc.at("mechanism").get<std::string>(), number(acc.at("epsilon").at("total").get<double>()),
         acc.at("epsilon").at("parts").get<std::string>());
-    text += "Epsilon bounds how much any single patient's image can change what is released: smaller is stronger, and "
-            "values in the thousands or more give a formal guarantee that is weak on its own, so the measured figures below "
-            "matter. ";
+    if (const auto allocation = acc.find("allocation"); allocation != acc.end()) {
+        int prior = 0;
+        for (const auto& group : allocation->at("groups")) prior += group.value("drawn_from_prior", false) ? 1 : 0;
+        text += fmt::format("The latent budget was split over {} groups of latent coordinates by the allocation {} (SHA-256 {}), "
+                            "computed from public data only ({}); epsilon is exactly the sum of the groups' shares, and {} "
+                            "group(s) were drawn from the prior, independently of the image. ",
+                            allocation->at("groups").size(), allocation->at("file").get<std::string>(),
+                            allocation->at("sha256").get<std::string>(), allocation->at("public_data").get<std::string>(), prior);
+    }
+    text += "Epsilon bounds how much any single patient's image can change what is released: smaller is stronger. At "
+            "values in the thousands or more the formal guarantee is vacuous on its own (e^epsilon bounds nothing a reader "
+            "can use): there, what protects patients is only what the measured attacks below show. ";
     std::vector<std::string> disclosed = c.at("attributes").at("disclosed").get<std::vector<std::string>>();
     std::vector<std::string> protected_names;
     for (const auto& p : c.at("attributes").at("protected")) protected_names.push_back(p.at("name").get<std::string>());

@@ -105,6 +105,7 @@ json commonCertificate(const ReleaseSettings& settings, const std::string& finge
     json accounting = {{"mechanism", record.at("mechanism")}, {"epsilon", record.at("epsilon")}, {"noise", record.at("noise")}};
     if (record.contains("l1_radius")) accounting["l1_radius"] = record.at("l1_radius");
     if (record.contains("latent_decoding")) accounting["latent_decoding"] = record.at("latent_decoding");
+    if (record.contains("allocation")) accounting["allocation"] = record.at("allocation");
 
     json disclosed = json::array(), protected_attributes = json::array(), meanings = json::object();
     for (const auto& a : accounting_only.accounting.attributes) {
@@ -256,6 +257,7 @@ ReleaseRunResult runRelease(const ReleaseSettings& settings, const fs::path& out
             requireUnchangedSource(*inputs[i].identity, source_file.identity);
             const SourceIdentity& identity = source_file.identity;
             const Image& image = source_file.image;
+            privatizer.refuseImageOfItsPublicData(identity.sha256, input.path.string());
             PrivatizedImage privatized = privatizer.privatize(privatizer.prepare(image, input.attributes));
             ReleaseRecord& record = privatized.record;
             stampReleaseSource(record, identity, ledger_path);

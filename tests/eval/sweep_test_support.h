@@ -78,7 +78,7 @@ inline SweepResults exampleResults() {
     results.settings.protect_attributes = {"sex:1"};
     results.settings.seed = 7;
     results.settings.latent_decoding = "direct";
-    results.hashes = {"aa", "bb", "cc", "dd", "ee"};
+    results.hashes = {"aa", "bb", "cc", "dd", "ee", {}};
     results.settings.embedding_path = "attacker.safetensors";
     results.cache_key = "0123456789abcdef0123";
     results.created_utc = "2026-11-22T23:59:59Z";

@@ -261,5 +261,52 @@ TEST_F(PrivatizerTest, PixelMechanismWithModelWorksAtTheModelSize) {
     EXPECT_DOUBLE_EQ(out.record.accounting.plan->l1_sensitivity, 2.0 / 16.0);
 }
 
+
+// Half of the tiny flow's 64 latent coordinates drawn from the prior, the other half budgeted.
+std::shared_ptr<const LatentAllocation> halfPriorAllocation(const std::string& model_sha256) {
+    auto allocation = std::make_shared<LatentAllocation>();
+    allocation->scheme = "coarse";
+    allocation->model_sha256 = model_sha256;
+    allocation->public_data = "the tiny study's train split";
+    allocation->public_image_sha256 = {"public-image-hash"};
+    allocation->file_name = "tiny.allocation.json";
+    allocation->file_sha256 = "file-hash";
+    allocation->groups = {{"fine", 0, 32, 0.0, 0.0, 0.0}, {"coarse", 32, 64, 1.0, 0.0, 0.0}};
+    return allocation;
+}
+
+TEST_F(PrivatizerTest, AllocatedReleaseStatesTheAllocationAndThatEpsilonIsTheSumOfItsGroups) {
+    reference_.allocation = halfPriorAllocation(reference_.sha256);
+    SystemRandomSource secure;
+    Privatizer privatizer(latentSettings(PrivacyMechanism::Allocated, 500.0), reference_, secure);
+    const PrivatizedImage out = privatizer.privatize(privatizer.prepare(input(), truth()));
+    ASSERT_TRUE(out.image);
+    const ReleaseAccounting& a = out.record.accounting;
+    ASSERT_EQ(a.groups.size(), 2u);
+    EXPECT_FALSE(a.groups[0].plan);
+    ASSERT_TRUE(a.groups[1].plan);
+    EXPECT_EQ(a.groups[1].plan->epsilon, 500.0);
+    EXPECT_EQ(a.plan->dimension, 32u);
+    EXPECT_DOUBLE_EQ(a.epsilon_total, 501.0);
+    EXPECT_EQ(a.allocation_sha256, "file-hash");
+    EXPECT_TRUE(out.record.guarantee_holds);
+    EXPECT_NE(out.record.guarantee.find("sum of the eps_g of the allocation tiny.allocation.json (SHA-256 file-hash)"),
+              std::string::npos) << out.record.guarantee;
+    EXPECT_EQ(releaseRecordToJson(out.record)["allocation"]["groups"][0]["drawn_from_prior"], true);
+}
+
+TEST_F(PrivatizerTest, AllocatedRefusesTheImagesItsAllocationWasComputedFrom) {
+    reference_.allocation = halfPriorAllocation(reference_.sha256);
+    const Privatizer privatizer(latentSettings(PrivacyMechanism::Allocated, 500.0), reference_, source_);
+    EXPECT_THROW(privatizer.refuseImageOfItsPublicData("public-image-hash", "img.png"), std::invalid_argument);
+    EXPECT_NO_THROW(privatizer.refuseImageOfItsPublicData("another-hash", "img.png"));
+}
+
+TEST_F(PrivatizerTest, AllocatedNeedsAnAllocationOfThisModel) {
+    EXPECT_THROW(Privatizer(latentSettings(PrivacyMechanism::Allocated, 5.0), reference_, source_), std::invalid_argument);
+    reference_.allocation = halfPriorAllocation("some other model");
+    EXPECT_THROW(Privatizer(latentSettings(PrivacyMechanism::Allocated, 5.0), reference_, source_), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace dpflow
