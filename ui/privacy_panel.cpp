@@ -331,10 +331,36 @@ void PrivacyPanel::updateEpsilonControls() {
 
 void PrivacyPanel::showResult(const PreviewResult& result) {
     const ReleaseAccounting& a = result.accounting;
-    scale_label_->setText(QString("b = %1 per element (D = %2)").arg(number(a.plan->scale)).arg(a.plan->dimension));
-    sensitivity_label_->setText(QString("Delta = %1 (L1)").arg(number(a.plan->l1_sensitivity)));
+    if (a.groups.empty()) {
+        scale_label_->setText(QString("b = %1 per element (D = %2)").arg(number(a.plan->scale)).arg(a.plan->dimension));
+        sensitivity_label_->setText(QString("Delta = %1 (L1)").arg(number(a.plan->l1_sensitivity)));
+    } else {
+        double smallest = INFINITY, largest = 0.0;
+        int prior_groups = 0;
+        for (const GroupNoisePlan& group : a.groups) {
+            if (!group.plan) {
+                ++prior_groups;
+                continue;
+            }
+            smallest = std::min(smallest, group.plan->scale);
+            largest = std::max(largest, group.plan->scale);
+        }
+        scale_label_->setText(tr("b_g %1 .. %2 over %3 budgeted groups (D = %4); %5 groups drawn from the prior")
+                                  .arg(number(smallest), number(largest))
+                                  .arg(static_cast<int>(a.groups.size()) - prior_groups)
+                                  .arg(a.plan->dimension)
+                                  .arg(prior_groups));
+        sensitivity_label_->setText(tr("Delta = sum of the groups' Delta_g = %1 (L1)").arg(number(a.plan->l1_sensitivity)));
+    }
     total_label_->setText(QString::number(a.epsilon_total, 'g', 12));
-    parts_label_->setText(QString::fromStdString(a.partsText()));
+    QString parts = QString::fromStdString(a.partsText()).toHtmlEscaped();
+    if (!a.groups.empty())
+        parts += "<br>" + tr("eps_latent is the sum of the eps_g of the allocation %1 (from public data: %2)")
+                              .arg(QString::fromStdString(a.allocation_file), QString::fromStdString(a.allocation_public_data))
+                              .toHtmlEscaped();
+    if (formalGuaranteeIsVacuous(a.epsilon_total))
+        parts += "<br>" + red(QString::fromStdString(vacuousGuaranteeStatement(a.epsilon_total)));
+    parts_label_->setText(parts);
     clip_label_->setText(tr("clipped: input %1%, output %2%").arg(100.0 * result.input_clipped_fraction, 0, 'f', 1)
                              .arg(100.0 * result.output_clipped_fraction, 0, 'f', 1));
     decode_label_->setText(tr("decode: %1 ms").arg(result.decode_ms, 0, 'f', 1));

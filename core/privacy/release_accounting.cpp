@@ -151,6 +151,14 @@ std::string explainAccounting(const ReleaseAccounting& a) {
     return text;
 }
 
+bool formalGuaranteeIsVacuous(double epsilon) { return epsilon > 10.0; }
+
+std::string vacuousGuaranteeStatement(double epsilon) {
+    return fmt::format("At epsilon {:g} the formal guarantee is vacuous: e^epsilon bounds nothing a reader can use, so what "
+                       "protects the patients is only what the measured attacks show.",
+                       epsilon);
+}
+
 std::string attributeTreatmentStatement(const ReleasedAttribute& attribute, const ReleaseAccounting& accounting) {
     if (!attribute.protect)
         return fmt::format("'{}' is kept: its released value is the patient's true value, disclosed in the record, in a "

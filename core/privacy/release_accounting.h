@@ -62,6 +62,14 @@ ReleaseAccounting accountRelease(const MechanismSettings& settings, std::optiona
 /// eps_latent, so the attribute is protected at eps_total, not at eps_k alone.
 std::string attributeTreatmentStatement(const ReleasedAttribute& attribute, const ReleaseAccounting& accounting);
 
+/// Whether eps is so large that the formal bound e^eps says nothing a reader can use (eps > 10:
+/// any output may become e^10, about 22,000, times likelier). Above it only the measured attacks
+/// speak for the patients; the studio and the certificate say so with vacuousGuaranteeStatement.
+bool formalGuaranteeIsVacuous(double epsilon);
+
+/// The sentence that says so, for eps_total `epsilon`.
+std::string vacuousGuaranteeStatement(double epsilon);
+
 /// The multi-line explanation printed by `dpflow privatize --explain`: D, Delta, r, b, the eps
 /// parts and total, and every attribute with its keep probability.
 std::string explainAccounting(const ReleaseAccounting& accounting);

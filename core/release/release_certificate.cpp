@@ -5,6 +5,7 @@
 #include "eval/sweep_summary.h"
 #include "image/manifest.h"
 #include "image/sha256.h"
+#include "privacy/release_accounting.h"
 #include "privacy/utc_time.h"
 #include "release/durable_files.h"
 #include "release/release_layout.h"
@@ -92,9 +93,9 @@ std::string ethicsStatement(const json& c) {
                             allocation->at("groups").size(), allocation->at("file").get<std::string>(),
                             allocation->at("sha256").get<std::string>(), allocation->at("public_data").get<std::string>(), prior);
     }
-    text += "Epsilon bounds how much any single patient's image can change what is released: smaller is stronger. At "
-            "values in the thousands or more the formal guarantee is vacuous on its own (e^epsilon bounds nothing a reader "
-            "can use): there, what protects patients is only what the measured attacks below show. ";
+    text += "Epsilon bounds how much any single patient's image can change what is released: smaller is stronger. ";
+    if (const double epsilon = acc.at("epsilon").at("total").get<double>(); formalGuaranteeIsVacuous(epsilon))
+        text += vacuousGuaranteeStatement(epsilon) + " ";
     std::vector<std::string> disclosed = c.at("attributes").at("disclosed").get<std::vector<std::string>>();
     std::vector<std::string> protected_names;
     for (const auto& p : c.at("attributes").at("protected")) protected_names.push_back(p.at("name").get<std::string>());

@@ -11,7 +11,9 @@
 #include "../support/released_header_checks.h"
 #include "phantom/phantom_study.h"
 #include "privacy/laplace_noise_plan.h"
+#include "privacy/latent_allocation.h"
 #include "privacy/latent_mechanisms.h"
+#include "image/sha256.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -348,6 +350,44 @@ TEST(StudioSample, ThePhantomSampleOpensWithTheDefaultModelAndItsGroundTruth) {
     EXPECT_FALSE(window.originalPane()->overlay().boxes.empty());  // text box and marker from the manifest
     window.setGroundTruthVisible(true);
     EXPECT_TRUE(window.originalPane()->overlayVisible());
+}
+
+
+// The allocated mechanism in the studio: the allocation beside the open model is read, the panel
+// shows the per-group scales, the prior groups and that eps is their sum.
+TEST(StudioAllocated, PreviewsWithTheAllocationBesideTheModelAndShowsItsGroups) {
+    QTemporaryDir dir;
+    const std::filesystem::path model = std::filesystem::path(dir.path().toStdString()) / "small.safetensors";
+    std::filesystem::copy_file(kSmallModel.toStdString(), model);
+    const FlowModel flow = FlowModel::load(model, "cpu");
+    LatentAllocation allocation;
+    allocation.scheme = "coarse";
+    allocation.objective = "test: the finest level drawn from the prior";
+    allocation.model_sha256 = sha256OfFile(model);
+    allocation.public_data = "none (test)";
+    const LatentLayout& layout = flow.layout();
+    const std::size_t budgeted = static_cast<std::size_t>(layout.total - layout.levels[0].size());
+    allocation.groups.push_back({"finest level", 0, static_cast<std::size_t>(layout.levels[0].size()), 0.0, 0.0, 0.0});
+    allocation.groups.push_back({"coarser levels", static_cast<std::size_t>(layout.levels[0].size()),
+                                 static_cast<std::size_t>(layout.total), 1.0, 0.0, 0.0});
+    writeLatentAllocation(allocationPathBeside(model), allocation);
+
+    MainWindow window{StudioOptions{QString::fromStdString(model.string())}};
+    window.privacyPanel()->setMechanism(PrivacyMechanism::Allocated);
+    window.privacyPanel()->setEpsilon(1e5);
+    ASSERT_TRUE(openStudy(window, {writePneumoniaStudy(dir)}));
+    ASSERT_TRUE(QTest::qWaitFor([&] {
+        return window.lastPreview() && window.lastPreview()->accounting.mechanism == PrivacyMechanism::Allocated;
+    }, kWaitMs));
+    const ReleaseAccounting& accounting = window.lastPreview()->accounting;
+    ASSERT_EQ(accounting.groups.size(), 2u);
+    EXPECT_EQ(accounting.plan->dimension, budgeted);
+    const auto text = [&](const char* name) { return window.findChild<QLabel*>(name)->text().toStdString(); };
+    EXPECT_NE(text("noise-scale-label").find("1 groups drawn from the prior"), std::string::npos) << text("noise-scale-label");
+    EXPECT_NE(text("epsilon-parts-label").find("sum of the eps_g of the allocation small.allocation.json"), std::string::npos)
+        << text("epsilon-parts-label");
+    EXPECT_NE(text("epsilon-parts-label").find("formal guarantee is vacuous"), std::string::npos) << text("epsilon-parts-label");
+    EXPECT_TRUE(isPreviewImage(window.privatizedPane()->image()));
 }
 
 }  // namespace
