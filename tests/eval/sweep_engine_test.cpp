@@ -1,6 +1,8 @@
 #include "eval/reidentification_attack.h"
 #include "eval/sweep_cache.h"
 #include "eval/sweep_engine.h"
+#include "flow/flow_model.h"
+#include "privacy/latent_allocation.h"
 #include "image/sha256.h"
 #include "sweep_test_support.h"
 
@@ -164,6 +166,67 @@ TEST(SweepEngine, TrainedReidentificationAndLinkageAttackersAreUsedAndTheirHashe
     SweepSettings without_linkage = settings;
     without_linkage.linkage_embedding_path.clear();
     EXPECT_NE(sweepCacheKey(settings, hashes), sweepCacheKey(without_linkage, hashSweepInputs(without_linkage)));
+}
+
+TEST(SweepEngine, ImageBorneMeasureMatchesTheOriginalsAtHugeEpsAndIsReportedAsAPairedDifference) {
+    test::TemporaryFolder folder("dpflow-sweep-image-borne");
+    auto settings = test::tinySweepSettings(test::writeTinyPneumoniaManifest(folder.path(), 10), {"dpglow"}, {1e12});
+    settings.image_borne_attribute = "label=0";
+    const SweepResults results = computeSweep(settings, hashSweepInputs(settings));
+    ASSERT_TRUE(results.original->image_borne);
+    ASSERT_TRUE(results.rows[0].image_borne);
+    EXPECT_NEAR(results.rows[0].image_borne->auc, results.original->image_borne->auc, 0.02);
+    ASSERT_TRUE(results.rows[0].image_borne_difference);
+    EXPECT_LE(*results.rows[0].image_borne_difference_low, *results.rows[0].image_borne_difference);
+    EXPECT_GE(*results.rows[0].image_borne_difference_high, *results.rows[0].image_borne_difference);
+    EXPECT_EQ(*results.original->image_borne_difference, 0.0);
+
+    settings.image_borne_attribute = "label=2";
+    EXPECT_THROW(computeSweep(settings, hashSweepInputs(settings)), std::invalid_argument);
+    settings.image_borne_attribute = "sex=F";
+    EXPECT_THROW(computeSweep(settings, hashSweepInputs(settings)), std::invalid_argument);
+}
+
+TEST(SweepEngine, EachAllocationFileIsItsOwnSetOfRowsWithItsHashInTheKey) {
+    test::TemporaryFolder folder("dpflow-sweep-allocated");
+    auto settings = test::tinySweepSettings(test::writeTinyPneumoniaManifest(folder.path(), 6), {"dpglow", "allocated"}, {1e4});
+    const FlowModel model = FlowModel::load(settings.model_path, "cpu");
+    // Two data-independent allocations: every level budgeted alike, or the finest level from the prior.
+    std::vector<std::string> files;
+    for (const double finest_share : {-1.0, 0.0}) {
+        LatentAllocation allocation;
+        allocation.scheme = "coarse";
+        allocation.objective = "test";
+        allocation.model_sha256 = sha256OfFile(settings.model_path);
+        allocation.public_data = "none (test)";
+        const auto& levels = model.layout().levels;
+        const double total = static_cast<double>(model.layout().total);
+        for (const auto& level : levels) {
+            const auto begin = static_cast<std::size_t>(level.offset), end = begin + static_cast<std::size_t>(level.size());
+            double share = static_cast<double>(level.size()) / total;
+            if (finest_share == 0.0) share = level.offset == 0 ? 0.0 : static_cast<double>(level.size()) / (total - levels[0].size());
+            allocation.groups.push_back({"level", begin, end, share, 0.0, 0.0});
+        }
+        files.push_back((folder.path() / (finest_share == 0.0 ? "coarse.json" : "all.json")).string());
+        writeLatentAllocation(files.back(), allocation);
+    }
+    settings.allocations = files;
+    const SweepInputHashes hashes = hashSweepInputs(settings);
+    ASSERT_EQ(hashes.allocation_sha256.size(), 2u);
+    EXPECT_EQ(hashes.allocation_sha256[1], sha256OfFile(files[1]));
+    const SweepResults results = computeSweep(settings, hashes);
+    ASSERT_EQ(results.rows.size(), 3u);
+    EXPECT_EQ(results.rows[0].mechanism, "dpglow");
+    EXPECT_EQ(results.rows[1].mechanism, "allocated:all");
+    EXPECT_EQ(results.rows[2].mechanism, "allocated:coarse");
+    // The row's b is that of one uniform box over the budgeted elements: dpglow's when every level is
+    // budgeted, smaller when the finest level is drawn from the prior and the budget is spent on fewer.
+    EXPECT_NEAR(*results.rows[1].noise_scale, *results.rows[0].noise_scale, 1e-9 * *results.rows[0].noise_scale);
+    EXPECT_LT(*results.rows[2].noise_scale, *results.rows[0].noise_scale);
+
+    SweepInputHashes edited = hashes;
+    edited.allocation_sha256[1] = "changed";
+    EXPECT_NE(sweepCacheKey(settings, hashes), sweepCacheKey(settings, edited));
 }
 
 TEST(SweepEngine, SettingsThatCannotWorkAreRefusedBeforeAnyWork) {
