@@ -8,6 +8,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+#include <functional>
 #include <iostream>
 #include <memory>
 
@@ -22,36 +25,55 @@ struct AllocateArguments {
     int threads = 0;
 };
 
-// One tile per group, left to right in latent order with a gap between levels; three rows:
-// the budget per coordinate eps_g / n_g (log scale, black: drawn from the prior), the finding
-// weight P_g and the identity weight I_g (linear, white = the largest).
-Image allocationPicture(const LatentAllocation& allocation, const std::vector<GroupStatistics>& groups) {
-    constexpr int kTile = 12, kRow = 40, kGap = 6;
-    int width = 0;
-    for (std::size_t g = 0; g < groups.size(); ++g) width += kTile + (g > 0 && groups[g].level != groups[g - 1].level ? kGap : 0);
-    Image picture = makeImage(width, 3 * kRow + 2 * kGap);
-    for (float& v : picture.pixels) v = 0.25f;
-    double max_density = 0.0, min_density = 1e300, max_finding = 0.0, max_identity = 0.0;
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-        const double density = allocation.groups[g].budget_share / static_cast<double>(allocation.groups[g].size());
-        if (density > 0) max_density = std::max(max_density, density), min_density = std::min(min_density, density);
-        max_finding = std::max(max_finding, groups[g].finding);
-        max_identity = std::max(max_identity, groups[g].identity);
-    }
-    int x = 0;
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-        if (g > 0 && groups[g].level != groups[g - 1].level) x += kGap;
-        const double density = allocation.groups[g].budget_share / static_cast<double>(allocation.groups[g].size());
-        const double span = std::log(max_density) - std::log(min_density);
-        const float budget = density <= 0 ? 0.0f
-                             : span <= 0 ? 1.0f
-                                         : static_cast<float>(0.15 + 0.85 * (std::log(density) - std::log(min_density)) / span);
-        const float values[3] = {budget, static_cast<float>(max_finding > 0 ? groups[g].finding / max_finding : 0.0),
-                                 static_cast<float>(max_identity > 0 ? groups[g].identity / max_identity : 0.0)};
+// The allocation per level: one column per level (finest left), three rows: the budget per
+// coordinate eps_g / n_g (log scale; black: drawn from the prior), the finding weight P_j and the
+// identity weight I_j (linear, white = the 99th percentile over the latent). Each level is a mosaic of its
+// channels, each channel its H x W map, so the rows show where on the film the weights lie.
+Image allocationPicture(const LatentAllocation& allocation, const CoordinateStatistics& statistics, const LatentLayout& layout) {
+    constexpr int kPanel = 128, kGap = 8;
+    const std::size_t dimension = static_cast<std::size_t>(layout.total);
+    std::vector<double> density(dimension, 0.0);
+    for (const LatentGroup& group : allocation.groups)
+        for (std::size_t j = group.begin; j < group.end; ++j) density[j] = group.budget_share / static_cast<double>(group.size());
+    double low = INFINITY, high = 0.0;
+    for (double d : density)
+        if (d > 0) low = std::min(low, d), high = std::max(high, d);
+    // White at the 99th percentile, so a few extreme coordinates do not leave every map black.
+    const auto percentile99 = [](std::vector<double> values) {
+        std::nth_element(values.begin(), values.begin() + static_cast<long>(values.size() * 99 / 100), values.end());
+        return values[values.size() * 99 / 100];
+    };
+    const double finding_max = percentile99(statistics.finding), identity_max = percentile99(statistics.identity);
+    const auto budgetShade = [&](std::size_t j) -> float {
+        if (density[j] <= 0) return 0.0f;
+        return high > low ? static_cast<float>(0.15 + 0.85 * std::log(density[j] / low) / std::log(high / low)) : 1.0f;
+    };
+    const auto findingShade = [&](std::size_t j) {
+        return static_cast<float>(finding_max > 0 ? std::min(1.0, statistics.finding[j] / finding_max) : 0.0);
+    };
+    const auto identityShade = [&](std::size_t j) {
+        return static_cast<float>(identity_max > 0 ? std::min(1.0, statistics.identity[j] / identity_max) : 0.0);
+    };
+    const std::function<float(std::size_t)> shades[3] = {budgetShade, findingShade, identityShade};
+
+    const int levels = static_cast<int>(layout.levels.size());
+    Image picture = makeImage(levels * (kPanel + kGap) + kGap, 3 * (kPanel + kGap) + kGap);
+    for (float& v : picture.pixels) v = 0.35f;
+    for (int l = 0; l < levels; ++l) {
+        const LatentLevel& level = layout.levels[static_cast<std::size_t>(l)];
+        const int grid_columns = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(level.channels))));
+        const int scale = std::max(1, kPanel / (grid_columns * (level.width + 1)));
         for (int row = 0; row < 3; ++row)
-            for (int y = 0; y < kRow; ++y)
-                for (int dx = 0; dx < kTile - 1; ++dx) picture.at(x + dx, row * (kRow + kGap) + y) = values[row];
-        x += kTile;
+            for (int channel = 0; channel < level.channels; ++channel) {
+                const int x0 = kGap + l * (kPanel + kGap) + (channel % grid_columns) * (level.width * scale + 1);
+                const int y0 = kGap + row * (kPanel + kGap) + (channel / grid_columns) * (level.height * scale + 1);
+                for (int y = 0; y < level.height * scale; ++y)
+                    for (int x = 0; x < level.width * scale; ++x) {
+                        const std::size_t j = static_cast<std::size_t>(level.offset) +
+                                              (static_cast<std::size_t>(channel) * level.height + y / scale) * level.width + x / scale;
+                        if (x0 + x < picture.width && y0 + y < picture.height) picture.at(x0 + x, y0 + y) = shades[row](j);
+                    }
+            }
     }
     return picture;
 }
@@ -85,7 +107,7 @@ void registerAllocateCommand(CLI::App& app, int& exit_code) {
     command->add_option("--threads", a->threads, "CPU threads (0: automatic)");
     command->callback([a, &exit_code] {
         configureThreads(a->threads);
-        std::vector<GroupStatistics> statistics;
+        CoordinateStatistics statistics;
         const LatentAllocation allocation = fitLatentAllocation(
             a->fit, [](std::size_t done, std::size_t total) {
                 if (done == total || done % 256 == 0) std::cerr << fmt::format("\rencoding public images {}/{}", done, total) << std::flush;
@@ -116,10 +138,10 @@ void registerAllocateCommand(CLI::App& app, int& exit_code) {
                                  plan.epsilonSum(), plan.summary.scale);
         std::cout << fmt::format("allocation {} (SHA-256 {}) from {}\n", out.string(), written.file_sha256, written.public_data);
         if (!a->picture.empty()) {
-            writePng(allocationPicture(written, statistics), a->picture, 8);
+            writePng(allocationPicture(written, statistics, model.layout()), a->picture, 8);
             std::cout << "picture " << a->picture
-                      << " (per group, levels finest to coarsest left to right: budget per coordinate (log; black = prior), "
-                         "finding weight, identity weight)\n";
+                      << ": one column per level, finest left, each a mosaic of its channels' maps; rows: budget per "
+                         "coordinate (log; black = drawn from the prior), finding weight P_j, identity weight I_j (white: their 99th percentiles)\n";
         }
         exit_code = 0;
     });

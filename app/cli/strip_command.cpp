@@ -21,6 +21,7 @@ namespace {
 struct StripArguments {
     std::string model;
     std::vector<std::string> mechanisms{"dpglow", "cadp", "pixel"};
+    std::vector<std::string> allocations;
     std::vector<double> epsilons;
     std::vector<std::string> keep;
     std::vector<std::string> protect;
@@ -44,7 +45,7 @@ ContactSheet stripSheet(const std::vector<StripRow>& rows, const std::vector<dou
     sheet.column_labels.push_back("original");
     for (const double epsilon : epsilons) sheet.column_labels.push_back(fmt::format("eps {:g}", epsilon));
     for (const auto& row : rows) {
-        sheet.row_labels.push_back(row.source + "\n" + mechanismName(row.mechanism));
+        sheet.row_labels.push_back(row.source + "\n" + row.label);
         sheet.tiles.push_back({row.original, "model input"});
         for (const auto& cell : row.cells) sheet.tiles.push_back({cell.image.value_or(Image{}), stripCaption(cell)});
     }
@@ -59,7 +60,11 @@ void registerStripCommand(CLI::App& app, int& exit_code) {
                                                 "Writes no release and no ledger entry.");
     auto a = std::make_shared<StripArguments>();
     command->add_option("--model", a->model, "Flow weights (.safetensors); optional when only pixel/dppix are shown")->check(CLI::ExistingFile);
-    command->add_option("--mechanisms", a->mechanisms, "Mechanisms, comma-separated")->delimiter(',')->capture_default_str();
+    command->add_option("--mechanisms", a->mechanisms, "Mechanisms, comma-separated (dpglow, cadp, pixel, dppix, allocated)")
+        ->delimiter(',')->capture_default_str();
+    command->add_option("--allocation", a->allocations, "allocated: allocation files, comma-separated, one row each "
+                                                        "(default MODEL.allocation.json beside the model)")
+        ->delimiter(',')->check(CLI::ExistingFile);
     command->add_option("--epsilons", a->epsilons, "Budgets, comma-separated, increasing")->delimiter(',')->required()->check(CLI::PositiveNumber);
     command->add_option("--keep", a->keep, "Attributes disclosed exactly (dpglow, cadp), comma-separated")->delimiter(',');
     command->add_option("--protect", a->protect, "Protected attributes NAME:EPS, comma-separated")->delimiter(',');
@@ -82,6 +87,8 @@ void registerStripCommand(CLI::App& app, int& exit_code) {
             }
         }
         settings.epsilons = a->epsilons;
+        settings.allocations = a->allocations;
+        settings.model_path = a->model;
         settings.decoding = parseLatentDecoding(a->decoding);
         settings.attributes = parseAttributePolicy(a->keep, a->protect);
         std::optional<FlowModel> model;
@@ -102,7 +109,7 @@ void registerStripCommand(CLI::App& app, int& exit_code) {
             for (const auto& cell : row.cells) {
                 const auto& plan = cell.record.accounting.plan;
                 std::cout << fmt::format("{} {} eps {:g}: b {:.6g}, Delta {:.6g}, input clipped {:.2f}%, output clipped {:.2f}%\n",
-                                         row.source, mechanismName(row.mechanism), cell.record.accounting.epsilon_mechanism,
+                                         row.source, row.label, cell.record.accounting.epsilon_mechanism,
                                          plan ? plan->scale : 0.0, plan ? plan->l1_sensitivity : 0.0,
                                          100.0 * cell.record.input_clipped_fraction, 100.0 * cell.record.output_clipped_fraction);
             }

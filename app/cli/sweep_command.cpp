@@ -28,7 +28,7 @@ std::string aucText(const std::optional<SweepAuc>& auc) {
 std::string rateText(const std::optional<double>& value) { return value ? fmt::format("{:.3f}", *value) : "-"; }
 
 void printRow(const SweepRow& row, bool reid) {
-    std::cout << fmt::format("{:<9} {:>9} {:>9}  a {:<22} b {:<22} SSIM {:>5} PSNR {:>5}", row.mechanism,
+    std::cout << fmt::format("{:<12} {:>9} {:>9}  a {:<22} b {:<22} SSIM {:>5} PSNR {:>5}", row.mechanism,
                              std::isinf(row.epsilon) ? std::string("-") : fmt::format("{:g}", row.epsilon),
                              row.noise_scale ? fmt::format("{:.3g}", *row.noise_scale) : std::string("-"),
                              aucText(row.protocol_a), aucText(row.protocol_b), rateText(row.mean_ssim),
@@ -39,6 +39,13 @@ void printRow(const SweepRow& row, bool reid) {
             std::cout << fmt::format("  {} {}/{} v{}", sweepAttackerName(attacker), rateText(f.identification.top1_rate),
                                      rateText(f.linkage.top1_rate), rateText(f.identification.verification_auc));
         }
+    }
+    if (row.image_borne) {
+        std::cout << "  image-borne " << aucText(row.image_borne);
+        if (row.image_borne_difference && row.mechanism != "original")
+            std::cout << fmt::format(" (vs originals {:+.3f} [{:+.3f}, {:+.3f}], p {:.3g})", *row.image_borne_difference,
+                                     *row.image_borne_difference_low, *row.image_borne_difference_high,
+                                     *row.image_borne_difference_p);
     }
     if (row.nonfinite_images > 0) std::cout << fmt::format("  ({} images decoded with NaN/inf pixels)", row.nonfinite_images);
     std::cout << '\n';

@@ -28,8 +28,7 @@ double symmetricGaussianDivergence(double m0, double v0, double m1, double v1) {
 
 }  // namespace
 
-std::vector<GroupStatistics> groupStatistics(const PublicLatents& data, const LatentLayout& layout) {
-    const std::size_t dimension = static_cast<std::size_t>(layout.total);
+CoordinateStatistics coordinateStatistics(const PublicLatents& data, std::size_t dimension) {
     const std::size_t count = data.latents.size();
     if (data.labels.size() != count || data.patients.size() != count)
         throw std::invalid_argument("every public latent needs a label and a patient");
@@ -58,7 +57,11 @@ std::vector<GroupStatistics> groupStatistics(const PublicLatents& data, const La
     for (const auto& images : repeated) sum_squares += static_cast<double>(images.size() * images.size());
     const double n0 = (n - sum_squares / n) / (k - 1.0);  // the mean group size of the ICC(1) with unequal groups
 
-    std::vector<double> finding(dimension), identity(dimension);
+    CoordinateStatistics statistics;
+    std::vector<double>& finding = statistics.finding;
+    std::vector<double>& identity = statistics.identity;
+    finding.resize(dimension);
+    identity.resize(dimension);
     for (std::size_t j = 0; j < dimension; ++j) {
         double s[2] = {0, 0}, q[2] = {0, 0}, c[2] = {0, 0};
         for (std::size_t i = 0; i < count; ++i) {
@@ -88,7 +91,18 @@ std::vector<GroupStatistics> groupStatistics(const PublicLatents& data, const La
         const double icc = (msb - msw) / std::max(msb + (n0 - 1.0) * msw, kVarianceFloor);
         identity[j] = std::clamp(icc, 0.0, 1.0);
     }
+    return statistics;
+}
 
+std::vector<GroupStatistics> groupStatistics(const PublicLatents& data, const LatentLayout& layout) {
+    return groupStatistics(coordinateStatistics(data, static_cast<std::size_t>(layout.total)), layout);
+}
+
+std::vector<GroupStatistics> groupStatistics(const CoordinateStatistics& coordinates, const LatentLayout& layout) {
+    if (coordinates.finding.size() != static_cast<std::size_t>(layout.total) || coordinates.identity.size() != coordinates.finding.size())
+        throw std::invalid_argument("the coordinate statistics do not fit the latent layout");
+    const std::vector<double>& finding = coordinates.finding;
+    const std::vector<double>& identity = coordinates.identity;
     std::vector<GroupStatistics> groups;
     for (std::size_t l = 0; l < layout.levels.size(); ++l) {
         const LatentLevel& level = layout.levels[l];
@@ -169,7 +183,7 @@ LatentAllocation allocateBudget(const std::vector<GroupStatistics>& groups, cons
 
 LatentAllocation fitLatentAllocation(const AllocationFitSettings& settings,
                                      const std::function<void(std::size_t, std::size_t)>& progress,
-                                     std::vector<GroupStatistics>* statistics) {
+                                     CoordinateStatistics* statistics) {
     for (const auto& split : settings.splits)
         if (split == "test")
             throw std::invalid_argument("the test split stands in for the private films being released: an allocation "
@@ -222,8 +236,9 @@ LatentAllocation fitLatentAllocation(const AllocationFitSettings& settings,
             data.latents.emplace_back(latents.begin() + b * dimension, latents.begin() + (b + 1) * dimension);
         if (progress) progress(stop, rows.size());
     }
-    const std::vector<GroupStatistics> groups = groupStatistics(data, model.layout());
-    if (statistics) *statistics = groups;
+    const CoordinateStatistics coordinates = coordinateStatistics(data, static_cast<std::size_t>(model.layout().total));
+    const std::vector<GroupStatistics> groups = groupStatistics(coordinates, model.layout());
+    if (statistics) *statistics = coordinates;
     LatentAllocation allocation =
         allocateBudget(groups, LatentBox{model.calibrationLo(), model.calibrationHi()}, settings.scheme);
     allocation.model_sha256 = sha256OfFile(settings.model_path);

@@ -34,10 +34,21 @@ struct PublicLatents {
     std::vector<std::string> patients;
 };
 
-/// One group per channel of every level of `layout`, in latent order. Throws
+/// The weights per coordinate j: finding P_j and identity I_j (definitions as in GroupStatistics).
+struct CoordinateStatistics {
+    std::vector<double> finding;
+    std::vector<double> identity;
+};
+
+/// P_j and I_j of every coordinate. Throws as groupStatistics does.
+CoordinateStatistics coordinateStatistics(const PublicLatents& data, std::size_t dimension);
+
+/// One group per channel of every level of `layout`, in latent order, with the means of
+/// coordinateStatistics over its coordinates. Throws
 /// std::invalid_argument when there are fewer than two images of either label, no patient with
 /// two images, or a latent of the wrong size.
 std::vector<GroupStatistics> groupStatistics(const PublicLatents& data, const LatentLayout& layout);
+std::vector<GroupStatistics> groupStatistics(const CoordinateStatistics& coordinates, const LatentLayout& layout);
 
 /// How the shares are chosen.
 struct AllocationScheme {
@@ -78,6 +89,6 @@ struct AllocationFitSettings {
 /// for unreadable inputs.
 LatentAllocation fitLatentAllocation(const AllocationFitSettings& settings,
                                      const std::function<void(std::size_t, std::size_t)>& progress = {},
-                                     std::vector<GroupStatistics>* statistics = nullptr);
+                                     CoordinateStatistics* statistics = nullptr);
 
 }  // namespace dpflow

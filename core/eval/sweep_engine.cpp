@@ -310,33 +310,11 @@ std::uint64_t pointSeed(std::uint64_t seed, const std::string& mechanism, double
     return hash;
 }
 
-// One set of rows of the sweep: a mechanism, and for allocated the allocation file it reads.
-struct SweptMechanism {
-    PrivacyMechanism mechanism;
-    std::string name;        ///< the rows' mechanism column
-    std::string allocation;  ///< allocated: the file
-};
-
-// Every mechanism of the settings in order; "allocated" once per allocation file (named
-// "allocated:STEM" when there are several), or the file beside the model when none is given.
-std::vector<SweptMechanism> sweptMechanisms(const SweepSettings& settings) {
-    std::vector<SweptMechanism> swept;
-    for (const std::string& name : settings.mechanisms) {
-        const PrivacyMechanism mechanism = parseMechanism(name);
-        if (mechanism != PrivacyMechanism::Allocated) {
-            swept.push_back({mechanism, name, ""});
-            continue;
-        }
-        if (settings.allocations.empty()) {
-            swept.push_back({mechanism, name, allocationPathBeside(settings.model_path).string()});
-            continue;
-        }
-        for (const std::string& file : settings.allocations)
-            swept.push_back({mechanism,
-                             settings.allocations.size() == 1 ? name : name + ":" + std::filesystem::path(file).stem().string(),
-                             file});
-    }
-    return swept;
+// Every mechanism of the settings in order, allocated once per allocation file.
+std::vector<MechanismChoice> sweptMechanisms(const SweepSettings& settings) {
+    std::vector<PrivacyMechanism> mechanisms;
+    for (const std::string& name : settings.mechanisms) mechanisms.push_back(parseMechanism(name));
+    return mechanismChoices(mechanisms, settings.allocations, settings.model_path);
 }
 
 // "NAME=VALUE" of the image-borne measure, checked against the model's attributes.
@@ -355,7 +333,7 @@ std::pair<std::string, std::string> imageBorneReference(const SweepSettings& set
     throw std::invalid_argument("--image-borne: the model has no attribute '" + name + "'");
 }
 
-PrivatizerSettings privatizerSettings(const SweepSettings& settings, const SweptMechanism& swept, double epsilon,
+PrivatizerSettings privatizerSettings(const SweepSettings& settings, const MechanismChoice& swept, double epsilon,
                                       const FlowModel* model) {
     const PrivacyMechanism mechanism = swept.mechanism;
     PrivatizerSettings out;
@@ -554,8 +532,7 @@ void validateSweepSettings(const SweepSettings& s) {
         if (isLatentMechanism(mechanism) && s.model_path.empty())
             throw std::invalid_argument("mechanism " + name + " works on the flow's latent: give --model");
     }
-    if (!s.allocations.empty() && std::find(s.mechanisms.begin(), s.mechanisms.end(), "allocated") == s.mechanisms.end())
-        throw std::invalid_argument("--allocation is for --mechanism allocated");
+    sweptMechanisms(s);  // throws for allocations without allocated
     if (!s.image_borne_attribute.empty() && s.model_path.empty())
         throw std::invalid_argument("--image-borne re-encodes with the flow: give --model");
     if (s.classifier_path.empty()) throw std::invalid_argument("no classifier (give --classifier)");
@@ -579,7 +556,7 @@ SweepInputHashes hashSweepInputs(const SweepSettings& settings) {
     if (!settings.embedding_path.empty()) hashes.embedding_sha256 = sha256OfFile(settings.embedding_path);
     if (!settings.linkage_embedding_path.empty())
         hashes.linkage_embedding_sha256 = sha256OfFile(settings.linkage_embedding_path);
-    for (const SweptMechanism& swept : sweptMechanisms(settings))
+    for (const MechanismChoice& swept : sweptMechanisms(settings))
         if (swept.mechanism == PrivacyMechanism::Allocated) hashes.allocation_sha256.push_back(sha256OfFile(swept.allocation));
     hashes.data_sha256 = hashSweepData(settings.data_path);
     return hashes;
@@ -618,12 +595,12 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     std::optional<ReidentificationSets> sets;
     if (settings.reidentification) sets = reidentificationSets(test, settings.patient_column);
 
-    const std::vector<SweptMechanism> mechanisms = sweptMechanisms(settings);
+    const std::vector<MechanismChoice> mechanisms = sweptMechanisms(settings);
     std::optional<std::pair<std::string, std::string>> blind;
     if (!settings.image_borne_attribute.empty()) blind = imageBorneReference(settings, *model);
     std::size_t kinds = 0;  // latent and image-space mechanisms are prepared separately
     for (bool latent : {false, true})
-        for (const SweptMechanism& swept : mechanisms)
+        for (const MechanismChoice& swept : mechanisms)
             if (isLatentMechanism(swept.mechanism) == latent) {
                 ++kinds;
                 break;
@@ -641,7 +618,7 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
 
     // Encode once per kind of mechanism (latent or image space), privatize many times.
     std::map<bool, std::vector<PreparedInput>> prepared_test, prepared_training;
-    for (const SweptMechanism& swept : mechanisms) {
+    for (const MechanismChoice& swept : mechanisms) {
         const bool latent = isLatentMechanism(swept.mechanism);
         if (prepared_test.count(latent)) continue;
         SeededTestRandomSource unused(0);
@@ -726,10 +703,10 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     }
     results.original = original;
 
-    for (const SweptMechanism& swept : mechanisms) {
+    for (const MechanismChoice& swept : mechanisms) {
         const bool latent = isLatentMechanism(swept.mechanism);
         for (double epsilon : settings.epsilons) {
-            const std::string& name = swept.name;
+            const std::string& name = swept.label;
             SeededTestRandomSource source(pointSeed(settings.seed, name, epsilon));
             Privatizer privatizer(privatizerSettings(settings, swept, epsilon, model),
                                   ModelReference{model, settings.model_path, hashes.model_sha256}, source);

@@ -80,6 +80,7 @@ std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double 
             point.epsilon = row->epsilon;
             point.protocol_a = row->protocol_a;
             point.protocol_b = row->protocol_b;
+            point.image_borne = row->image_borne;
             point.mean_ssim = row->mean_ssim;
             for (SweepAttacker attacker : kSweepAttackers) {
                 const SweepAttackerFigures& figures = attackerFigures(*row, attacker);
@@ -113,7 +114,7 @@ std::string describeVerdict(const MechanismVerdict& verdict) {
         return fmt::format("{}: every attack at chance from eps {:g} down (95% upper bound of each top-1 <= {:g} x chance "
                            "= {:.4f}); strongest there: {}{}{}{}",
                            verdict.mechanism, point.epsilon, factor, factor * strongest.chance_rate, describeAttack(strongest),
-                           formatAuc("a", point.protocol_a), formatAuc("b", point.protocol_b),
+                           formatAuc("a", point.protocol_a), formatAuc("b", point.protocol_b) + formatAuc("image-borne", point.image_borne),
                            point.mean_ssim ? fmt::format("; SSIM {:.3f}", *point.mean_ssim) : "");
     }
     const EpsilonVerdict& smallest = verdict.points.front();

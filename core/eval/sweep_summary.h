@@ -33,6 +33,7 @@ struct EpsilonVerdict {
     bool all_at_chance = false;            ///< every attack's upper bound <= factor x chance
     std::optional<SweepAuc> protocol_a;
     std::optional<SweepAuc> protocol_b;
+    std::optional<SweepAuc> image_borne;  ///< the image-borne measure (sweep --image-borne), beside the label-kept AUC
     std::optional<double> mean_ssim;
 };
 

@@ -1,6 +1,7 @@
 #include "privacy/epsilon_strip.h"
 
 #include "image/image_reader.h"
+#include "privacy/latent_allocation.h"
 
 #include <fmt/format.h>
 
@@ -17,11 +18,13 @@ std::vector<StripRow> privatizeAcrossEpsilons(const std::vector<PrivatizeInput>&
     for (const auto& input : inputs) {
         if (!input.error.empty()) throw std::invalid_argument(input.path.string() + ": " + input.error);
         const Image image = readImage(input.path);
-        for (const auto mechanism : settings.mechanisms) {
-            StripRow row{input.path.filename().string(), mechanism, {}, {}};
+        for (const MechanismChoice& choice : mechanismChoices(settings.mechanisms, settings.allocations, settings.model_path)) {
+            const PrivacyMechanism mechanism = choice.mechanism;
+            StripRow row{input.path.filename().string(), mechanism, choice.label, {}, {}};
             for (const double epsilon : settings.epsilons) {
                 PrivatizerSettings privatizer_settings;
                 privatizer_settings.mechanism.mechanism = mechanism;
+                privatizer_settings.mechanism.allocation = choice.allocation;
                 privatizer_settings.mechanism.epsilon = epsilon;
                 privatizer_settings.mechanism.decoding = settings.decoding;
                 if (isLatentMechanism(mechanism)) privatizer_settings.attributes = settings.attributes;

@@ -9,6 +9,7 @@
 #include "privacy/privatizer.h"
 #include "privacy/random_source.h"
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ struct StripCell {
 struct StripRow {
     std::string source;          ///< file name of the input
     PrivacyMechanism mechanism;
+    std::string label;           ///< the mechanism as shown ("allocated:STEM" for one of several allocations)
     Image original;              ///< the working image (the model's size when there is a model)
     std::vector<StripCell> cells;  ///< one per epsilon, in the given order
 };
@@ -33,6 +35,8 @@ struct StripRow {
 /// What to show.
 struct StripSettings {
     std::vector<PrivacyMechanism> mechanisms;
+    std::vector<std::string> allocations;  ///< allocated: one row per file (empty: the file beside the model)
+    std::filesystem::path model_path;      ///< where the default allocation lies beside
     std::vector<double> epsilons;   ///< eps_latent or eps_pixel, each > 0
     AttributePolicy attributes;     ///< for dpglow and cadp; pixel and dppix release no attributes
     LatentDecoding decoding = LatentDecoding::Shrink;  ///< for dpglow and cadp

@@ -126,6 +126,27 @@ void writeLatentAllocation(const std::filesystem::path& path, const LatentAlloca
     if (error) throw std::runtime_error("cannot move " + partial.string() + " to " + path.string() + ": " + error.message());
 }
 
+std::vector<MechanismChoice> mechanismChoices(const std::vector<PrivacyMechanism>& mechanisms,
+                                              const std::vector<std::string>& allocations,
+                                              const std::filesystem::path& model_path) {
+    std::vector<MechanismChoice> choices;
+    bool allocated = false;
+    for (const PrivacyMechanism mechanism : mechanisms) {
+        const std::string name = mechanismName(mechanism);
+        if (mechanism != PrivacyMechanism::Allocated) {
+            choices.push_back({mechanism, name, ""});
+            continue;
+        }
+        allocated = true;
+        if (allocations.empty()) choices.push_back({mechanism, name, allocationPathBeside(model_path).string()});
+        for (const std::string& file : allocations)
+            choices.push_back({mechanism, allocations.size() == 1 ? name : name + ":" + std::filesystem::path(file).stem().string(),
+                               file});
+    }
+    if (!allocations.empty() && !allocated) throw std::invalid_argument("--allocation is for the allocated mechanism");
+    return choices;
+}
+
 std::filesystem::path allocationPathBeside(const std::filesystem::path& model_path) {
     std::filesystem::path path = model_path;
     return path.replace_extension(".allocation.json");

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "privacy/mechanism_settings.h"
+
 #include <cstddef>
 #include <filesystem>
 #include <string>
@@ -63,5 +65,19 @@ void validateLatentAllocation(const LatentAllocation& allocation, std::size_t di
 /// The file an allocation of `model_path` is expected in: MODEL.allocation.json beside
 /// MODEL.safetensors.
 std::filesystem::path allocationPathBeside(const std::filesystem::path& model_path);
+
+/// One mechanism as a sweep or a strip shows it: for allocated, one allocation file.
+struct MechanismChoice {
+    PrivacyMechanism mechanism = PrivacyMechanism::DpGlow;
+    std::string label;       ///< the rows' name: the mechanism's, "allocated:STEM" when several allocations are shown
+    std::string allocation;  ///< allocated: the file
+};
+
+/// `mechanisms` in order, allocated once per file of `allocations` (labelled "allocated:STEM"
+/// when there are several), or once with the file beside `model_path` when none is given.
+/// Throws std::invalid_argument when allocations are given without allocated.
+std::vector<MechanismChoice> mechanismChoices(const std::vector<PrivacyMechanism>& mechanisms,
+                                              const std::vector<std::string>& allocations,
+                                              const std::filesystem::path& model_path);
 
 }  // namespace dpflow
