@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include "eval/roc_auc.h"
 #include "eval/sweep_engine.h"
 #include "eval/sweep_summary.h"
 #include "flow/runtime.h"
@@ -86,10 +87,58 @@ void registerSweepReport(CLI::App& app, int& exit_code) {
     });
 }
 
+// The row named "MECHANISM@EPS" (or "original"), with its per-film image-borne scores.
+const SweepRow& rowNamed(const SweepResults& results, const std::string& name, const char* option) {
+    if (name == "original" && results.original) return *results.original;
+    const auto at = name.rfind('@');
+    if (at == std::string::npos) throw CLI::ValidationError(option, "name a row as MECHANISM@EPS (e.g. dpglow@1e5) or original");
+    const std::string mechanism = name.substr(0, at);
+    double epsilon = 0.0;
+    try {
+        epsilon = std::stod(name.substr(at + 1));
+    } catch (const std::exception&) {
+        throw CLI::ValidationError(option, "'" + name.substr(at + 1) + "' is not a number");
+    }
+    for (const SweepRow& row : results.rows)
+        if (row.mechanism == mechanism && std::abs(row.epsilon - epsilon) <= 1e-9 * epsilon) return row;
+    throw CLI::ValidationError(option, "the results have no row " + mechanism + " at eps " + fmt::format("{:g}", epsilon));
+}
+
+void registerSweepCompare(CLI::App& app, int& exit_code) {
+    auto* command = app.add_subcommand(
+        "sweep-compare", "Compare the image-borne AUC of two rows of one sweep film by film (paired DeLong test on the same "
+                         "test films): e.g. an allocation against uniform dpglow at the eps where both reach the same "
+                         "empirical privacy. Needs a sweep run with --image-borne. Computes nothing else.");
+    auto csv = std::make_shared<std::string>();
+    auto first = std::make_shared<std::string>(), second = std::make_shared<std::string>();
+    command->add_option("results", *csv, "Results CSV of `dpflow sweep --image-borne`")->required()->check(CLI::ExistingFile);
+    command->add_option("--first", *first, "MECHANISM@EPS, or original")->required();
+    command->add_option("--second", *second, "MECHANISM@EPS, or original")->required();
+    command->callback([=, &exit_code] {
+        const SweepResults results = readSweepResults(*csv);
+        const SweepRow& a = rowNamed(results, *first, "--first");
+        const SweepRow& b = rowNamed(results, *second, "--second");
+        if (a.image_borne_scores.empty() || b.image_borne_scores.empty() ||
+            a.image_borne_scores.size() != results.test_labels.size() || b.image_borne_scores.size() != results.test_labels.size())
+            throw std::runtime_error(*csv + " holds no per-film image-borne scores for these rows: run the sweep with --image-borne");
+        const PairedAucComparison paired = pairedDelongTest(a.image_borne_scores, b.image_borne_scores, results.test_labels);
+        constexpr double kZ95 = 1.959963984540054;
+        std::cout << fmt::format("image-borne AUC {} {:.3f} [{:.3f}, {:.3f}] vs {} {:.3f} [{:.3f}, {:.3f}] on the same {} films "
+                                 "({} with the finding)\n",
+                                 *first, paired.first.auc, paired.first.ci_low, paired.first.ci_high, *second, paired.second.auc,
+                                 paired.second.ci_low, paired.second.ci_high, results.test_labels.size(), paired.first.positives);
+        std::cout << fmt::format("difference {:+.3f} [{:+.3f}, {:+.3f}] (95% CI, paired DeLong), z {:.2f}, two-sided p {:.3g}\n",
+                                 paired.difference, paired.difference - kZ95 * paired.standard_error,
+                                 paired.difference + kZ95 * paired.standard_error, paired.z, paired.p_value);
+        exit_code = 0;
+    });
+}
+
 }  // namespace
 
 void registerSweepCommand(CLI::App& app, int& exit_code) {
     registerSweepReport(app, exit_code);
+    registerSweepCompare(app, exit_code);
     auto* command = app.add_subcommand(
         "sweep", "Utility (classifier AUC, protocols a/b) and re-identification risk of privatized images over an eps "
                  "grid; writes results CSV + JSON, a plot (PNG, PDF), and caches the figures.");

@@ -432,6 +432,7 @@ std::vector<Image> labelBlindImages(const FlowModel& model, const std::pair<std:
 // The image-borne AUC of `scores` and its paired difference from the originals' on the same films.
 void imageBorneFigures(const std::vector<double>& scores, const std::vector<double>& original_scores,
                        const std::vector<int>& labels, SweepRow& row) {
+    row.image_borne_scores = scores;
     row.image_borne = aucOf(scores, labels);
     if (!row.image_borne) return;
     const PairedAucComparison paired = pairedDelongTest(scores, original_scores, labels);
@@ -680,6 +681,7 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     results.hashes = hashes;
     results.cache_key = sweepCacheKey(settings, hashes);
     results.created_utc = currentUtcTimestamp();
+    if (blind) results.test_labels = labels;
 
     SweepRow original;
     original.mechanism = "original";

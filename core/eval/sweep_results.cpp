@@ -231,6 +231,7 @@ Json rowToJson(const SweepRow& row) {
         const std::optional<double> value = column.get(row);
         j[column.name] = value ? numberToJson(*value) : Json(nullptr);
     }
+    if (!row.image_borne_scores.empty()) j["image_borne_scores"] = row.image_borne_scores;
     return j;
 }
 
@@ -316,6 +317,7 @@ void writeSweepResults(const SweepResults& results, const std::filesystem::path&
                           {"data_sha256", results.hashes.data_sha256}}},
                         {"settings", sweepSettingsToJson(results.settings)},
                         {"has_original_row", results.original.has_value()},
+                        {"test_labels", results.test_labels},
                         {"rows", rows}};
     writeAtomically(csv_path, csv);
     writeAtomically(sweepJsonPath(csv_path), document.dump(2) + "\n");
@@ -382,6 +384,12 @@ SweepResults readSweepResults(const std::filesystem::path& csv_path) {
         throw std::runtime_error(csv_path.string() + " has " + std::to_string(rows.size()) + " rows but " +
                                  json_path.string() + " lists " + std::to_string(expected) +
                                  ": the pair is from different runs");
+    // The per-film scores live in the JSON only.
+    const Json& json_rows = document.at("rows");
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (json_rows[i].contains("image_borne_scores"))
+            rows[i].image_borne_scores = json_rows[i].at("image_borne_scores").get<std::vector<double>>();
+    results.test_labels = document.value("test_labels", std::vector<int>{});
     const bool has_original = document.value("has_original_row", false);
     if (has_original && !rows.empty()) {
         results.original = rows.front();

@@ -87,6 +87,9 @@ struct SweepRow {
     std::optional<double> image_borne_difference_low;   ///< its 95% CI
     std::optional<double> image_borne_difference_high;
     std::optional<double> image_borne_difference_p;     ///< two-sided p of the paired DeLong test
+    /// The classifier's image-borne score of every test film, in the order of SweepResults::test_labels
+    /// (JSON only), so two rows can be compared film by film (`dpflow sweep-compare`).
+    std::vector<double> image_borne_scores;
     std::optional<double> mean_ssim;    ///< mean SSIM of privatized test images to their originals
     std::optional<double> mean_psnr;    ///< mean PSNR in dB (finite values only; identical images are left out)
     SweepAttackerFigures pixel_attacker;
@@ -159,6 +162,7 @@ struct SweepResults {
     std::string created_utc;        ///< ISO 8601, when the figures were computed
     double wall_seconds = 0.0;      ///< time the computation took (not a cache read)
     std::optional<SweepRow> original;  ///< the unprivatized baseline (mechanism "original", eps +inf)
+    std::vector<int> test_labels;   ///< the test films' labels in the order of the rows' per-film scores (JSON only)
     std::vector<SweepRow> rows;     ///< one per (mechanism, eps), mechanism-major
 };
 

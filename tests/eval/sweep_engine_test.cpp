@@ -5,6 +5,7 @@
 #include "privacy/latent_allocation.h"
 #include "image/sha256.h"
 #include "sweep_test_support.h"
+#include "../support/command_runner.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -180,6 +181,20 @@ TEST(SweepEngine, ImageBorneMeasureMatchesTheOriginalsAtHugeEpsAndIsReportedAsAP
     EXPECT_LE(*results.rows[0].image_borne_difference_low, *results.rows[0].image_borne_difference);
     EXPECT_GE(*results.rows[0].image_borne_difference_high, *results.rows[0].image_borne_difference);
     EXPECT_EQ(*results.original->image_borne_difference, 0.0);
+
+    // The per-film scores travel in the JSON, so two rows can be compared film by film afterwards.
+    const auto csv = folder.path() / "results.csv";
+    writeSweepResults(results, csv);
+    const SweepResults read = readSweepResults(csv);
+    EXPECT_EQ(read.test_labels.size(), results.original->test_images);
+    EXPECT_EQ(read.rows[0].image_borne_scores, results.rows[0].image_borne_scores);
+    const test::CommandRun compare =
+        test::runDpflow("sweep-compare " + csv.string() + " --first dpglow@1e12 --second original");
+    ASSERT_EQ(compare.status, 0) << compare.output;
+    EXPECT_NE(compare.output.find("on the same " + std::to_string(read.test_labels.size()) + " films"), std::string::npos)
+        << compare.output;
+    EXPECT_NE(compare.output.find("paired DeLong"), std::string::npos) << compare.output;
+    EXPECT_NE(test::runDpflow("sweep-compare " + csv.string() + " --first dpglow@5 --second original").status, 0);
 
     settings.image_borne_attribute = "label=2";
     EXPECT_THROW(computeSweep(settings, hashSweepInputs(settings)), std::invalid_argument);
