@@ -241,6 +241,20 @@ void PlotPanel::redraw() {
         auc_graph->setPen(QPen(QColor(30, 100, 200), 2));
         auc_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
         auc_graph->setName(tr("AUC (%1, protocol a)").arg(mechanism_));
+        // The image-borne AUC (label-blind decode), beside the label-kept one, where the sweep measured it.
+        QVector<double> borne_eps, borne;
+        for (const SweepRow* row : rows)
+            if (row->image_borne) {
+                borne_eps << row->epsilon;
+                borne << row->image_borne->auc;
+            }
+        if (!borne_eps.isEmpty()) {
+            QCPGraph* borne_graph = plot_->addGraph();
+            borne_graph->setData(borne_eps, borne);
+            borne_graph->setPen(QPen(QColor(30, 100, 200), 2, Qt::DotLine));
+            borne_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, 6));
+            borne_graph->setName(tr("image-borne AUC (decoded under one label for all)"));
+        }
         QCPGraph* reid_graph = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
         reid_graph->setData(reid_eps, reid);
         reid_graph->setPen(QPen(QColor(200, 90, 20), 2));

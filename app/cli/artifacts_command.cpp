@@ -27,6 +27,7 @@ struct ArtifactsArguments {
     std::string manifest;
     std::string split = "test";
     std::string mechanism = "dpglow";
+    std::string allocation;
     std::vector<double> epsilons;
     std::vector<std::string> keep;
     std::vector<std::string> protect;
@@ -62,7 +63,10 @@ void registerArtifactsCommand(CLI::App& app, int& exit_code) {
     command->add_option("--model", a->model, "Flow weights (.safetensors)")->required()->check(CLI::ExistingFile);
     command->add_option("--manifest", a->manifest, "Manifest of the films, with the model's attribute columns")->required()->check(CLI::ExistingFile);
     command->add_option("--split", a->split, "Split of the manifest ('' for every row)")->capture_default_str();
-    command->add_option("--mechanism", a->mechanism, "dpglow or cadp")->check(CLI::IsMember({"dpglow", "cadp"}))->capture_default_str();
+    command->add_option("--mechanism", a->mechanism, "dpglow, cadp or allocated")
+        ->check(CLI::IsMember({"dpglow", "cadp", "allocated"}))->capture_default_str();
+    command->add_option("--allocation", a->allocation, "allocated: the allocation file (default MODEL.allocation.json beside the model)")
+        ->check(CLI::ExistingFile);
     command->add_option("--epsilons", a->epsilons, "Budgets, comma-separated")->delimiter(',')->required()->check(CLI::PositiveNumber);
     command->add_option("--keep", a->keep, "Attributes disclosed exactly, comma-separated")->delimiter(',');
     command->add_option("--protect", a->protect, "Protected attributes NAME:EPS, comma-separated")->delimiter(',');
@@ -78,6 +82,8 @@ void registerArtifactsCommand(CLI::App& app, int& exit_code) {
         const ModelReference reference{&model, std::filesystem::path(a->model).filename().string(), sha256OfFile(a->model)};
         StripSettings settings;
         settings.mechanisms = {parseMechanism(a->mechanism)};
+        if (!a->allocation.empty()) settings.allocations = {a->allocation};
+        settings.model_path = a->model;
         settings.epsilons = a->epsilons;
         settings.decoding = parseLatentDecoding(a->decoding);
         settings.attributes = parseAttributePolicy(a->keep, a->protect);

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace dpflow {
@@ -43,7 +45,21 @@ std::vector<StripRow> privatizeAcrossEpsilons(const std::vector<PrivatizeInput>&
 std::string stripCaption(const StripCell& cell) {
     const auto& accounting = cell.record.accounting;
     std::string text = fmt::format("eps {:g}", accounting.epsilon_mechanism);
-    if (accounting.plan) text += fmt::format("\nb {:.3g}", accounting.plan->scale);
+    if (!accounting.groups.empty()) {
+        double smallest = INFINITY, largest = 0.0;
+        int prior = 0;
+        for (const auto& group : accounting.groups) {
+            if (!group.plan) {
+                ++prior;
+                continue;
+            }
+            smallest = std::min(smallest, group.plan->scale);
+            largest = std::max(largest, group.plan->scale);
+        }
+        text += fmt::format("\nb_g {:.3g}-{:.3g}, {} prior", smallest, largest, prior);
+    } else if (accounting.plan) {
+        text += fmt::format("\nb {:.3g}", accounting.plan->scale);
+    }
     text += fmt::format("\nclip in {:.1f}% out {:.1f}%", 100.0 * cell.record.input_clipped_fraction,
                         100.0 * cell.record.output_clipped_fraction);
     if (!cell.image) text += "\nwithheld";

@@ -101,10 +101,10 @@ void drawUtility(QCustomPlot& plot, QCPAxisRect* rect, const SweepResults& resul
     const std::vector<std::string> mechanisms = mechanismsOf(results);
     for (std::size_t m = 0; m < mechanisms.size(); ++m) {
         const std::vector<const SweepRow*> rows = rowsOf(results, mechanisms[m]);
-        for (int protocol = 0; protocol < 2; ++protocol) {
+        for (int protocol = 0; protocol < 3; ++protocol) {
             QVector<double> x, auc, low, high;
             for (const SweepRow* row : rows) {
-                const std::optional<SweepAuc>& value = protocol == 0 ? row->protocol_a : row->protocol_b;
+                const std::optional<SweepAuc>& value = protocol == 0 ? row->protocol_a : protocol == 1 ? row->protocol_b : row->image_borne;
                 if (!value) continue;
                 x << row->epsilon;
                 auc << value->auc;
@@ -114,7 +114,7 @@ void drawUtility(QCustomPlot& plot, QCPAxisRect* rect, const SweepResults& resul
             if (x.isEmpty()) continue;
             QColor colour = mechanismColour(m);
             QColor band = colour;
-            band.setAlpha(protocol == 0 ? 50 : 30);
+            band.setAlpha(protocol == 0 ? 50 : protocol == 1 ? 30 : 20);
             QPen bandPen(Qt::NoPen);
             QCPGraph* lower = addLine(plot, rect, x, low, bandPen, "", nullptr);
             QCPGraph* upper = addLine(plot, rect, x, high, bandPen, "", nullptr);
@@ -122,9 +122,11 @@ void drawUtility(QCustomPlot& plot, QCPAxisRect* rect, const SweepResults& resul
             upper->setScatterStyle(QCPScatterStyle::ssNone);
             upper->setBrush(band);
             upper->setChannelFillGraph(lower);
-            QPen pen(colour, 2, protocol == 0 ? Qt::SolidLine : Qt::DashLine);
+            QPen pen(colour, 2, protocol == 0 ? Qt::SolidLine : protocol == 1 ? Qt::DashLine : Qt::DotLine);
             addLine(plot, rect, x, auc, pen,
-                    QString::fromStdString(mechanisms[m]) + (protocol == 0 ? " (a) trained on originals" : " (b) trained on privatized"),
+                    QString::fromStdString(mechanisms[m]) + (protocol == 0   ? " (a) trained on originals"
+                                                             : protocol == 1 ? " (b) trained on privatized"
+                                                                             : " image-borne (one label for all)"),
                     legend);
         }
     }
@@ -145,10 +147,13 @@ void drawUtility(QCustomPlot& plot, QCPAxisRect* rect, const SweepResults& resul
     if (results.original && results.original->protocol_a)
         addReference(plot, rect, lo, hi, results.original->protocol_a->auc, QPen(Qt::black, 1.5, Qt::DashLine),
                      QString("originals %1").arg(results.original->protocol_a->auc, 0, 'f', 3), legend);
+    if (results.original && results.original->image_borne)
+        addReference(plot, rect, lo, hi, results.original->image_borne->auc, QPen(Qt::black, 1, Qt::DotLine),
+                     QString("originals, image-borne %1").arg(results.original->image_borne->auc, 0, 'f', 3), legend);
     addReference(plot, rect, lo, hi, 0.5, QPen(Qt::gray, 1, Qt::DotLine), "chance (0.5)", legend);
     double lowest = 0.3;  // below chance only when a figure goes there (protocol b can)
     for (const SweepRow& row : results.rows)
-        for (const std::optional<SweepAuc>& auc : {row.protocol_a, row.protocol_b})
+        for (const std::optional<SweepAuc>& auc : {row.protocol_a, row.protocol_b, row.image_borne})
             if (auc) lowest = std::min(lowest, std::floor((auc->ci_low - 0.02) * 10.0) / 10.0);
     rect->axis(QCPAxis::atLeft)->setLabel("ROC AUC (95% DeLong band)");
     rect->axis(QCPAxis::atLeft)->setRange(std::max(0.0, lowest), 1.02);
