@@ -28,6 +28,13 @@ void expectSameAttack(const SweepAttackFigures& a, const SweepAttackFigures& b) 
 
 void expectSameRow(const SweepRow& a, const SweepRow& b) {
     EXPECT_EQ(a.mechanism, b.mechanism);
+    ASSERT_EQ(a.image_borne.has_value(), b.image_borne.has_value());
+    if (a.image_borne) {
+        EXPECT_EQ(a.image_borne->auc, b.image_borne->auc);
+        EXPECT_EQ(a.image_borne->ci_high, b.image_borne->ci_high);
+    }
+    EXPECT_EQ(a.image_borne_difference, b.image_borne_difference);
+    EXPECT_EQ(a.image_borne_difference_p, b.image_borne_difference_p);
     EXPECT_EQ(a.epsilon, b.epsilon);
     EXPECT_EQ(a.noise_scale, b.noise_scale);
     EXPECT_EQ(a.test_images, b.test_images);
@@ -63,6 +70,10 @@ TEST(SweepResults, CsvAndJsonRoundTripEveryValueExactly) {
     EXPECT_EQ(read.hashes.data_sha256, "cc");
     EXPECT_EQ(read.hashes.embedding_sha256, "dd");
     EXPECT_EQ(read.hashes.linkage_embedding_sha256, "ee");
+    EXPECT_EQ(read.hashes.allocation_sha256, std::vector<std::string>{"ff"});
+    EXPECT_EQ(read.settings.allocations, written.settings.allocations);
+    EXPECT_EQ(read.settings.image_borne_attribute, "label=0");
+    EXPECT_EQ(read.test_labels, written.test_labels);
     EXPECT_EQ(read.settings.embedding_path, "attacker.safetensors");
     EXPECT_EQ(read.cache_key, written.cache_key);
     EXPECT_EQ(read.created_utc, written.created_utc);
@@ -71,7 +82,10 @@ TEST(SweepResults, CsvAndJsonRoundTripEveryValueExactly) {
     EXPECT_TRUE(std::isinf(read.original->epsilon));
     expectSameRow(*read.original, *written.original);
     ASSERT_EQ(read.rows.size(), written.rows.size());
-    for (std::size_t i = 0; i < read.rows.size(); ++i) expectSameRow(read.rows[i], written.rows[i]);
+    for (std::size_t i = 0; i < read.rows.size(); ++i) {
+        expectSameRow(read.rows[i], written.rows[i]);
+        EXPECT_EQ(read.rows[i].image_borne_scores, written.rows[i].image_borne_scores);
+    }
 }
 
 TEST(SweepResults, CsvHeaderNamesEveryColumnAndAbsentValuesAreEmptyCells) {
@@ -84,7 +98,9 @@ TEST(SweepResults, CsvHeaderNamesEveryColumnAndAbsentValuesAreEmptyCells) {
     std::string expected;
     for (const std::string& name : sweepCsvColumns()) expected += (expected.empty() ? "" : ",") + name;
     EXPECT_EQ(header, expected);
-    EXPECT_EQ(sweepCsvColumns().size(), 5u + 5u + 5u + 2u + 3u * 2u * 12u);  // 12 figures per attacker and protocol
+    // mechanism and 4 row facts, protocols a and b, the image-borne AUC (5 columns each) and its paired
+    // difference (4), SSIM and PSNR, 12 figures per attacker and protocol
+    EXPECT_EQ(sweepCsvColumns().size(), 5u + 5u + 5u + 5u + 4u + 2u + 3u * 2u * 12u);
     EXPECT_EQ(original.rfind("original,inf,,90,0,0.94999999999999996,", 0), 0u) << original;
 }
 

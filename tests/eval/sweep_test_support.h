@@ -78,7 +78,10 @@ inline SweepResults exampleResults() {
     results.settings.protect_attributes = {"sex:1"};
     results.settings.seed = 7;
     results.settings.latent_decoding = "direct";
-    results.hashes = {"aa", "bb", "cc", "dd", "ee", {}};
+    results.hashes = {"aa", "bb", "cc", "dd", "ee", {"ff"}};
+    results.settings.allocations = {"m.allocation.json"};
+    results.settings.image_borne_attribute = "label=0";
+    results.test_labels = {1, 0, 1};
     results.settings.embedding_path = "attacker.safetensors";
     results.cache_key = "0123456789abcdef0123";
     results.created_utc = "2026-11-22T23:59:59Z";
@@ -110,6 +113,10 @@ inline SweepResults exampleResults() {
         row.mean_psnr = 0.1 + 1.0 / 3.0;
         row.pixel_attacker.linkage.top1_rate = 1.0 / 7.0;
         row.embedding_attacker.identification.verification_ci_high = 0.123456789012345678;
+        row.image_borne = SweepAuc{0.6 + 1.0 / 3.0 * 0.1, 0.5, 0.7, 40, 50};
+        row.image_borne_difference = -1.0 / 7.0;
+        row.image_borne_difference_p = 0.01;
+        row.image_borne_scores = {0.25, 1.0 / 3.0, eps};
         results.rows.push_back(row);
     }
     return results;
