@@ -2,7 +2,9 @@
 // the public split, the accounting it gives, a release under it, and the refusals that keep the
 // allocation public.
 
+#include "flow/flow_model.h"
 #include "image/sha256.h"
+#include "privacy/latent_allocation.h"
 #include "../support/command_runner.h"
 #include "privatizer_test_support.h"
 
@@ -110,6 +112,27 @@ TEST_F(AllocatedCliTest, RefusesAnAllocationMadeForAnotherModel) {
                                                  " --mechanism allocated --allocation " + allocation_.string() +
                                                  " --epsilon 10 --keep label,sex");
     EXPECT_EQ(run.status, 2) << run.output;
+}
+
+
+// Every allocation shipped in models/ was computed for the weights beside it: a retrained model
+// without a new allocation is refused at release, so it must not be shipped that way.
+TEST(ShippedAllocations, EachFitsTheModelBesideIt) {
+    int checked = 0;
+    for (const auto& entry : fs::directory_iterator(fs::path(DPFLOW_SOURCE_DIR) / "models")) {
+        const std::string name = entry.path().filename().string();
+        const std::string suffix = ".allocation.json";
+        if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+        const fs::path model = entry.path().parent_path() / (name.substr(0, name.size() - suffix.size()) + ".safetensors");
+        ASSERT_TRUE(fs::exists(model)) << name << " has no model beside it";
+        const LatentAllocation allocation = readLatentAllocation(entry.path());
+        const FlowModel flow = FlowModel::load(model, "cpu");
+        EXPECT_NO_THROW(validateLatentAllocation(allocation, static_cast<std::size_t>(flow.layout().total), sha256OfFile(model)))
+            << name;
+        EXPECT_FALSE(allocation.public_image_sha256.empty()) << name;
+        ++checked;
+    }
+    EXPECT_GE(checked, 1) << "no allocation is shipped in models/";
 }
 
 }  // namespace

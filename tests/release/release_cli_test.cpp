@@ -1,6 +1,8 @@
 #include "release_test_support.h"
 
 #include "eval/sweep_results.h"
+#include "flow/flow_model.h"
+#include "privacy/latent_allocation.h"
 #include "image/manifest.h"
 #include "image/sha256.h"
 #include "release/durable_files.h"
@@ -118,6 +120,42 @@ TEST_F(ReleaseCliTest, TheCertificateSaysWhatTheQuotedUtilityMeasuresOnAConditio
     const std::string statement = readJson(out / release_layout::kCertificate)["ethics_statement"].get<std::string>();
     EXPECT_NE(statement.find("ROC AUC of 0.97"), std::string::npos) << statement;
     EXPECT_NE(statement.find("measures the disclosed label"), std::string::npos) << statement;
+}
+
+TEST_F(ReleaseCliTest, AnAllocatedReleaseCertifiesItsAllocationAndSaysTheGuaranteeIsVacuousAtThisEpsilon) {
+    // The finest level drawn from the prior, the rest one scale: a data-independent allocation.
+    const FlowModel model = FlowModel::load(test::smallModel(), "cpu");
+    LatentAllocation allocation;
+    allocation.scheme = "coarse";
+    allocation.objective = "test";
+    allocation.model_sha256 = sha256OfFile(test::smallModel());
+    allocation.public_data = "none (test)";
+    allocation.public_image_sha256 = {"0"};
+    const auto& levels = model.layout().levels;
+    const double budgeted = static_cast<double>(model.layout().total - levels[0].size());
+    for (const auto& level : levels) {
+        const auto begin = static_cast<std::size_t>(level.offset);
+        allocation.groups.push_back({"level", begin, begin + static_cast<std::size_t>(level.size()),
+                                     level.offset == 0 ? 0.0 : static_cast<double>(level.size()) / budgeted, 0.0, 0.0});
+    }
+    const fs::path file = dir_ / "small.allocation.json";
+    writeLatentAllocation(file, allocation);
+    const fs::path out = dir_ / "release";
+    const CliRun run = dpflow("release --model " + test::smallModel() + " --mechanism allocated --allocation " + file.string() +
+                              " --epsilon 100000 --keep label --format png --purpose 'unit test' --input " + manifest_.string() +
+                              " --out " + out.string());
+    ASSERT_EQ(run.status, 0) << run.output;
+    const json certificate = readJson(out / release_layout::kCertificate);
+    EXPECT_EQ(certificate["counts"]["released"], 6);
+    EXPECT_EQ(certificate["accounting"]["mechanism"], "allocated");
+    EXPECT_EQ(certificate["accounting"]["allocation"]["sha256"], sha256OfFile(file));
+    EXPECT_EQ(certificate["accounting"]["allocation"]["groups"].size(), levels.size());
+    const std::string ethics = certificate["ethics_statement"].get<std::string>();
+    EXPECT_NE(ethics.find("split over 3 groups of latent coordinates by the allocation small.allocation.json"), std::string::npos)
+        << ethics;
+    EXPECT_NE(ethics.find("1 group(s) were drawn from the prior"), std::string::npos) << ethics;
+    EXPECT_NE(ethics.find("At epsilon 100000 the formal guarantee is vacuous"), std::string::npos) << ethics;
+    EXPECT_EQ(dpflow("verify-release " + out.string()).status, 0);
 }
 
 TEST_F(ReleaseCliTest, ReleaseManifestHasNewIdsAndOnlyKeptAttributes) {
