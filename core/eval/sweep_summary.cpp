@@ -120,9 +120,10 @@ std::string describeVerdict(const MechanismVerdict& verdict) {
     const EpsilonVerdict& smallest = verdict.points.front();
     const AttackJudgement& strongest = smallest.attacks[smallest.strongest];
     std::string text = fmt::format("{}: no swept eps puts every attack at chance (95% upper bound of top-1 <= {:g} x chance "
-                                   "= {:.4f}); at the smallest, eps {:g}, the strongest is {}",
+                                   "= {:.4f}); at the smallest, eps {:g}, the strongest is {}{}{}",
                                    verdict.mechanism, factor, factor * strongest.chance_rate, smallest.epsilon,
-                                   describeAttack(strongest));
+                                   describeAttack(strongest), formatAuc("a", smallest.protocol_a),
+                                   formatAuc("image-borne", smallest.image_borne));
     // Where the point estimates alone would have passed: shown, not counted.
     std::optional<double> point_estimates;
     for (const EpsilonVerdict& point : verdict.points) {
