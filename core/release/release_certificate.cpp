@@ -124,6 +124,15 @@ std::string ethicsStatement(const json& c) {
             const std::string caveat = protocolACaveat({acc.at("mechanism").get<std::string>()});
             if (!caveat.empty()) text += caveat + " ";
         }
+        if (!row.value("image_borne_auc", json(nullptr)).is_null()) {
+            const json& original = e.value("original", json(nullptr));
+            text += fmt::format("What the image itself carries of the finding, measured with every image decoded under one "
+                                "label so that the disclosed label cannot paint it, scored an ROC AUC of {}{}. ",
+                                number(row.at("image_borne_auc").get<double>()),
+                                !original.is_null() && !original.value("image_borne_auc", json(nullptr)).is_null()
+                                    ? " (originals: " + number(original.at("image_borne_auc").get<double>()) + ")"
+                                    : std::string());
+        }
         if (!row.at("reidentification_top1").is_null())
             text += fmt::format("The strongest re-identification attack measured matched a privatized image to its patient "
                                 "{:.1f}% of the time (chance: {:.1f}%). ",
@@ -147,6 +156,9 @@ std::string ethicsStatement(const json& c) {
                                     ? ""
                                     : " (the evaluation's test films are too few to show chance at any epsilon)");
         }
+    } else if (!e.is_null() && e.contains("allocation_found") && !e.at("allocation_found").get<bool>()) {
+        text += "The supplied evaluation did not measure this release's allocation (its SHA-256 is not among the sweep's), "
+                "so none of its figures is quoted. ";
     } else {
         text += "No measured utility or re-identification figure was supplied for this epsilon. ";
     }

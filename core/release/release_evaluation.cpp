@@ -3,6 +3,7 @@
 #include "eval/sweep_results.h"
 #include "eval/sweep_summary.h"
 #include "image/sha256.h"
+#include "privacy/latent_allocation.h"
 
 #include <nlohmann/json.hpp>
 
@@ -28,6 +29,7 @@ json rowJson(const SweepRow& r) {
     json row = {{"mechanism", r.mechanism}, {"epsilon", r.epsilon}, {"noise_scale", orNull(r.noise_scale)},
                 {"test_images", r.test_images}, {"mean_ssim", orNull(r.mean_ssim)}, {"mean_psnr", orNull(r.mean_psnr)}};
     aucJson(r.protocol_a, "protocol_a", row);
+    aucJson(r.image_borne, "image_borne", row);
     aucJson(r.protocol_b, "protocol_b", row);
     json attackers = json::object();
     std::optional<double> strongest, chance, linkage, linkage_chance;
@@ -62,9 +64,26 @@ json rowJson(const SweepRow& r) {
 
 }  // namespace
 
-json evaluationAtEpsilon(const std::filesystem::path& sweep_csv, const std::string& mechanism, double epsilon,
-                         const std::string& model_sha256) {
+json evaluationAtEpsilon(const std::filesystem::path& sweep_csv, const std::string& released_mechanism, double epsilon,
+                         const std::string& model_sha256, const std::string& allocation_sha256) {
     const SweepResults results = readSweepResults(sweep_csv);
+    // The rows' name for the released mechanism: for allocated, the rows of the same allocation file.
+    std::string mechanism = released_mechanism;
+    bool allocation_found = false;
+    if (released_mechanism == mechanismName(PrivacyMechanism::Allocated)) {
+        std::vector<PrivacyMechanism> swept;
+        for (const std::string& name : results.settings.mechanisms) swept.push_back(parseMechanism(name));
+        std::size_t index = 0;
+        for (const MechanismChoice& choice : mechanismChoices(swept, results.settings.allocations, results.settings.model_path)) {
+            if (choice.mechanism != PrivacyMechanism::Allocated) continue;
+            if (index < results.hashes.allocation_sha256.size() && results.hashes.allocation_sha256[index] == allocation_sha256) {
+                mechanism = choice.label;
+                allocation_found = true;
+            }
+            ++index;
+        }
+        if (!allocation_found) mechanism.clear();  // another allocation's figures are not this release's
+    }
     json e = {{"file", sweep_csv.filename().string()},
               {"sha256", sha256OfFile(sweep_csv)},
               {"data_sha256", results.hashes.data_sha256},
@@ -72,6 +91,10 @@ json evaluationAtEpsilon(const std::filesystem::path& sweep_csv, const std::stri
               {"model_matches", results.hashes.model_sha256 == model_sha256},
               {"split", results.settings.split},
               {"found", false}};
+    if (released_mechanism == mechanismName(PrivacyMechanism::Allocated)) {
+        e["allocation_sha256"] = allocation_sha256;
+        e["allocation_found"] = allocation_found;
+    }
     for (const auto& row : results.rows) {
         if (row.mechanism != mechanism || std::abs(row.epsilon - epsilon) > 1e-9 * std::abs(epsilon)) continue;
         e["found"] = true;

@@ -17,7 +17,10 @@ namespace dpflow {
 /// eps matches when equal to 1e-9 relative. A sweep on a different model (by hash) is quoted
 /// with "model_matches": false, never silently. Throws std::runtime_error when the file cannot
 /// be read (readSweepResults).
+/// For `allocated`, `allocation_sha256` picks the rows measured with that allocation file (a
+/// sweep may compare several, as "allocated:STEM"); "allocation_found" says whether the sweep
+/// measured it at all.
 nlohmann::json evaluationAtEpsilon(const std::filesystem::path& sweep_csv, const std::string& mechanism, double epsilon,
-                                   const std::string& model_sha256);
+                                   const std::string& model_sha256, const std::string& allocation_sha256 = "");
 
 }  // namespace dpflow

@@ -140,7 +140,8 @@ json commonCertificate(const ReleaseSettings& settings, const std::string& finge
     c["evaluation"] = settings.evaluation.empty()
                           ? json(nullptr)
                           : evaluationAtEpsilon(settings.evaluation, mechanismName(settings.decision.mechanism.mechanism),
-                                                settings.decision.mechanism.epsilon, reference.sha256);
+                                                settings.decision.mechanism.epsilon, reference.sha256,
+                                                privatizer.allocation() ? privatizer.allocation()->file_sha256 : "");
     c["publication"] = {{"publish", {release_layout::kImages, release_layout::kManifest, release_layout::kCertificate,
                                      release_layout::kCertificatePdf}},
                         {"keep_internal", {release_layout::kRecords, release_layout::kAudit, release_layout::kLedger,

@@ -156,6 +156,43 @@ TEST_F(ReleaseCliTest, AnAllocatedReleaseCertifiesItsAllocationAndSaysTheGuarant
     EXPECT_NE(ethics.find("1 group(s) were drawn from the prior"), std::string::npos) << ethics;
     EXPECT_NE(ethics.find("At epsilon 100000 the formal guarantee is vacuous"), std::string::npos) << ethics;
     EXPECT_EQ(dpflow("verify-release " + out.string()).status, 0);
+
+    // A sweep that measured other allocations is not quoted for this one.
+    const fs::path sweep = dir_ / "sweep.csv";
+    SweepResults other;
+    other.settings.model_path = test::smallModel();
+    other.settings.mechanisms = {"allocated"};
+    other.settings.allocations = {"elsewhere.json"};
+    other.settings.epsilons = {1e5};
+    other.hashes.model_sha256 = sha256OfFile(test::smallModel());
+    other.hashes.allocation_sha256 = {"another allocation"};
+    SweepRow row;
+    row.mechanism = "allocated";
+    row.epsilon = 1e5;
+    row.protocol_a = SweepAuc{0.9, 0.8, 1.0, 3, 3};
+    other.rows = {row};
+    writeSweepResults(other, sweep);
+    const fs::path quoted = dir_ / "quoted";
+    ASSERT_EQ(dpflow("release --model " + test::smallModel() + " --mechanism allocated --allocation " + file.string() +
+                     " --epsilon 100000 --keep label --format png --evaluation " + sweep.string() + " --input " +
+                     manifest_.string() + " --out " + quoted.string()).status, 0);
+    const json quoted_certificate = readJson(quoted / release_layout::kCertificate);
+    EXPECT_FALSE(quoted_certificate["evaluation"]["allocation_found"].get<bool>());
+    EXPECT_FALSE(quoted_certificate["evaluation"]["found"].get<bool>());
+    EXPECT_NE(quoted_certificate["ethics_statement"].get<std::string>().find("did not measure this release's allocation"),
+              std::string::npos);
+
+    // The same sweep on this allocation is quoted.
+    other.hashes.allocation_sha256 = {sha256OfFile(file)};
+    writeSweepResults(other, sweep);
+    const fs::path matched = dir_ / "matched";
+    ASSERT_EQ(dpflow("release --model " + test::smallModel() + " --mechanism allocated --allocation " + file.string() +
+                     " --epsilon 100000 --keep label --format png --evaluation " + sweep.string() + " --input " +
+                     manifest_.string() + " --out " + matched.string()).status, 0);
+    const json matched_certificate = readJson(matched / release_layout::kCertificate);
+    EXPECT_TRUE(matched_certificate["evaluation"]["allocation_found"].get<bool>());
+    EXPECT_TRUE(matched_certificate["evaluation"]["found"].get<bool>());
+    EXPECT_EQ(matched_certificate["evaluation"]["row"]["protocol_a_auc"], 0.9);
 }
 
 TEST_F(ReleaseCliTest, ReleaseManifestHasNewIdsAndOnlyKeptAttributes) {
