@@ -162,8 +162,9 @@ void registerSweepCommand(CLI::App& app, int& exit_code) {
                         "(default MODEL.allocation.json beside the model)")
         ->delimiter(',')->check(CLI::ExistingFile);
     command->add_option("--image-borne", settings->image_borne_attribute,
-                        "NAME=VALUE: also score the image-borne measure, every released image re-encoded and decoded with the "
-                        "label attribute NAME set to VALUE (e.g. label=normal), so the disclosed label cannot paint the finding");
+                        "LABEL: also score the image-borne measure: every released image re-encoded under its released "
+                        "attributes, decoded under every value of the label attribute LABEL (e.g. label) and the classifier's "
+                        "scores averaged, so the disclosed label cannot paint the finding");
     command->add_option("--epsilons", settings->epsilons, "eps values, comma-separated (e.g. 1e2,1e4,1e6)")
         ->delimiter(',')->required()->check(CLI::PositiveNumber);
     command->add_option("--protocol", *protocol, "Utility protocol: a (classifier trained on originals), b (trained on "

@@ -317,19 +317,14 @@ std::vector<MechanismChoice> sweptMechanisms(const SweepSettings& settings) {
     return mechanismChoices(mechanisms, settings.allocations, settings.model_path);
 }
 
-// "NAME=VALUE" of the image-borne measure, checked against the model's attributes.
-std::pair<std::string, std::string> imageBorneReference(const SweepSettings& settings, const FlowModel& model) {
-    const auto equals = settings.image_borne_attribute.find('=');
-    if (equals == std::string::npos)
-        throw std::invalid_argument("--image-borne takes NAME=VALUE (the label attribute and its reference value), not '" +
-                                    settings.image_borne_attribute + "'");
-    const std::string name = settings.image_borne_attribute.substr(0, equals), value = settings.image_borne_attribute.substr(equals + 1);
+// The label attribute of the image-borne measure, checked against the model's attributes.
+const FlowAttribute& imageBorneAttribute(const SweepSettings& settings, const FlowModel& model) {
+    const std::string& name = settings.image_borne_attribute;
+    if (name.find('=') != std::string::npos)
+        throw std::invalid_argument("--image-borne takes the label attribute's name only ('" + name.substr(0, name.find('=')) +
+                                    "'): the measure averages over the decodes under every one of its values");
     for (const FlowAttribute& attribute : model.card().config.attributes)
-        if (attribute.name == name) {
-            if (std::find(attribute.values.begin(), attribute.values.end(), value) == attribute.values.end())
-                throw std::invalid_argument("--image-borne: '" + value + "' is not a value of the model's attribute '" + name + "'");
-            return {name, value};
-        }
+        if (attribute.name == name) return attribute;
     throw std::invalid_argument("--image-borne: the model has no attribute '" + name + "'");
 }
 
@@ -399,34 +394,41 @@ PrivatizedSet privatizeAll(Privatizer& privatizer, const std::vector<PreparedInp
 
 // The image-borne measure's images: each image re-encoded under the attributes it was released
 // (or is held) with, and decoded with the label attribute set to the reference value for all.
-std::vector<Image> labelBlindImages(const FlowModel& model, const std::pair<std::string, std::string>& reference,
-                                    const std::vector<Image>& images, const std::vector<const AttributeValues*>& attributes,
-                                    const std::vector<StudyImage>& sources, ProgressMeter& meter, const std::string& stage) {
+std::vector<double> imageBorneScores(const FlowModel& model, const BinaryClassifier& classifier, const FlowAttribute& label,
+                                     const std::vector<Image>& images, const std::vector<const AttributeValues*>& attributes,
+                                     const std::vector<StudyImage>& sources, ProgressMeter& meter, const std::string& stage) {
     constexpr std::size_t kBatch = 16;
     const int size = model.card().config.image_size;
-    std::vector<Image> out;
+    const std::size_t plane = static_cast<std::size_t>(size) * size;
+    std::vector<double> scores(images.size(), 0.0);
     for (std::size_t start = 0; start < images.size(); start += kBatch) {
         const std::size_t stop = std::min(images.size(), start + kBatch);
         std::vector<float> pixels;
-        std::vector<AttributeValues> encode_under, decode_under;
+        std::vector<AttributeValues> encode_under;
         for (std::size_t i = start; i < stop; ++i) {
             const std::vector<float> prepared = model.prepare(images[i]);
             pixels.insert(pixels.end(), prepared.begin(), prepared.end());
             encode_under.push_back(*attributes[i]);
-            decode_under.push_back(*attributes[i]);
-            decode_under.back()[reference.first] = reference.second;
         }
-        const std::vector<float> decoded = model.decodeBatch(model.encodeBatch(pixels, encode_under), decode_under);
-        const std::size_t plane = static_cast<std::size_t>(size) * size;
-        for (std::size_t i = start; i < stop; ++i) {
-            Image image = makeImage(size, size);
-            image.pixels.assign(decoded.begin() + (i - start) * plane, decoded.begin() + (i - start + 1) * plane);
-            out.push_back(scoredImage(image, sources[i].image, &model));
-            zeroNonFinite(out.back());
+        const std::vector<float> latents = model.encodeBatch(pixels, encode_under);
+        for (const std::string& value : label.values) {
+            std::vector<AttributeValues> decode_under = encode_under;
+            for (AttributeValues& values : decode_under) values[label.name] = value;
+            const std::vector<float> decoded = model.decodeBatch(latents, decode_under);
+            std::vector<Image> batch;
+            for (std::size_t i = start; i < stop; ++i) {
+                Image image = makeImage(size, size);
+                image.pixels.assign(decoded.begin() + (i - start) * plane, decoded.begin() + (i - start + 1) * plane);
+                batch.push_back(scoredImage(image, sources[i].image, &model));
+                zeroNonFinite(batch.back());
+            }
+            const std::vector<double> predicted = classifier.predict(batch);
+            for (std::size_t i = start; i < stop; ++i)
+                scores[i] += predicted[i - start] / static_cast<double>(label.values.size());
         }
         meter.advance(stage, stop - start);
     }
-    return out;
+    return scores;
 }
 
 // The image-borne AUC of `scores` and its paired difference from the originals' on the same films.
@@ -597,8 +599,7 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     if (settings.reidentification) sets = reidentificationSets(test, settings.patient_column);
 
     const std::vector<MechanismChoice> mechanisms = sweptMechanisms(settings);
-    std::optional<std::pair<std::string, std::string>> blind;
-    if (!settings.image_borne_attribute.empty()) blind = imageBorneReference(settings, *model);
+    const FlowAttribute* blind = settings.image_borne_attribute.empty() ? nullptr : &imageBorneAttribute(settings, *model);
     std::size_t kinds = 0;  // latent and image-space mechanisms are prepared separately
     for (bool latent : {false, true})
         for (const MechanismChoice& swept : mechanisms)
@@ -691,8 +692,8 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     original.protocol_a = aucOf(original_scores, labels);
     std::vector<double> original_blind_scores;
     if (blind) {
-        original_blind_scores = classifier.predict(
-            labelBlindImages(*model, *blind, originals, true_attributes, test, meter, "image-borne measure on the originals"));
+        original_blind_scores =
+            imageBorneScores(*model, classifier, *blind, originals, true_attributes, test, meter, "image-borne measure on the originals");
         imageBorneFigures(original_blind_scores, original_blind_scores, labels, original);
     }
     similarityFigures(originals, originals, original);
@@ -728,8 +729,8 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
             if (blind) {
                 std::vector<const AttributeValues*> released;
                 for (const AttributeValues& values : privatized.attributes) released.push_back(&values);
-                const std::vector<double> scores = classifier.predict(labelBlindImages(
-                    *model, *blind, privatized.images, released, test, meter, stage + ": image-borne measure"));
+                const std::vector<double> scores = imageBorneScores(*model, classifier, *blind, privatized.images, released, test,
+                                                                    meter, stage + ": image-borne measure");
                 imageBorneFigures(scores, original_blind_scores, labels, row);
             }
             similarityFigures(privatized.images, originals, row);

@@ -79,9 +79,9 @@ struct SweepRow {
     std::optional<SweepAuc> protocol_a; ///< classifier trained on originals, scored on privatized test images
     std::optional<SweepAuc> protocol_b; ///< classifier trained on privatized training images, scored on original test images
     /// The image-borne measure (docs/privacy-implementation.md, "What the image carries"): the
-    /// classifier on the released image re-encoded under its released attributes and decoded with
-    /// the label attribute set to one reference value for every image, so the disclosed label
-    /// cannot paint the finding; only what the latent carries of it survives.
+    /// released image re-encoded under its released attributes, decoded under every value of the
+    /// label attribute, and the classifier's scores of those decodes averaged: symmetric in the
+    /// disclosed label, so only what the latent carries of the finding moves it.
     std::optional<SweepAuc> image_borne;
     std::optional<double> image_borne_difference;  ///< this row's image-borne AUC minus the originals', paired DeLong on the same films
     std::optional<double> image_borne_difference_low;   ///< its 95% CI
@@ -139,7 +139,7 @@ struct SweepSettings {
     std::vector<std::string> keep_attributes;     ///< latent mechanisms: model attributes disclosed (empty keep and protect: keep all)
     std::vector<std::string> protect_attributes;  ///< latent mechanisms: "NAME:EPS" items, as `dpflow privatize --protect`
     std::vector<std::string> allocations;  ///< allocated: allocation files, one set of rows each (empty: MODEL.allocation.json beside the model)
-    std::string image_borne_attribute;     ///< "NAME=VALUE": compute the image-borne measure, decoding with NAME set to VALUE (empty: not computed)
+    std::string image_borne_attribute;     ///< the label attribute of the image-borne measure (empty: not computed)
     std::string latent_decoding = "shrink";  ///< dpglow, cadp: how u~ is decoded, "shrink" or "direct" (privacy/mechanism_settings.h); "unrecorded" in files written before this setting existed
     std::uint64_t seed = 1;        ///< seeds the evaluation noise (seeded test randomness: figures, never a release)
 };

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 namespace dpflow {
@@ -172,7 +173,7 @@ TEST(SweepEngine, TrainedReidentificationAndLinkageAttackersAreUsedAndTheirHashe
 TEST(SweepEngine, ImageBorneMeasureMatchesTheOriginalsAtHugeEpsAndIsReportedAsAPairedDifference) {
     test::TemporaryFolder folder("dpflow-sweep-image-borne");
     auto settings = test::tinySweepSettings(test::writeTinyPneumoniaManifest(folder.path(), 10), {"dpglow"}, {1e12});
-    settings.image_borne_attribute = "label=0";
+    settings.image_borne_attribute = "label";
     const SweepResults results = computeSweep(settings, hashSweepInputs(settings));
     ASSERT_TRUE(results.original->image_borne);
     ASSERT_TRUE(results.rows[0].image_borne);
@@ -196,9 +197,9 @@ TEST(SweepEngine, ImageBorneMeasureMatchesTheOriginalsAtHugeEpsAndIsReportedAsAP
     EXPECT_NE(compare.output.find("paired DeLong"), std::string::npos) << compare.output;
     EXPECT_NE(test::runDpflow("sweep-compare " + csv.string() + " --first dpglow@5 --second original").status, 0);
 
-    settings.image_borne_attribute = "label=2";
+    settings.image_borne_attribute = "label=0";  // the measure averages over every value: a reference value is refused
     EXPECT_THROW(computeSweep(settings, hashSweepInputs(settings)), std::invalid_argument);
-    settings.image_borne_attribute = "sex=F";
+    settings.image_borne_attribute = "sex";
     EXPECT_THROW(computeSweep(settings, hashSweepInputs(settings)), std::invalid_argument);
 }
 

@@ -72,7 +72,7 @@ TEST(SweepResults, CsvAndJsonRoundTripEveryValueExactly) {
     EXPECT_EQ(read.hashes.linkage_embedding_sha256, "ee");
     EXPECT_EQ(read.hashes.allocation_sha256, std::vector<std::string>{"ff"});
     EXPECT_EQ(read.settings.allocations, written.settings.allocations);
-    EXPECT_EQ(read.settings.image_borne_attribute, "label=0");
+    EXPECT_EQ(read.settings.image_borne_attribute, "label");
     EXPECT_EQ(read.test_labels, written.test_labels);
     EXPECT_EQ(read.settings.embedding_path, "attacker.safetensors");
     EXPECT_EQ(read.cache_key, written.cache_key);

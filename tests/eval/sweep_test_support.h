@@ -80,7 +80,7 @@ inline SweepResults exampleResults() {
     results.settings.latent_decoding = "direct";
     results.hashes = {"aa", "bb", "cc", "dd", "ee", {"ff"}};
     results.settings.allocations = {"m.allocation.json"};
-    results.settings.image_borne_attribute = "label=0";
+    results.settings.image_borne_attribute = "label";
     results.test_labels = {1, 0, 1};
     results.settings.embedding_path = "attacker.safetensors";
     results.cache_key = "0123456789abcdef0123";
