@@ -41,6 +41,7 @@ void printRow(const SweepRow& row, bool reid) {
                                      rateText(f.linkage.top1_rate), rateText(f.identification.verification_auc));
         }
     }
+    if (row.within_label_concordance) std::cout << fmt::format("  within-label C {:.3f}", *row.within_label_concordance);
     if (row.image_borne) {
         std::cout << "  image-borne " << aucText(row.image_borne);
         if (row.image_borne_difference && row.mechanism != "original")

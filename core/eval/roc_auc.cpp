@@ -157,4 +157,21 @@ std::optional<double> truePositiveRateAt(const std::vector<double>& scores, cons
     return static_cast<double>(above) / static_cast<double>(positives.size());
 }
 
+std::optional<double> withinGroupConcordance(const std::vector<double>& first, const std::vector<double>& second,
+                                             const std::vector<int>& groups) {
+    if (first.size() != second.size() || first.size() != groups.size())
+        throw std::invalid_argument("the concordance needs one score of each set and one group per case");
+    double agreement = 0.0;
+    std::size_t pairs = 0;
+    for (std::size_t i = 0; i < first.size(); ++i)
+        for (std::size_t j = i + 1; j < first.size(); ++j) {
+            if (groups[i] != groups[j]) continue;
+            const double a = first[i] - first[j], b = second[i] - second[j];
+            agreement += a == 0.0 || b == 0.0 ? 0.5 : (a > 0.0) == (b > 0.0) ? 1.0 : 0.0;
+            ++pairs;
+        }
+    if (pairs == 0) return std::nullopt;
+    return agreement / static_cast<double>(pairs);
+}
+
 }  // namespace dpflow

@@ -33,6 +33,15 @@ AucEstimate delongAuc(const std::vector<double>& scores, const std::vector<int>&
 /// is not in (0, 1).
 std::optional<double> truePositiveRateAt(const std::vector<double>& scores, const std::vector<int>& labels, double fpr);
 
+/// How often two score sets on the same cases order a pair of cases alike, over the pairs whose
+/// cases are in the same group (e.g. the same disclosed label): concordant pairs count 1, ties in
+/// either set 1/2, discordant 0; the mean over comparable pairs (a C-index, 0.5: no agreement,
+/// 1: the same order). Pairs across groups are left out, so a group-wise shift of the scores, which
+/// is all a disclosed label can paint, cannot raise it. Absent when no group has two cases.
+/// Throws std::invalid_argument when the sizes differ.
+std::optional<double> withinGroupConcordance(const std::vector<double>& first, const std::vector<double>& second,
+                                             const std::vector<int>& groups);
+
 /// DeLong's test that two score sets on the same cases have equal AUC.
 struct PairedAucComparison {
     AucEstimate first;

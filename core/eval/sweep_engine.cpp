@@ -690,6 +690,7 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     original.test_images = test.size();
     const std::vector<double> original_scores = classifier.predict(originals);
     original.protocol_a = aucOf(original_scores, labels);
+    original.within_label_concordance = withinGroupConcordance(original_scores, original_scores, labels);
     std::vector<double> original_blind_scores;
     if (blind) {
         original_blind_scores =
@@ -725,7 +726,11 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
             const PrivatizedSet privatized =
                 privatizeAll(privatizer, prepared_test[latent], test, model, meter, stage + ": privatizing test images");
             row.nonfinite_images = privatized.nonfinite_images;
-            if (settings.protocol_a) row.protocol_a = aucOf(classifier.predict(privatized.images), labels);
+            if (settings.protocol_a) {
+                const std::vector<double> scores = classifier.predict(privatized.images);
+                row.protocol_a = aucOf(scores, labels);
+                row.within_label_concordance = withinGroupConcordance(original_scores, scores, labels);
+            }
             if (blind) {
                 std::vector<const AttributeValues*> released;
                 for (const AttributeValues& values : privatized.attributes) released.push_back(&values);

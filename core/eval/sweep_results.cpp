@@ -111,7 +111,8 @@ const std::vector<NumericColumn>& numericColumns() {
         addAucColumns(c, "b_", &SweepRow::protocol_b);
         addAucColumns(c, "ib_", &SweepRow::image_borne);
         using Optional = std::optional<double> SweepRow::*;
-        for (const auto& [name, field] : {std::pair<const char*, Optional>{"ib_difference", &SweepRow::image_borne_difference},
+        for (const auto& [name, field] : {std::pair<const char*, Optional>{"within_label_concordance", &SweepRow::within_label_concordance},
+                                          {"ib_difference", &SweepRow::image_borne_difference},
                                           {"ib_difference_low", &SweepRow::image_borne_difference_low},
                                           {"ib_difference_high", &SweepRow::image_borne_difference_high},
                                           {"ib_difference_p", &SweepRow::image_borne_difference_p}})

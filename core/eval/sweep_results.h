@@ -83,6 +83,11 @@ struct SweepRow {
     /// label attribute, and the classifier's scores of those decodes averaged: symmetric in the
     /// disclosed label, so only what the latent carries of the finding moves it.
     std::optional<SweepAuc> image_borne;
+    /// Within-label agreement: the C-index, over pairs of films with the same label, of the
+    /// classifier's scores on the released films against its scores on the originals
+    /// (withinGroupConcordance): 1 on the originals, 0.5 when the released film keeps nothing of how
+    /// the classifier ranks its patient among those with the same (disclosed) label.
+    std::optional<double> within_label_concordance;
     std::optional<double> image_borne_difference;  ///< this row's image-borne AUC minus the originals', paired DeLong on the same films
     std::optional<double> image_borne_difference_low;   ///< its 95% CI
     std::optional<double> image_borne_difference_high;

@@ -124,6 +124,10 @@ std::string ethicsStatement(const json& c) {
             const std::string caveat = protocolACaveat({acc.at("mechanism").get<std::string>()});
             if (!caveat.empty()) text += caveat + " ";
         }
+        if (!row.value("within_label_concordance", json(nullptr)).is_null())
+            text += fmt::format("Among images with the same label, the classifier ordered the privatized images as it ordered "
+                                "their originals for {:.1f}% of pairs (50%: nothing of that order kept). ",
+                                100.0 * row.at("within_label_concordance").get<double>());
         if (!row.value("image_borne_auc", json(nullptr)).is_null()) {
             const json& original = e.value("original", json(nullptr));
             text += fmt::format("What the image itself carries of the finding, measured with every image decoded under one "

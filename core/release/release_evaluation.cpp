@@ -27,7 +27,8 @@ json aucJson(const std::optional<SweepAuc>& auc, const char* prefix, json& row) 
 
 json rowJson(const SweepRow& r) {
     json row = {{"mechanism", r.mechanism}, {"epsilon", r.epsilon}, {"noise_scale", orNull(r.noise_scale)},
-                {"test_images", r.test_images}, {"mean_ssim", orNull(r.mean_ssim)}, {"mean_psnr", orNull(r.mean_psnr)}};
+                {"test_images", r.test_images}, {"mean_ssim", orNull(r.mean_ssim)}, {"mean_psnr", orNull(r.mean_psnr)},
+                {"within_label_concordance", orNull(r.within_label_concordance)}};
     aucJson(r.protocol_a, "protocol_a", row);
     aucJson(r.image_borne, "image_borne", row);
     aucJson(r.protocol_b, "protocol_b", row);

@@ -165,3 +165,24 @@ TEST(TruePositiveRateAt, IsAbsentWhenTooFewNegativesToReadThatRate) {
 
 }  // namespace
 }  // namespace dpflow
+
+namespace dpflow {
+namespace {
+
+TEST(WithinGroupConcordance, CountsOnlyPairsInTheSameGroup) {
+    // Group 0: the second set keeps the order; group 1: it reverses it. A shift of a whole group
+    // (what a painted label does) changes nothing.
+    const std::vector<int> groups{0, 0, 0, 1, 1};
+    const std::vector<double> original{0.1, 0.2, 0.3, 0.7, 0.9};
+    const std::vector<double> released{5.1, 5.2, 5.3, 0.9, 0.7};
+    // 3 concordant pairs in group 0, 1 discordant in group 1.
+    EXPECT_DOUBLE_EQ(*withinGroupConcordance(original, released, groups), 3.0 / 4.0);
+    EXPECT_DOUBLE_EQ(*withinGroupConcordance(original, original, groups), 1.0);
+    const std::vector<double> flat{0.5, 0.5, 0.5, 0.5, 0.5};
+    EXPECT_DOUBLE_EQ(*withinGroupConcordance(original, flat, groups), 0.5);  // ties count one half
+    EXPECT_FALSE(withinGroupConcordance({0.1, 0.2}, {0.1, 0.2}, {0, 1}).has_value());
+    EXPECT_THROW(withinGroupConcordance({0.1}, {0.1, 0.2}, {0, 0}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace dpflow

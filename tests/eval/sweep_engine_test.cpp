@@ -47,6 +47,8 @@ TEST(SweepEngine, DpGlowAtHugeEpsKeepsTheOriginalsAuc) {
     ASSERT_EQ(results.rows.size(), 1u);
     EXPECT_NEAR(results.rows[0].protocol_a->auc, results.original->protocol_a->auc, 0.02);
     EXPECT_GT(*results.rows[0].mean_psnr, 35.0);  // the flow inverts exactly up to float and 8-bit-bin error
+    EXPECT_EQ(*results.original->within_label_concordance, 1.0);
+    EXPECT_GT(*results.rows[0].within_label_concordance, 0.95);  // the same ranking within each label
 }
 
 TEST(SweepEngine, SecondRunWithTheSameInputsIsReadFromTheCache) {

@@ -34,6 +34,7 @@ void expectSameRow(const SweepRow& a, const SweepRow& b) {
         EXPECT_EQ(a.image_borne->ci_high, b.image_borne->ci_high);
     }
     EXPECT_EQ(a.image_borne_difference, b.image_borne_difference);
+    EXPECT_EQ(a.within_label_concordance, b.within_label_concordance);
     EXPECT_EQ(a.image_borne_difference_p, b.image_borne_difference_p);
     EXPECT_EQ(a.epsilon, b.epsilon);
     EXPECT_EQ(a.noise_scale, b.noise_scale);
@@ -99,8 +100,8 @@ TEST(SweepResults, CsvHeaderNamesEveryColumnAndAbsentValuesAreEmptyCells) {
     for (const std::string& name : sweepCsvColumns()) expected += (expected.empty() ? "" : ",") + name;
     EXPECT_EQ(header, expected);
     // mechanism and 4 row facts, protocols a and b, the image-borne AUC (5 columns each) and its paired
-    // difference (4), SSIM and PSNR, 12 figures per attacker and protocol
-    EXPECT_EQ(sweepCsvColumns().size(), 5u + 5u + 5u + 5u + 4u + 2u + 3u * 2u * 12u);
+    // difference (4), the within-label concordance, SSIM and PSNR, 12 figures per attacker and protocol
+    EXPECT_EQ(sweepCsvColumns().size(), 5u + 5u + 5u + 5u + 4u + 1u + 2u + 3u * 2u * 12u);
     EXPECT_EQ(original.rfind("original,inf,,90,0,0.94999999999999996,", 0), 0u) << original;
 }
 

@@ -115,6 +115,7 @@ inline SweepResults exampleResults() {
         row.embedding_attacker.identification.verification_ci_high = 0.123456789012345678;
         row.image_borne = SweepAuc{0.6 + 1.0 / 3.0 * 0.1, 0.5, 0.7, 40, 50};
         row.image_borne_difference = -1.0 / 7.0;
+        row.within_label_concordance = 0.5 + 1.0 / 9.0;
         row.image_borne_difference_p = 0.01;
         row.image_borne_scores = {0.25, 1.0 / 3.0, eps};
         results.rows.push_back(row);
