@@ -80,6 +80,7 @@ PrivacyPanel::PrivacyPanel(QWidget* parent) : QWidget(parent) {
     parts_label_ = new QLabel(eps_box);
     parts_label_->setObjectName("epsilon-parts-label");
     parts_label_->setWordWrap(true);
+    parts_label_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     clip_label_ = new QLabel(eps_box);
     eps_layout->addWidget(new QLabel(tr("eps"), eps_box), 0, 0);
     eps_layout->addWidget(slider_, 0, 1);
@@ -355,12 +356,20 @@ void PrivacyPanel::showResult(const PreviewResult& result) {
     total_label_->setText(QString::number(a.epsilon_total, 'g', 12));
     QString parts = QString::fromStdString(a.partsText()).toHtmlEscaped();
     if (!a.groups.empty())
-        parts += "<br>" + tr("eps_latent is the sum of the eps_g of the allocation %1 (from public data: %2)")
-                              .arg(QString::fromStdString(a.allocation_file), QString::fromStdString(a.allocation_public_data))
+        parts += "<br>" + tr("eps_latent is the sum of the eps_g of the allocation %1, computed from public data")
+                              .arg(QString::fromStdString(a.allocation_file))
                               .toHtmlEscaped();
+    parts_label_->setToolTip(a.groups.empty() ? QString()
+                                              : tr("Allocation %1 (SHA-256 %2), computed from %3")
+                                                    .arg(QString::fromStdString(a.allocation_file),
+                                                         QString::fromStdString(a.allocation_sha256),
+                                                         QString::fromStdString(a.allocation_public_data)));
     if (formalGuaranteeIsVacuous(a.epsilon_total))
         parts += "<br>" + red(QString::fromStdString(vacuousGuaranteeStatement(a.epsilon_total)));
     parts_label_->setText(parts);
+    // A word-wrapped label in a grid gets the height of its first layout; give it what its text needs.
+    parts_label_->setMinimumHeight(
+        parts_label_->heightForWidth(std::max(parts_label_->width(), parts_label_->parentWidget()->width() - 24)));
     clip_label_->setText(tr("clipped: input %1%, output %2%").arg(100.0 * result.input_clipped_fraction, 0, 'f', 1)
                              .arg(100.0 * result.output_clipped_fraction, 0, 'f', 1));
     decode_label_->setText(tr("decode: %1 ms").arg(result.decode_ms, 0, 'f', 1));
