@@ -248,12 +248,25 @@ void PlotPanel::redraw() {
                 borne_eps << row->epsilon;
                 borne << row->image_borne->auc;
             }
+        QVector<double> agreement_eps, agreement;
+        for (const SweepRow* row : rows)
+            if (row->within_label_concordance) {
+                agreement_eps << row->epsilon;
+                agreement << *row->within_label_concordance;
+            }
+        if (!agreement_eps.isEmpty()) {
+            QCPGraph* agreement_graph = plot_->addGraph();
+            agreement_graph->setData(agreement_eps, agreement);
+            agreement_graph->setPen(QPen(QColor(20, 140, 90), 2, Qt::DashDotLine));
+            agreement_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssTriangle, 6));
+            agreement_graph->setName(tr("within-label agreement (C-index, originals 1)"));
+        }
         if (!borne_eps.isEmpty()) {
             QCPGraph* borne_graph = plot_->addGraph();
             borne_graph->setData(borne_eps, borne);
             borne_graph->setPen(QPen(QColor(30, 100, 200), 2, Qt::DotLine));
             borne_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, 6));
-            borne_graph->setName(tr("image-borne AUC (decoded under one label for all)"));
+            borne_graph->setName(tr("image-borne AUC (decoded under every label, averaged)"));
         }
         QCPGraph* reid_graph = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
         reid_graph->setData(reid_eps, reid);

@@ -130,8 +130,9 @@ std::string ethicsStatement(const json& c) {
                                 100.0 * row.at("within_label_concordance").get<double>());
         if (!row.value("image_borne_auc", json(nullptr)).is_null()) {
             const json& original = e.value("original", json(nullptr));
-            text += fmt::format("What the image itself carries of the finding, measured with every image decoded under one "
-                                "label so that the disclosed label cannot paint it, scored an ROC AUC of {}{}. ",
+            text += fmt::format("Decoded under every label value in turn and scored on the average, the privatized images gave "
+                                "an ROC AUC of {}{}; this measure still depends in part on the disclosed label (through the "
+                                "pixels it painted), so the within-label figure above is the one that it cannot explain. ",
                                 number(row.at("image_borne_auc").get<double>()),
                                 !original.is_null() && !original.value("image_borne_auc", json(nullptr)).is_null()
                                     ? " (originals: " + number(original.at("image_borne_auc").get<double>()) + ")"

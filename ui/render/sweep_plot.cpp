@@ -126,9 +126,21 @@ void drawUtility(QCustomPlot& plot, QCPAxisRect* rect, const SweepResults& resul
             addLine(plot, rect, x, auc, pen,
                     QString::fromStdString(mechanisms[m]) + (protocol == 0   ? " (a) trained on originals"
                                                              : protocol == 1 ? " (b) trained on privatized"
-                                                                             : " image-borne (one label for all)"),
+                                                                             : " image-borne (decoded under every label, averaged)"),
                     legend);
         }
+    }
+    // Within-label agreement: the ranking of films with the same label kept, which no disclosed label explains.
+    for (std::size_t m = 0; m < mechanisms.size(); ++m) {
+        QVector<double> x, agreement;
+        for (const SweepRow* row : rowsOf(results, mechanisms[m]))
+            if (row->within_label_concordance) {
+                x << row->epsilon;
+                agreement << *row->within_label_concordance;
+            }
+        if (!x.isEmpty())
+            addLine(plot, rect, x, agreement, QPen(mechanismColour(m), 1.5, Qt::DashDotLine),
+                    QString::fromStdString(mechanisms[m]) + " within-label agreement (C-index)", legend);
     }
     // Points where the decoder produced NaN/inf pixels: their images were scored as black, which
     // says more about the decoder than about the mechanism.
