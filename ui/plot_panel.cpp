@@ -1,5 +1,7 @@
 #include "plot_panel.h"
 
+#include <functional>
+
 #include "curve_job.h"
 
 #include "eval/sweep_summary.h"
@@ -241,33 +243,28 @@ void PlotPanel::redraw() {
         auc_graph->setPen(QPen(QColor(30, 100, 200), 2));
         auc_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
         auc_graph->setName(tr("AUC (%1, protocol a)").arg(mechanism_));
-        // The image-borne AUC (label-blind decode), beside the label-kept one, where the sweep measured it.
-        QVector<double> borne_eps, borne;
-        for (const SweepRow* row : rows)
-            if (row->image_borne) {
-                borne_eps << row->epsilon;
-                borne << row->image_borne->auc;
-            }
-        QVector<double> agreement_eps, agreement;
-        for (const SweepRow* row : rows)
-            if (row->within_label_concordance) {
-                agreement_eps << row->epsilon;
-                agreement << *row->within_label_concordance;
-            }
-        if (!agreement_eps.isEmpty()) {
-            QCPGraph* agreement_graph = plot_->addGraph();
-            agreement_graph->setData(agreement_eps, agreement);
-            agreement_graph->setPen(QPen(QColor(20, 140, 90), 2, Qt::DashDotLine));
-            agreement_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssTriangle, 6));
-            agreement_graph->setName(tr("within-label agreement (C-index, originals 1)"));
-        }
-        if (!borne_eps.isEmpty()) {
-            QCPGraph* borne_graph = plot_->addGraph();
-            borne_graph->setData(borne_eps, borne);
-            borne_graph->setPen(QPen(QColor(30, 100, 200), 2, Qt::DotLine));
-            borne_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, 6));
-            borne_graph->setName(tr("image-borne AUC (decoded under every label, averaged)"));
-        }
+        // The measures the disclosed label cannot (or can less) explain, beside the label-kept AUC, where measured.
+        const auto addMeasure = [&](const std::function<std::optional<double>(const SweepRow&)>& value, const QPen& pen,
+                                    QCPScatterStyle::ScatterShape shape, const QString& name) {
+            QVector<double> x, y;
+            for (const SweepRow* row : rows)
+                if (const std::optional<double> v = value(*row)) {
+                    x << row->epsilon;
+                    y << *v;
+                }
+            if (x.isEmpty()) return;
+            QCPGraph* graph = plot_->addGraph();
+            graph->setData(x, y);
+            graph->setPen(pen);
+            graph->setScatterStyle(QCPScatterStyle(shape, 6));
+            graph->setName(name);
+        };
+        addMeasure([](const SweepRow& row) { return row.within_label_concordance; },
+                   QPen(QColor(20, 140, 90), 2, Qt::DashDotLine), QCPScatterStyle::ssTriangle,
+                   tr("within-label agreement (C-index, originals 1)"));
+        addMeasure([](const SweepRow& row) { return row.image_borne ? std::optional<double>(row.image_borne->auc) : std::nullopt; },
+                   QPen(QColor(30, 100, 200), 2, Qt::DotLine), QCPScatterStyle::ssDiamond,
+                   tr("image-borne AUC (decoded under every label, averaged)"));
         QCPGraph* reid_graph = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
         reid_graph->setData(reid_eps, reid);
         reid_graph->setPen(QPen(QColor(200, 90, 20), 2));

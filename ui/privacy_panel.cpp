@@ -336,21 +336,12 @@ void PrivacyPanel::showResult(const PreviewResult& result) {
         scale_label_->setText(QString("b = %1 per element (D = %2)").arg(number(a.plan->scale)).arg(a.plan->dimension));
         sensitivity_label_->setText(QString("Delta = %1 (L1)").arg(number(a.plan->l1_sensitivity)));
     } else {
-        double smallest = INFINITY, largest = 0.0;
-        int prior_groups = 0;
-        for (const GroupNoisePlan& group : a.groups) {
-            if (!group.plan) {
-                ++prior_groups;
-                continue;
-            }
-            smallest = std::min(smallest, group.plan->scale);
-            largest = std::max(largest, group.plan->scale);
-        }
+        const GroupScaleSummary scales = summarizeGroupScales(a.groups);
         scale_label_->setText(tr("b_g %1 .. %2 over %3 budgeted groups (D = %4); %5 groups drawn from the prior")
-                                  .arg(number(smallest), number(largest))
-                                  .arg(static_cast<int>(a.groups.size()) - prior_groups)
+                                  .arg(number(scales.smallest), number(scales.largest))
+                                  .arg(scales.budgeted)
                                   .arg(a.plan->dimension)
-                                  .arg(prior_groups));
+                                  .arg(scales.prior));
         sensitivity_label_->setText(tr("Delta = sum of the groups' Delta_g = %1 (L1)").arg(number(a.plan->l1_sensitivity)));
     }
     total_label_->setText(QString::number(a.epsilon_total, 'g', 12));

@@ -2,6 +2,7 @@
 
 #include "privacy/latent_mechanisms.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -13,6 +14,22 @@ double AllocatedNoisePlan::epsilonSum() const {
     for (const auto& group : groups)
         if (group.plan) sum += group.plan->epsilon;
     return sum;
+}
+
+GroupScaleSummary summarizeGroupScales(const std::vector<GroupNoisePlan>& groups) {
+    GroupScaleSummary summary;
+    summary.smallest = std::numeric_limits<double>::infinity();
+    for (const GroupNoisePlan& group : groups) {
+        if (!group.plan) {
+            ++summary.prior;
+            continue;
+        }
+        ++summary.budgeted;
+        summary.smallest = std::min(summary.smallest, group.plan->scale);
+        summary.largest = std::max(summary.largest, group.plan->scale);
+    }
+    if (summary.budgeted == 0) summary.smallest = 0.0;
+    return summary;
 }
 
 AllocatedNoisePlan planAllocatedNoise(const LatentBox& box, const LatentAllocation& allocation, double epsilon) {

@@ -35,6 +35,16 @@ struct AllocatedNoisePlan {
     double epsilonSum() const;
 };
 
+/// The spread of an allocated release's scales, for a line of text: the smallest and largest b_g
+/// over the budgeted groups, and how many groups are budgeted and drawn from the prior.
+struct GroupScaleSummary {
+    double smallest = 0.0;
+    double largest = 0.0;
+    std::size_t budgeted = 0;
+    std::size_t prior = 0;
+};
+GroupScaleSummary summarizeGroupScales(const std::vector<GroupNoisePlan>& groups);
+
 /// Plans the allocated release of `box`'s latent with budget `epsilon`. The last budgeted group
 /// gets eps minus the others' eps_g, so the eps_g add up to eps. Throws std::invalid_argument
 /// when the allocation does not fit the box (validateLatentAllocation), a budgeted group has no

@@ -46,17 +46,8 @@ std::string stripCaption(const StripCell& cell) {
     const auto& accounting = cell.record.accounting;
     std::string text = fmt::format("eps {:g}", accounting.epsilon_mechanism);
     if (!accounting.groups.empty()) {
-        double smallest = INFINITY, largest = 0.0;
-        int prior = 0;
-        for (const auto& group : accounting.groups) {
-            if (!group.plan) {
-                ++prior;
-                continue;
-            }
-            smallest = std::min(smallest, group.plan->scale);
-            largest = std::max(largest, group.plan->scale);
-        }
-        text += fmt::format("\nb_g {:.3g}-{:.3g}, {} prior", smallest, largest, prior);
+        const GroupScaleSummary scales = summarizeGroupScales(accounting.groups);
+        text += fmt::format("\nb_g {:.3g}-{:.3g}, {} prior", scales.smallest, scales.largest, scales.prior);
     } else if (accounting.plan) {
         text += fmt::format("\nb {:.3g}", accounting.plan->scale);
     }

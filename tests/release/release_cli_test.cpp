@@ -172,10 +172,13 @@ TEST_F(ReleaseCliTest, AnAllocatedReleaseCertifiesItsAllocationAndSaysTheGuarant
     row.protocol_a = SweepAuc{0.9, 0.8, 1.0, 3, 3};
     other.rows = {row};
     writeSweepResults(other, sweep);
+    const auto releaseQuoting = [&](const fs::path& release) {
+        return dpflow("release --model " + test::smallModel() + " --mechanism allocated --allocation " + file.string() +
+                      " --epsilon 100000 --keep label --format png --evaluation " + sweep.string() + " --input " +
+                      manifest_.string() + " --out " + release.string()).status;
+    };
     const fs::path quoted = dir_ / "quoted";
-    ASSERT_EQ(dpflow("release --model " + test::smallModel() + " --mechanism allocated --allocation " + file.string() +
-                     " --epsilon 100000 --keep label --format png --evaluation " + sweep.string() + " --input " +
-                     manifest_.string() + " --out " + quoted.string()).status, 0);
+    ASSERT_EQ(releaseQuoting(quoted), 0);
     const json quoted_certificate = readJson(quoted / release_layout::kCertificate);
     EXPECT_FALSE(quoted_certificate["evaluation"]["allocation_found"].get<bool>());
     EXPECT_FALSE(quoted_certificate["evaluation"]["found"].get<bool>());
@@ -186,9 +189,7 @@ TEST_F(ReleaseCliTest, AnAllocatedReleaseCertifiesItsAllocationAndSaysTheGuarant
     other.hashes.allocation_sha256 = {sha256OfFile(file)};
     writeSweepResults(other, sweep);
     const fs::path matched = dir_ / "matched";
-    ASSERT_EQ(dpflow("release --model " + test::smallModel() + " --mechanism allocated --allocation " + file.string() +
-                     " --epsilon 100000 --keep label --format png --evaluation " + sweep.string() + " --input " +
-                     manifest_.string() + " --out " + matched.string()).status, 0);
+    ASSERT_EQ(releaseQuoting(matched), 0);
     const json matched_certificate = readJson(matched / release_layout::kCertificate);
     EXPECT_TRUE(matched_certificate["evaluation"]["allocation_found"].get<bool>());
     EXPECT_TRUE(matched_certificate["evaluation"]["found"].get<bool>());
