@@ -1,9 +1,13 @@
 #include "flow/flow_model.h"
 
+#include "flow/cpu_decoder.h"
+#include "flow/decode_thread_policy.h"
 #include "flow/model_io.h"
 #include "flow/model_space.h"
 #include "flow/runtime.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <mutex>
 #include <stdexcept>
@@ -30,6 +34,8 @@ struct FlowModel::Impl {
     torch::Device device{torch::kCPU};
     std::vector<float> lo, hi;
     std::mutex mutex;
+    std::unique_ptr<CpuDecoder> cpu_decoder;  // built at the first decode on the CPU
+    DecodeThreadPolicy thread_policy;
 
     torch::Tensor conditions(const std::vector<AttributeValues>& attributes) const {
         std::vector<float> flat;
@@ -41,13 +47,35 @@ struct FlowModel::Impl {
         return torch::tensor(flat).view({batch, model.card.config.conditionDim()}).to(device);
     }
 
-    torch::Tensor input(const std::vector<float>& values, int64_t batch, int64_t per_item, const char* what) const {
+    static void check(const std::vector<float>& values, int64_t batch, int64_t per_item, const char* what) {
         if (batch == 0 || values.size() != static_cast<size_t>(batch * per_item)) {
             throw std::invalid_argument(std::string(what) + " has " + std::to_string(values.size()) + " values; the model needs " +
                                         std::to_string(per_item) + " per item for " + std::to_string(batch) + " item(s)");
         }
         requireFinite(values, what);
+    }
+
+    torch::Tensor input(const std::vector<float>& values, int64_t batch, int64_t per_item, const char* what) const {
+        check(values, batch, per_item, what);
         return torch::tensor(values).view({batch, per_item}).to(device);
+    }
+
+    /// Decodes on the CPU through CpuDecoder, one latent at a time, each with the thread count
+    /// the policy chooses from the decodes' own timings. Values stay in model space.
+    std::vector<float> decodeOnCpu(const std::vector<float>& u, const std::vector<AttributeValues>& attributes) {
+        const auto& config = model.card.config;
+        const auto per_item = static_cast<size_t>(config.latentDim());
+        for (const auto& values : attributes) config.oneHot(values);  // refuses unknown attributes before any work
+        if (!cpu_decoder) cpu_decoder = std::make_unique<CpuDecoder>(*model.glow);
+        const int configured = at::get_num_threads();
+        std::vector<float> x(u.size());
+        for (size_t b = 0; b < attributes.size(); ++b) {
+            const int threads = thread_policy.threadsForNextDecode(configured);
+            const auto start = std::chrono::steady_clock::now();
+            cpu_decoder->decode(u.data() + b * per_item, config.oneHot(attributes[b]), x.data() + b * per_item, threads);
+            thread_policy.record(threads, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        }
+        return x;
     }
 };
 
@@ -103,6 +131,13 @@ std::vector<float> FlowModel::decodeBatch(const std::vector<float>& u, const std
     const auto& config = card().config;
     const auto batch = static_cast<int64_t>(attributes.size());
     std::lock_guard<std::mutex> lock(impl_->mutex);
+    if (!impl_->device.is_cuda()) {
+        Impl::check(u, batch, config.latentDim(), "latent");
+        auto x = impl_->decodeOnCpu(u, attributes);
+        const DisplayFromModelSpace display(config.n_bins);
+        for (float& v : x) v = std::clamp(display(v), 0.0f, 1.0f);
+        return x;
+    }
     c10::InferenceMode inference;
     const auto latent = impl_->input(u, batch, config.latentDim(), "latent");
     const auto x = impl_->model.glow->decode(latent, impl_->conditions(attributes));

@@ -68,10 +68,7 @@ torch::Tensor GlowImpl::decode(const torch::Tensor& u, const torch::Tensor& cond
         const auto& block = layout_.levels[static_cast<size_t>(i)];
         const auto ui = u.narrow(1, block.offset, block.size()).view({batch, block.channels, block.height, block.width});
         const auto [mean, logsd] = level.prior->forward(h, cond, batch);
-        // Bounded for the same reason as AffineCouplingImpl::inverse: far from the data the prior's
-        // log-scale can overflow exp(). On data it stays within a few units, so nothing changes there.
-        constexpr double kMaxPriorLogScale = 30.0;
-        constexpr double kMaxActivation = 1e6;
+        constexpr double kMaxActivation = AffineCouplingImpl::kMaxActivation;
         const auto z = (mean + torch::exp(logsd.clamp_max(kMaxPriorLogScale)) * ui).clamp(-kMaxActivation, kMaxActivation);
         h = level.top ? z : torch::cat({h, z}, 1);
         for (auto k = static_cast<int64_t>(level.steps->size()) - 1; k >= 0; --k) {

@@ -44,6 +44,10 @@ public:
     /// Exact inverse of encode: u [B, D] -> x [B, 1, H, W]. Runs without autograd.
     torch::Tensor decode(const torch::Tensor& u, const torch::Tensor& cond);
 
+    /// Bound on the prior's log-scale at decoding, for the same reason as AffineCouplingImpl's
+    /// bounds: far from the data it can overflow exp(). On data it stays within a few units.
+    static constexpr double kMaxPriorLogScale = 30.0;
+
     /// Bits per dimension of dequantised inputs x (see preprocessing.h): the GLOW paper's
     /// (-log p(x|c) + D log n_bins) / (D log 2), per sample [B].
     torch::Tensor bitsPerDim(const torch::Tensor& x, const torch::Tensor& cond);

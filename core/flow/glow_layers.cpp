@@ -118,14 +118,16 @@ torch::Tensor AffineCouplingImpl::forward(const torch::Tensor& x, const torch::T
     return torch::cat({halves[0], (halves[1] + shift) * scale}, 1);
 }
 
+torch::nn::Conv2dImpl& AffineCouplingImpl::firstConv() const { return *net->ptr(0)->as<torch::nn::Conv2dImpl>(); }
+torch::nn::Conv2dImpl& AffineCouplingImpl::middleConv() const { return *net->ptr(2)->as<torch::nn::Conv2dImpl>(); }
+ZeroConv2dImpl& AffineCouplingImpl::outputConv() const { return *net->ptr(4)->as<ZeroConv2dImpl>(); }
+
 torch::Tensor AffineCouplingImpl::inverse(const torch::Tensor& y, const torch::Tensor& cond) {
     // Noised latents, or attributes changed at decoding, can lead far from the training data,
     // where the scale underflows and the division overflows to inf and then NaN through the
     // next 1x1 convolution. Bounding the divisor and the result keeps every decode finite
     // (saturated, not NaN). Both bounds are far outside what encoding real images produces
     // (scales stay above 1e-2, activations below 1e2), so exactness on data is unchanged.
-    constexpr double kMinInverseScale = 1e-6;
-    constexpr double kMaxActivation = 1e6;
     const auto halves = y.chunk(2, 1);
     const auto [shift, scale] = shiftAndScale(halves[0], cond);
     const auto restored = halves[1] / scale.clamp_min(kMinInverseScale) - shift;
@@ -144,6 +146,15 @@ torch::Tensor FlowStepImpl::forward(const torch::Tensor& x, const torch::Tensor&
     return coupling->forward(y, cond, logdet);
 }
 
+std::pair<torch::Tensor, torch::Tensor> FlowStepImpl::foldedInverse() const {
+    // (ActNorm then W)^-1 y = diag(exp(-logs)) W^-1 y - loc: one 1x1 convolution with bias.
+    torch::NoGradGuard no_grad;
+    const auto c = invconv->lower.size(0);
+    const auto w_inv = torch::inverse(invconv->weight64());
+    const auto row_scale = torch::exp(-actnorm->logs.to(torch::kFloat64)).view({c, 1});
+    return {row_scale * w_inv, (-actnorm->loc).view({c}).to(torch::kFloat64)};
+}
+
 std::vector<int64_t> FlowStepImpl::parameterVersions() const {
     std::vector<int64_t> versions;
     for (const auto* t : {&actnorm->loc, &actnorm->logs, &invconv->lower, &invconv->upper, &invconv->log_s,
@@ -159,12 +170,10 @@ torch::Tensor FlowStepImpl::inverse(const torch::Tensor& y, const torch::Tensor&
     auto versions = parameterVersions();
     if (!inverse_weight_.defined() || versions != cached_versions_ || inverse_weight_.device() != y.device()) {
         torch::NoGradGuard no_grad;
-        // (ActNorm then W)^-1 y = diag(exp(-logs)) W^-1 y - loc: one 1x1 convolution with bias.
         const auto c = invconv->lower.size(0);
-        const auto w_inv = torch::inverse(invconv->weight64());
-        const auto row_scale = torch::exp(-actnorm->logs.to(torch::kFloat64)).view({c, 1});
-        inverse_weight_ = (row_scale * w_inv).to(y.scalar_type()).view({c, c, 1, 1}).contiguous();
-        inverse_bias_ = (-actnorm->loc).view({c}).to(y.scalar_type()).contiguous();
+        const auto [weight, bias] = foldedInverse();
+        inverse_weight_ = weight.to(y.scalar_type()).view({c, c, 1, 1}).contiguous();
+        inverse_bias_ = bias.to(y.scalar_type()).contiguous();
         cached_versions_ = std::move(versions);
     }
     return torch::conv2d(x, inverse_weight_, inverse_bias_);

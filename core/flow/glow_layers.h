@@ -66,6 +66,18 @@ public:
 
     torch::nn::Sequential net{nullptr};
 
+    double minScale() const { return min_scale_; }
+
+    /// The coupling network's three convolutions: 3x3 on [x_a, cond] with ReLU, 1x1 with ReLU,
+    /// and the zero-initialised 3x3 that outputs (shift, raw).
+    torch::nn::Conv2dImpl& firstConv() const;
+    torch::nn::Conv2dImpl& middleConv() const;
+    ZeroConv2dImpl& outputConv() const;
+
+    /// Bounds of the inverse (see inverse()): the divisor's floor and the activations' bound.
+    static constexpr double kMinInverseScale = 1e-6;
+    static constexpr double kMaxActivation = 1e6;
+
 private:
     std::pair<torch::Tensor, torch::Tensor> shiftAndScale(const torch::Tensor& xa, const torch::Tensor& cond);
     double min_scale_;
@@ -80,6 +92,10 @@ public:
     FlowStepImpl(int channels, int hidden_channels, int cond_dim, double min_coupling_scale);
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cond, torch::Tensor& logdet);
     torch::Tensor inverse(const torch::Tensor& y, const torch::Tensor& cond);
+
+    /// The inverse of ActNorm then the 1x1 convolution as one affine map x = A y + c, computed
+    /// in float64: A = diag(exp(-logs)) W^-1 ([C, C]) and c = -loc ([C]).
+    std::pair<torch::Tensor, torch::Tensor> foldedInverse() const;
 
     ActNorm actnorm{nullptr};
     InvConv1x1 invconv{nullptr};

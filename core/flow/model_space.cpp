@@ -8,8 +8,8 @@ torch::Tensor toModelSpace(const torch::Tensor& p, int n_bins) {
 }
 
 torch::Tensor fromModelSpace(const torch::Tensor& x, int n_bins) {
-    const double bins = n_bins;
-    return (x + (0.5 - 0.5 / bins)) * (bins / (bins - 1.0));
+    const DisplayFromModelSpace map(n_bins);
+    return (x + map.offset) * map.gain;
 }
 
 torch::Tensor quantizeLevels(const torch::Tensor& p, int n_bins) {

@@ -16,7 +16,12 @@ namespace dpflow {
 /// Display values -> x (the affine map above).
 torch::Tensor toModelSpace(const torch::Tensor& p, int n_bins);
 
-/// x -> display values (inverse of toModelSpace, not clamped).
+/// x -> display values (inverse of toModelSpace, not clamped): p = (x + offset) * gain.
+struct DisplayFromModelSpace {
+    double offset = 0.0, gain = 1.0;
+    explicit DisplayFromModelSpace(int n_bins) : offset(0.5 - 0.5 / n_bins), gain(n_bins / (n_bins - 1.0)) {}
+    float operator()(float x) const { return static_cast<float>((x + offset) * gain); }
+};
 torch::Tensor fromModelSpace(const torch::Tensor& x, int n_bins);
 
 /// Display values -> uint8 levels k = round(p (n_bins - 1)), p clamped to [0,1] first.

@@ -1,0 +1,442 @@
+#include "flow/cpu_decoder.h"
+
+#include <oneapi/dnnl/dnnl.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace dpflow {
+namespace {
+
+constexpr float kMaxActivation = static_cast<float>(AffineCouplingImpl::kMaxActivation);
+constexpr float kMinInverseScale = static_cast<float>(AffineCouplingImpl::kMinInverseScale);
+constexpr double kMaxPriorLogScale = GlowImpl::kMaxPriorLogScale;
+constexpr std::int64_t kParallelWork = 32768;  // elements below which a pass stays on one thread
+
+/// A level's s x s maps as the decoder keeps them: each channel zero-padded to (s+2) x (s+2),
+/// so that the 3x3 neighbour (dy, dx) of grid position p is at p + dy * stride + dx. A
+/// convolution's output lives on the grid: s rows of stride() positions, the last two of each
+/// row outside the image.
+struct Geometry {
+    int s = 0;
+    std::int64_t stride() const { return s + 2; }
+    std::int64_t padded() const { return stride() * stride(); }  // floats per padded channel
+    std::int64_t grid() const { return s * stride(); }           // positions of a conv output
+    std::int64_t interior() const { return stride() + 1; }      // padded index of pixel (0, 0)
+    std::int64_t pad(int y, int x) const { return (y + 1) * stride() + x + 1; }
+    std::int64_t tap(int k) const { return (k / 3) * stride() + k % 3; }
+};
+
+/// Floats a padded buffer of `channels` needs: a conv reads up to two past the last channel.
+std::int64_t paddedFloats(const Geometry& g, int channels) { return g.padded() * channels + 16; }
+
+void gemm(std::int64_t m, std::int64_t n, std::int64_t k, const float* a, std::int64_t lda, const float* b,
+          std::int64_t ldb, float* c, std::int64_t ldc) {
+    const dnnl_status_t status = dnnl_sgemm('N', 'N', m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
+    if (status != dnnl_success) throw std::runtime_error("oneDNN sgemm failed with status " + std::to_string(status));
+}
+
+template <class Body>
+void forEach(int count, std::int64_t work_each, int threads, Body&& body) {
+    if (threads > 1 && count > 1 && count * work_each >= kParallelWork) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+        for (int i = 0; i < count; ++i) body(i);
+    } else {
+        for (int i = 0; i < count; ++i) body(i);
+    }
+}
+
+std::vector<double> toDoubles(const torch::Tensor& t) {
+    const auto c = t.detach().to(torch::kCPU, torch::kFloat64).contiguous();
+    return {c.data_ptr<double>(), c.data_ptr<double>() + c.numel()};
+}
+
+std::vector<float> toFloats(const torch::Tensor& t) {
+    const auto c = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+    return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+
+float sigmoid(float v) { return 1.0f / (1.0f + std::exp(-v)); }
+
+/// Which rows dy of a 3x3 kernel fall inside the image for output row y of s rows.
+bool tapInside(int y, int d, int s) { return y + d - 1 >= 0 && y + d - 1 < s; }
+
+/// The border class of a row or column: 0 the first, 2 the last, 1 any other; and a row of
+/// each class (the first row is both first and last when s is 1).
+int borderClass(int y, int s) { return y == 0 ? 0 : (y == s - 1 ? 2 : 1); }
+int representative(int border_class, int s) { return border_class == 0 ? 0 : (border_class == 2 ? s - 1 : std::min(1, s - 1)); }
+
+}  // namespace
+
+struct CpuDecoder::Conv3x3 {
+    int in = 0, out = 0;
+    bool gather = false;     // im2col (in <= out), else all 9 taps' weights stacked
+    std::vector<float> a;    // gather: [out][in * 9]; stacked: [9 * out][in]
+    std::vector<float> bias;  // [out]
+
+    /// `weight` [out, in, 3, 3], each output row scaled by `scale` (undefined: 1).
+    Conv3x3(const torch::Tensor& weight, const torch::Tensor& bias_tensor, const torch::Tensor& scale) {
+        out = static_cast<int>(weight.size(0));
+        in = static_cast<int>(weight.size(1));
+        gather = in <= out;
+        auto w = weight.detach().to(torch::kCPU, torch::kFloat64);
+        auto b = bias_tensor.defined() ? bias_tensor.detach().to(torch::kCPU, torch::kFloat64) : torch::zeros({out}, torch::kFloat64);
+        if (scale.defined()) {
+            const auto sc = scale.detach().to(torch::kCPU, torch::kFloat64).view({out});
+            w = w * sc.view({out, 1, 1, 1});
+            b = b * sc;
+        }
+        a = gather ? toFloats(w.reshape({out, in * 9})) : toFloats(w.permute({2, 3, 0, 1}).reshape({9 * out, in}));
+        bias = toFloats(b);
+    }
+    Conv3x3() = default;
+
+    std::int64_t scratchFloats(const Geometry& g) const { return gather ? 9 * in * g.grid() : 9 * out * (g.padded() + 2); }
+    std::int64_t multiplyAdds(const Geometry& g) const {
+        return static_cast<std::int64_t>(9) * in * out * (gather ? g.grid() : g.padded());
+    }
+
+    /// out_grid [out][grid] = conv(in_padded [in][padded]) without the bias.
+    void run(const Geometry& g, const float* in_padded, float* out_grid, float* scratch, int threads) const {
+        const std::int64_t grid = g.grid(), padded = g.padded();
+        if (gather) {
+            forEach(in * 9, grid, threads, [&](int row) {
+                std::memcpy(scratch + row * grid, in_padded + (row / 9) * padded + g.tap(row % 9), sizeof(float) * grid);
+            });
+            gemm(out, grid, in * 9, a.data(), in * 9, scratch, grid, out_grid, grid);
+            return;
+        }
+        const std::int64_t ld = padded + 2;
+        gemm(9 * out, padded, in, a.data(), in, in_padded, padded, scratch, ld);
+        forEach(out, 9 * grid, threads, [&](int o) {
+            float* dst = out_grid + o * grid;
+            const float* first = scratch + static_cast<std::int64_t>(o) * ld;
+            std::copy(first, first + grid, dst);
+            for (int k = 1; k < 9; ++k) {
+                const float* src = scratch + (static_cast<std::int64_t>(k) * out + o) * ld + g.tap(k);
+                for (std::int64_t p = 0; p < grid; ++p) dst[p] += src[p];
+            }
+        });
+    }
+};
+
+struct CpuDecoder::Step {
+    Conv3x3 first;                   // the data half's channels only; bias and cond in the tables
+    std::vector<double> first_cond;  // [hidden][cond_dim][3][3]
+    std::vector<double> first_bias;  // [hidden]
+    std::vector<float> middle, middle_bias;  // [hidden][hidden], [hidden]
+    Conv3x3 output;                          // (shift, raw), ZeroConv2d's exp(3 logs) folded in
+    std::vector<float> inverse, inverse_bias;  // ActNorm and 1x1 inverted: [C][C], [C]
+    float min_scale = 0.0f;
+};
+
+struct CpuDecoder::Level {
+    size_t index = 0;  // in levels_, the bottom level first
+    Geometry g;
+    int channels = 0;
+    int hidden = 0;
+    bool top = false;
+    std::int64_t latent_offset = 0;
+    Conv3x3 prior;                   // split levels: kept half -> (mean, logsd), scale folded in
+    std::vector<double> prior_cond;  // [2 * latent channels][cond_dim], the prior's linear map
+    std::vector<double> top_base;    // top level: [2C][s * s]
+    std::vector<Step> steps;
+    std::vector<float> buffers[2];  // the flow's state, padded, [C][padded]; ping-pong
+    int current = 0;
+    std::vector<float> hidden_grid, hidden_padded, coupling_grid, prior_grid;
+
+    float* state() { return buffers[current].data(); }
+    const float* state() const { return buffers[current].data(); }
+};
+
+struct CpuDecoder::ConditionTables {
+    // Per level, per step: [hidden][3][3] bias plus the one-hot channels' contribution, by the
+    // border class of the row and of the column.
+    std::vector<std::vector<std::vector<float>>> first;
+    std::vector<std::vector<float>> prior_bias;  // split levels: [C] (mean, logsd)
+    std::vector<std::vector<float>> top_mean, top_scale;  // top level: [C][s * s]
+};
+
+CpuDecoder::CpuDecoder(GlowImpl& glow) : config_(glow.config()), layout_(glow.layout()) {
+    torch::NoGradGuard no_grad;
+    const int cond_dim = config_.conditionDim();
+    std::int64_t scratch = 0;
+    int size = config_.image_size;
+    for (size_t i = 0; i < glow.levels->size(); ++i) {
+        auto& module = *glow.levels[i]->as<GlowLevelImpl>();
+        const auto& block = layout_.levels[i];
+        auto level = std::make_unique<Level>();
+        level->index = i;
+        level->g.s = size / 2;
+        level->top = module.top;
+        level->channels = module.top ? block.channels : 2 * block.channels;
+        level->hidden = config_.hidden_channels;
+        level->latent_offset = block.offset;
+        const Geometry& g = level->g;
+        const int c = level->channels;
+        if (module.top) {
+            level->top_base = toDoubles(module.prior->base.view({2 * c, g.s * g.s}));
+        } else {
+            auto& conv = *module.prior->conv;
+            level->prior = Conv3x3(conv.weight, conv.bias, torch::exp(conv.logs * 3.0));
+            scratch = std::max(scratch, level->prior.scratchFloats(g));
+            multiply_adds_ += level->prior.multiplyAdds(g);
+            level->prior_grid.assign(static_cast<size_t>(c * g.grid()), 0.0f);
+        }
+        if (module.prior->cond) level->prior_cond = toDoubles(module.prior->cond->weight);
+        for (const auto& step_module : *module.steps) {
+            auto& flow_step = *step_module->as<FlowStepImpl>();
+            auto& coupling = *flow_step.coupling;
+            Step step;
+            const auto& first = coupling.firstConv();
+            step.first = Conv3x3(first.weight.narrow(1, 0, c / 2), torch::Tensor(), torch::Tensor());
+            step.first_cond = toDoubles(first.weight.narrow(1, c / 2, cond_dim));
+            step.first_bias = toDoubles(first.bias);
+            const auto& middle = coupling.middleConv();
+            step.middle = toFloats(middle.weight.view({level->hidden, level->hidden}));
+            step.middle_bias = toFloats(middle.bias);
+            const auto& output = coupling.outputConv();
+            step.output = Conv3x3(output.weight, output.bias, torch::exp(output.logs * 3.0));
+            const auto [inverse, inverse_bias] = flow_step.foldedInverse();
+            step.inverse = toFloats(inverse);
+            step.inverse_bias = toFloats(inverse_bias);
+            step.min_scale = static_cast<float>(coupling.minScale());
+            scratch = std::max({scratch, step.first.scratchFloats(g), step.output.scratchFloats(g)});
+            multiply_adds_ += step.first.multiplyAdds(g) + step.output.multiplyAdds(g) +
+                              static_cast<std::int64_t>(level->hidden) * level->hidden * g.grid() +
+                              static_cast<std::int64_t>(c) * c * g.grid();
+            level->steps.push_back(std::move(step));
+        }
+        for (auto& buffer : level->buffers) buffer.assign(static_cast<size_t>(paddedFloats(g, c)), 0.0f);
+        level->hidden_grid.assign(static_cast<size_t>(level->hidden * g.grid()), 0.0f);
+        level->hidden_padded.assign(static_cast<size_t>(paddedFloats(g, level->hidden)), 0.0f);
+        level->coupling_grid.assign(static_cast<size_t>(c * g.grid()), 0.0f);
+        levels_.push_back(std::move(level));
+        size /= 2;
+    }
+    scratch_.assign(static_cast<size_t>(scratch + 16), 0.0f);
+}
+
+CpuDecoder::~CpuDecoder() = default;
+
+const CpuDecoder::ConditionTables& CpuDecoder::tablesFor(const std::vector<float>& cond) {
+    if (auto found = tables_.find(cond); found != tables_.end()) return *found->second;
+    if (tables_.size() >= 256) tables_.clear();  // every attribute combination of any shipped model fits
+    const int cond_dim = config_.conditionDim();
+    auto tables = std::make_unique<ConditionTables>();
+    for (const auto& level : levels_) {
+        const int s = level->g.s, c = level->channels, hidden = level->hidden;
+        // The prior's linear map of the attributes: one value per stats channel.
+        const int stats = level->top ? 2 * c : c;
+        std::vector<double> linear(static_cast<size_t>(stats), 0.0);
+        for (int o = 0; o < stats && !level->prior_cond.empty(); ++o) {
+            for (int a = 0; a < cond_dim; ++a) linear[o] += level->prior_cond[o * cond_dim + a] * cond[a];
+        }
+        if (level->top) {
+            std::vector<float> mean(static_cast<size_t>(c * s * s)), scale(static_cast<size_t>(c * s * s));
+            for (int ch = 0; ch < c; ++ch) {
+                for (int i = 0; i < s * s; ++i) {
+                    mean[ch * s * s + i] = static_cast<float>(level->top_base[ch * s * s + i] + linear[ch]);
+                    const double logsd = level->top_base[(c + ch) * s * s + i] + linear[c + ch];
+                    scale[ch * s * s + i] = static_cast<float>(std::exp(std::min(logsd, kMaxPriorLogScale)));
+                }
+            }
+            tables->top_mean.push_back(std::move(mean));
+            tables->top_scale.push_back(std::move(scale));
+            tables->prior_bias.emplace_back();
+        } else {
+            std::vector<float> bias(static_cast<size_t>(c));
+            for (int o = 0; o < c; ++o) bias[o] = level->prior.bias[o] + static_cast<float>(linear[o]);
+            tables->prior_bias.push_back(std::move(bias));
+            tables->top_mean.emplace_back();
+            tables->top_scale.emplace_back();
+        }
+        std::vector<std::vector<float>> per_step;
+        for (const auto& step : level->steps) {
+            std::vector<float> table(static_cast<size_t>(hidden * 9));
+            for (int o = 0; o < hidden; ++o) {
+                for (int rc = 0; rc < 3; ++rc) {
+                    for (int cc = 0; cc < 3; ++cc) {
+                        const int y = representative(rc, s), x = representative(cc, s);
+                        double sum = step.first_bias[o];
+                        for (int a = 0; a < cond_dim; ++a) {
+                            if (cond[a] == 0.0f) continue;
+                            for (int dy = 0; dy < 3; ++dy) {
+                                for (int dx = 0; dx < 3; ++dx) {
+                                    if (tapInside(y, dy, s) && tapInside(x, dx, s)) {
+                                        sum += cond[a] * step.first_cond[((o * cond_dim + a) * 3 + dy) * 3 + dx];
+                                    }
+                                }
+                            }
+                        }
+                        table[o * 9 + rc * 3 + cc] = static_cast<float>(sum);
+                    }
+                }
+            }
+            per_step.push_back(std::move(table));
+        }
+        tables->first.push_back(std::move(per_step));
+    }
+    return *tables_.emplace(cond, std::move(tables)).first->second;
+}
+
+void CpuDecoder::decodePrior(Level& level, const ConditionTables& tables, const float* u, int threads) {
+    const Geometry& g = level.g;
+    const int s = g.s, c = level.channels;
+    const size_t level_index = level.index;
+    float* state = level.state();
+    const float* ui = u + level.latent_offset;
+    if (level.top) {
+        const auto& mean = tables.top_mean[level_index];
+        const auto& scale = tables.top_scale[level_index];
+        forEach(c, s * s, threads, [&](int ch) {
+            for (int y = 0; y < s; ++y) {
+                float* row = state + ch * g.padded() + g.pad(y, 0);
+                const std::int64_t i = (static_cast<std::int64_t>(ch) * s + y) * s;
+                for (int x = 0; x < s; ++x) {
+                    row[x] = std::clamp(mean[i + x] + scale[i + x] * ui[i + x], -kMaxActivation, kMaxActivation);
+                }
+            }
+        });
+        return;
+    }
+    const int half = c / 2;
+    level.prior.run(g, state, level.prior_grid.data(), scratch_.data(), threads);
+    const auto& bias = tables.prior_bias[level_index];
+    forEach(half, s * s, threads, [&](int ch) {
+        const float* mean_row = level.prior_grid.data() + ch * g.grid();
+        const float* logsd_row = level.prior_grid.data() + (half + ch) * g.grid();
+        for (int y = 0; y < s; ++y) {
+            float* row = state + (half + ch) * g.padded() + g.pad(y, 0);
+            const float* u_row = ui + (static_cast<std::int64_t>(ch) * s + y) * s;
+            for (int x = 0; x < s; ++x) {
+                const std::int64_t p = y * g.stride() + x;
+                const float mean = mean_row[p] + bias[ch];
+                const float logsd = logsd_row[p] + bias[half + ch];
+                const float sd = std::exp(std::min(logsd, static_cast<float>(kMaxPriorLogScale)));
+                row[x] = std::clamp(mean + sd * u_row[x], -kMaxActivation, kMaxActivation);
+            }
+        }
+    });
+}
+
+void CpuDecoder::invertStep(Level& level, int k, const ConditionTables& tables, int threads) {
+    const Geometry& g = level.g;
+    const int s = g.s, c = level.channels, half = c / 2, hidden = level.hidden;
+    const std::int64_t grid = g.grid(), padded = g.padded(), stride = g.stride();
+    const Step& step = level.steps[static_cast<size_t>(k)];
+    const auto& table = tables.first[level.index][static_cast<size_t>(k)];
+    float* state = level.state();
+    float* hidden_grid = level.hidden_grid.data();
+    float* hidden_padded = level.hidden_padded.data();
+
+    // Coupling network, first convolution: data half, then bias and attributes by border class, ReLU.
+    step.first.run(g, state, hidden_grid, scratch_.data(), threads);
+    forEach(hidden, grid, threads, [&](int o) {
+        const float* t = table.data() + o * 9;
+        for (int y = 0; y < s; ++y) {
+            float* row = hidden_grid + o * grid + y * stride;
+            const float* tr = t + borderClass(y, s) * 3;  // first, inner, last column
+            const float inner = tr[1];
+            row[0] = std::max(row[0] + tr[0], 0.0f);
+            for (int x = 1; x < s - 1; ++x) row[x] = std::max(row[x] + inner, 0.0f);
+            if (s > 1) row[s - 1] = std::max(row[s - 1] + tr[2], 0.0f);
+            row[s] = 0.0f;
+            row[s + 1] = 0.0f;
+        }
+    });
+    // Middle 1x1 convolution, written into the padded buffer for the output convolution.
+    gemm(hidden, grid, hidden, step.middle.data(), hidden, hidden_grid, grid, hidden_padded + g.interior(), padded);
+    forEach(hidden, grid, threads, [&](int o) {
+        const float b = step.middle_bias[o];
+        for (int y = 0; y < s; ++y) {
+            float* row = hidden_padded + o * padded + g.pad(y, 0);
+            for (int x = 0; x < s; ++x) row[x] = std::max(row[x] + b, 0.0f);
+            row[s] = 0.0f;      // right border of this row
+            row[s + 1] = 0.0f;  // left border of the next
+        }
+    });
+    // Output convolution: (shift, raw); then the coupling's inverse on the second half.
+    step.output.run(g, hidden_padded, level.coupling_grid.data(), scratch_.data(), threads);
+    const float m = step.min_scale;
+    forEach(half, s * s, threads, [&](int o) {
+        const float* shift_row = level.coupling_grid.data() + o * grid;
+        const float* raw_row = level.coupling_grid.data() + (half + o) * grid;
+        const float shift_bias = step.output.bias[o], raw_bias = step.output.bias[half + o];
+        for (int y = 0; y < s; ++y) {
+            float* kept = state + o * padded + g.pad(y, 0);
+            float* changed = state + (half + o) * padded + g.pad(y, 0);
+            for (int x = 0; x < s; ++x) {
+                const std::int64_t p = y * stride + x;
+                const float scale = m + (1.0f - m) * sigmoid(raw_row[p] + raw_bias + 2.0f);
+                const float restored = changed[x] / std::max(scale, kMinInverseScale) - (shift_row[p] + shift_bias);
+                changed[x] = std::clamp(restored, -kMaxActivation, kMaxActivation);
+                kept[x] = std::clamp(kept[x], -kMaxActivation, kMaxActivation);
+            }
+        }
+    });
+    // ActNorm and the 1x1 convolution inverted: one affine map into the other buffer.
+    float* next = level.buffers[1 - level.current].data();
+    gemm(c, grid, c, step.inverse.data(), c, state + g.interior(), padded, next + g.interior(), padded);
+    forEach(c, grid, threads, [&](int o) {
+        const float b = step.inverse_bias[o];
+        for (int y = 0; y < s; ++y) {
+            float* row = next + o * padded + g.pad(y, 0);
+            for (int x = 0; x < s; ++x) row[x] += b;
+            row[s] = 0.0f;
+            row[s + 1] = 0.0f;
+        }
+    });
+    level.current = 1 - level.current;
+}
+
+void CpuDecoder::unsqueezeInto(const Level& level, float* out, bool to_image) {
+    const Geometry& g = level.g;
+    const int s = g.s, out_channels = level.channels / 4;
+    const Geometry up{2 * s};
+    const float* state = level.state();
+    for (int c = 0; c < out_channels; ++c) {
+        for (int y = 0; y < s; ++y) {
+            for (int x = 0; x < s; ++x) {
+                for (int dy = 0; dy < 2; ++dy) {
+                    for (int dx = 0; dx < 2; ++dx) {
+                        const float v = state[(c * 4 + dy * 2 + dx) * g.padded() + g.pad(y, x)];
+                        if (to_image) {
+                            out[(static_cast<std::int64_t>(c) * 2 * s + 2 * y + dy) * 2 * s + 2 * x + dx] = v;
+                        } else {
+                            out[c * up.padded() + up.pad(2 * y + dy, 2 * x + dx)] = v;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+void CpuDecoder::decode(const float* u, const std::vector<float>& cond, float* x, int threads) {
+    if (static_cast<int>(cond.size()) != config_.conditionDim()) {
+        throw std::invalid_argument("CpuDecoder: condition vector of " + std::to_string(cond.size()) + " values, the model needs " +
+                                    std::to_string(config_.conditionDim()));
+    }
+    threads = std::max(threads, 1);
+    const int previous = omp_get_max_threads();
+    omp_set_num_threads(threads);  // oneDNN's sgemm takes its team size from here
+    const ConditionTables& tables = tablesFor(cond);
+    for (int i = static_cast<int>(levels_.size()) - 1; i >= 0; --i) {
+        Level& level = *levels_[static_cast<size_t>(i)];
+        decodePrior(level, tables, u, threads);
+        for (int k = static_cast<int>(level.steps.size()) - 1; k >= 0; --k) invertStep(level, k, tables, threads);
+        if (i == 0) {
+            unsqueezeInto(level, x, true);
+        } else {
+            unsqueezeInto(level, levels_[static_cast<size_t>(i - 1)]->state(), false);
+        }
+    }
+    omp_set_num_threads(previous);
+}
+
+}  // namespace dpflow

@@ -1,0 +1,62 @@
+#pragma once
+
+// The GLOW's decode compiled for the CPU: what the studio's slider runs at every move. It does
+// what GlowImpl::decode does, with the same bounds, in one pass over preallocated buffers:
+// - every convolution is one oneDNN sgemm (AVX-512 where the CPU has it, whatever BLAS LibTorch
+//   loaded), on activations kept zero-padded so that a 3x3 tap is a contiguous offset: 3x3 from
+//   few channels gathers its 9 taps (im2col), 3x3 to few channels multiplies all 9 taps' weights
+//   at once and adds the shifted products;
+// - the attributes' constant one-hot channels are never convolved: their contribution to each
+//   coupling's first convolution depends only on which taps fall inside the image, so it is a
+//   small table per attribute set (9 border classes per output channel), added with the bias;
+// - ZeroConv2d's output scale is folded into its weights, ActNorm and the inverse 1x1
+//   convolution into one affine map (FlowStepImpl::foldedInverse, in float64);
+// - no LibTorch dispatch and no allocation per decode.
+// Internal to core/flow; FlowModel uses it for every decode on the CPU. Not thread-safe: one
+// decode at a time per instance (FlowModel serialises its calls).
+
+#include "flow/glow.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace dpflow {
+
+class CpuDecoder {
+public:
+    /// Packs the weights of `glow` (float32, on the CPU). Later changes to `glow` are not seen.
+    explicit CpuDecoder(GlowImpl& glow);
+    ~CpuDecoder();
+    CpuDecoder(const CpuDecoder&) = delete;
+    CpuDecoder& operator=(const CpuDecoder&) = delete;
+
+    /// Model-space image x (image_size^2 values, before fromModelSpace) of one latent `u`
+    /// (layout().total values) under the condition vector `cond` (conditionDim() values, the
+    /// one-hot attributes), using `threads` threads.
+    void decode(const float* u, const std::vector<float>& cond, float* x, int threads);
+
+    /// Multiply-adds one decode executes (the cond channels' convolutions are not among them).
+    std::int64_t multiplyAdds() const { return multiply_adds_; }
+
+    struct Conv3x3;
+    struct Step;
+    struct Level;
+    struct ConditionTables;
+
+private:
+    const ConditionTables& tablesFor(const std::vector<float>& cond);
+    void decodePrior(Level& level, const ConditionTables& tables, const float* u, int threads);
+    void invertStep(Level& level, int step, const ConditionTables& tables, int threads);
+    void unsqueezeInto(const Level& level, float* out, bool to_image);
+
+    FlowConfig config_;
+    LatentLayout layout_;
+    std::vector<std::unique_ptr<Level>> levels_;
+    std::map<std::vector<float>, std::unique_ptr<ConditionTables>> tables_;
+    std::vector<float> scratch_;  // im2col columns or stacked taps, the largest any conv needs
+    std::int64_t multiply_adds_ = 0;
+};
+
+}  // namespace dpflow
