@@ -136,6 +136,11 @@ void registerModelInfo(CLI::App& app, int& exit_code) {
             std::cout << fmt::format("decode work: {:.3f} GFLOP ({:.1f} M multiply-adds); at the fastest run {:.2f} GFLOP/s, "
                                      "at the median {:.2f} GFLOP/s\n",
                                      flops / 1e9, flops / 2e6, flops / 1e6 / t.min_ms, flops / 1e6 / t.median_ms);
+            const double executed = 2.0 * static_cast<double>(model.executedDecodeMultiplyAdds());
+            std::cout << fmt::format("executed on {}: {:.3f} GFLOP ({:.1f} M multiply-adds); at the fastest run {:.2f} GFLOP/s, "
+                                     "at the median {:.2f} GFLOP/s\n",
+                                     model.device(), executed / 1e9, executed / 2e6, executed / 1e6 / t.min_ms,
+                                     executed / 1e6 / t.median_ms);
         }
         exit_code = 0;
     });

@@ -6,24 +6,27 @@ int DecodeThreadPolicy::threadsForNextDecode(int configured) {
     if (configured <= 1) return 1;
     if (configured != configured_) {
         configured_ = configured;
-        best_configured_ = 0.0;
-        single_thread_left_ = 0;
+        last_configured_ = 0.0;
+        last_single_ = 0.0;
+        decodes_ = 0;
     }
-    return single_thread_left_ > 0 ? 1 : configured;
+    if (last_configured_ == 0.0) return configured;
+    if (last_single_ == 0.0) return 1;
+    const int preferred = last_single_ < last_configured_ ? 1 : configured;
+    const bool probe = decodes_ % kProbeEvery == kProbeEvery - 1;
+    return probe ? (preferred == 1 ? configured : 1) : preferred;
 }
 
 void DecodeThreadPolicy::record(int threads, double seconds) {
     if (configured_ <= 1) return;
-    if (threads == 1 && single_thread_left_ > 0) {
-        --single_thread_left_;
+    if (threads == configured_) {
+        last_configured_ = seconds;
+    } else if (threads == 1) {
+        last_single_ = seconds;
+    } else {
         return;
     }
-    if (threads != configured_) return;
-    if (best_configured_ == 0.0 || seconds < best_configured_) {
-        best_configured_ = seconds;
-        return;
-    }
-    if (seconds > kSlowFactor * best_configured_) single_thread_left_ = kSingleThreadDecodes;
+    ++decodes_;
 }
 
 }  // namespace dpflow

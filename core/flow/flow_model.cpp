@@ -1,6 +1,7 @@
 #include "flow/flow_model.h"
 
 #include "flow/cpu_decoder.h"
+#include "flow/decode_cost.h"
 #include "flow/decode_thread_policy.h"
 #include "flow/model_io.h"
 #include "flow/model_space.h"
@@ -142,6 +143,13 @@ std::vector<float> FlowModel::decodeBatch(const std::vector<float>& u, const std
     const auto latent = impl_->input(u, batch, config.latentDim(), "latent");
     const auto x = impl_->model.glow->decode(latent, impl_->conditions(attributes));
     return toVector(fromModelSpace(x, config.n_bins).clamp(0.0, 1.0));
+}
+
+std::int64_t FlowModel::executedDecodeMultiplyAdds() const {
+    if (impl_->device.is_cuda()) return decodeMultiplyAdds(card().config);
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    if (!impl_->cpu_decoder) impl_->cpu_decoder = std::make_unique<CpuDecoder>(*impl_->model.glow);
+    return impl_->cpu_decoder->multiplyAdds();
 }
 
 void setModelNotes(const std::filesystem::path& path, const std::string& notes) {

@@ -8,6 +8,7 @@
 #include "flow/model_card.h"
 #include "image/image.h"
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -52,6 +53,10 @@ public:
 
     /// Batch form of decode: latents back to back, one attribute set per latent.
     std::vector<float> decodeBatch(const std::vector<float>& u, const std::vector<AttributeValues>& attributes) const;
+
+    /// Multiply-adds one decode executes on this device: on the CPU the CpuDecoder's (it never
+    /// convolves the constant attribute channels), on CUDA decodeMultiplyAdds(card().config).
+    std::int64_t executedDecodeMultiplyAdds() const;
 
     /// Per-element latent bounds from the model file (see privacy-semantics.md, M1); empty when
     /// the model has no calibration (card().hasCalibration() is false).

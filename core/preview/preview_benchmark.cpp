@@ -43,7 +43,7 @@ LatencySummary summariseLatencies(std::vector<double> milliseconds) {
     return LatencySummary{static_cast<int>(n), median, rank(0.9)};
 }
 
-PreviewBenchmark benchmarkPreview(const FlowModel& model, int runs, int threads, RandomSource& source) {
+PreviewBenchmark benchmarkPreview(const FlowModel& model, int runs, int threads, RandomSource& source, const Image& film) {
     if (runs < 1) throw std::invalid_argument("--runs must be at least 1");
     PreviewBenchmark bench;
     bench.device = model.device();
@@ -52,9 +52,12 @@ PreviewBenchmark benchmarkPreview(const FlowModel& model, int runs, int threads,
 
     AttributeValues truth;
     for (const auto& attribute : model.card().config.attributes) truth[attribute.name] = attribute.values.front();
-    const int size = model.card().config.image_size;
-    Image image = makeImage(size, size);
-    image.pixels = model.decode(std::vector<float>(static_cast<std::size_t>(model.layout().total), 0.0f), truth);
+    Image image = film;
+    if (image.pixels.empty()) {
+        const int size = model.card().config.image_size;
+        image = makeImage(size, size);
+        image.pixels = model.decode(std::vector<float>(static_cast<std::size_t>(model.layout().total), 0.0f), truth);
+    }
 
     PreviewSession session(ModelReference{&model, "bench", ""}, source);
     std::vector<double> encode;
@@ -64,6 +67,14 @@ PreviewBenchmark benchmarkPreview(const FlowModel& model, int runs, int threads,
         encode.push_back(millisecondsSince(start));
     }
     bench.encode = summariseLatencies(encode);
+    std::vector<double> first;
+    for (int i = 0; i < 5; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        session.setImage(image, truth);
+        session.render(benchmarkRequest(model, bench.mechanism, sliderEpsilon(i, 5)));
+        first.push_back(millisecondsSince(start));
+    }
+    bench.first_preview = summariseLatencies(first);
 
     for (int i = 0; i < 3; ++i) session.render(benchmarkRequest(model, bench.mechanism, sliderEpsilon(i, 3)));
     std::vector<double> render;

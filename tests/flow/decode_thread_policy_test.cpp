@@ -1,49 +1,55 @@
-// How many threads a decode gets: the configured count while decodes keep their pace, one thread
-// for a while after a decode much slower than the best (another process holds a core), then the
-// configured count again.
+// How many threads a decode gets: whichever of the configured count and one thread decoded
+// faster when last tried, the other tried every kProbeEvery decodes, so that a load which comes,
+// goes, or was there from the start is followed.
 
 #include "flow/decode_thread_policy.h"
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 namespace dpflow {
 namespace {
 
-TEST(DecodeThreadPolicyTest, UsesTheConfiguredThreadsWhileDecodesKeepTheirPace) {
-    DecodeThreadPolicy policy;
-    for (int i = 0; i < 50; ++i) {
-        const int threads = policy.threadsForNextDecode(2);
-        EXPECT_EQ(threads, 2);
-        policy.record(threads, i % 2 ? 0.010 : 0.012);  // within kSlowFactor of the best
-    }
-    EXPECT_DOUBLE_EQ(policy.bestConfiguredSeconds(), 0.010);
-}
-
-TEST(DecodeThreadPolicyTest, FallsBackToOneThreadAfterASlowDecodeThenProbesAgain) {
-    DecodeThreadPolicy policy;
-    policy.record(policy.threadsForNextDecode(2), 0.010);
-    policy.record(policy.threadsForNextDecode(2), 0.040);  // a descheduled team
-    for (int i = 0; i < DecodeThreadPolicy::kSingleThreadDecodes; ++i) {
-        const int threads = policy.threadsForNextDecode(2);
-        ASSERT_EQ(threads, 1) << "decode " << i << " after the slow one";
-        policy.record(threads, 0.015);
-    }
-    const int probe = policy.threadsForNextDecode(2);
-    EXPECT_EQ(probe, 2);
-    policy.record(probe, 0.011);  // the load has gone
-    EXPECT_EQ(policy.threadsForNextDecode(2), 2);
-}
-
-TEST(DecodeThreadPolicyTest, StaysOnOneThreadWhileTheProbesStaySlow) {
-    DecodeThreadPolicy policy;
-    policy.record(policy.threadsForNextDecode(2), 0.010);
+/// Runs `decodes` decodes with 2 threads configured, each taking `seconds(threads)`; returns how
+/// many ran on one thread.
+int singleThreadDecodes(DecodeThreadPolicy& policy, int decodes, const std::function<double(int)>& seconds) {
     int single = 0;
-    for (int i = 0; i < 100; ++i) {
+    for (int i = 0; i < decodes; ++i) {
         const int threads = policy.threadsForNextDecode(2);
+        EXPECT_TRUE(threads == 1 || threads == 2);
         single += threads == 1;
-        policy.record(threads, threads == 1 ? 0.015 : 0.040);
+        policy.record(threads, seconds(threads));
     }
-    EXPECT_GE(single, 90);
+    return single;
+}
+
+TEST(DecodeThreadPolicyTest, TriesTheConfiguredCountThenOneThread) {
+    DecodeThreadPolicy policy;
+    EXPECT_EQ(policy.threadsForNextDecode(2), 2);
+    policy.record(2, 0.010);
+    EXPECT_EQ(policy.threadsForNextDecode(2), 1);
+}
+
+TEST(DecodeThreadPolicyTest, KeepsTheConfiguredThreadsOnAQuietMachineButForTheProbes) {
+    DecodeThreadPolicy policy;
+    const int single = singleThreadDecodes(policy, 160, [](int threads) { return threads == 2 ? 0.006 : 0.010; });
+    EXPECT_LE(single, 160 / DecodeThreadPolicy::kProbeEvery + 1);
+}
+
+TEST(DecodeThreadPolicyTest, MovesToOneThreadWhenAnotherProcessHoldsACore) {
+    DecodeThreadPolicy policy;
+    singleThreadDecodes(policy, 50, [](int threads) { return threads == 2 ? 0.006 : 0.010; });
+    const int single = singleThreadDecodes(policy, 160, [](int threads) { return threads == 2 ? 0.040 : 0.010; });
+    EXPECT_GE(single, 160 - 160 / DecodeThreadPolicy::kProbeEvery - 2);
+}
+
+TEST(DecodeThreadPolicyTest, ComesBackToTheConfiguredThreadsWhenTheLoadGoes) {
+    DecodeThreadPolicy policy;
+    singleThreadDecodes(policy, 50, [](int threads) { return threads == 2 ? 0.040 : 0.010; });
+    singleThreadDecodes(policy, DecodeThreadPolicy::kProbeEvery, [](int threads) { return threads == 2 ? 0.006 : 0.010; });
+    const int single = singleThreadDecodes(policy, 160, [](int threads) { return threads == 2 ? 0.006 : 0.010; });
+    EXPECT_LE(single, 160 / DecodeThreadPolicy::kProbeEvery + 1);
 }
 
 TEST(DecodeThreadPolicyTest, OneConfiguredThreadIsOneThread) {
@@ -56,11 +62,8 @@ TEST(DecodeThreadPolicyTest, OneConfiguredThreadIsOneThread) {
 
 TEST(DecodeThreadPolicyTest, ANewConfiguredCountStartsAfresh) {
     DecodeThreadPolicy policy;
-    policy.record(policy.threadsForNextDecode(2), 0.010);
-    policy.record(policy.threadsForNextDecode(2), 0.050);
-    EXPECT_EQ(policy.threadsForNextDecode(2), 1);
+    singleThreadDecodes(policy, 20, [](int threads) { return threads == 2 ? 0.040 : 0.010; });
     EXPECT_EQ(policy.threadsForNextDecode(4), 4);
-    EXPECT_DOUBLE_EQ(policy.bestConfiguredSeconds(), 0.0);
 }
 
 }  // namespace
