@@ -16,6 +16,8 @@ public:
     BusyCore(const BusyCore&) = delete;
     BusyCore& operator=(const BusyCore&) = delete;
 
+    pid_t pid() const { return child_; }
+
 private:
     pid_t child_ = -1;
 };
