@@ -28,7 +28,6 @@ struct Geometry {
     std::int64_t grid() const { return s * stride(); }           // positions of a conv output
     std::int64_t interior() const { return stride() + 1; }      // padded index of pixel (0, 0)
     std::int64_t pad(int y, int x) const { return (y + 1) * stride() + x + 1; }
-    std::int64_t tap(int k) const { return (k / 3) * stride() + k % 3; }
 };
 
 /// Floats a padded buffer of `channels` needs: a conv reads up to two past the last channel.
@@ -95,30 +94,40 @@ struct CpuDecoder::Conv3x3 {
     }
     Conv3x3() = default;
 
-    std::int64_t scratchFloats(const Geometry& g) const { return gather ? 9 * in * g.grid() : 9 * out * (g.padded() + 2); }
-    std::int64_t multiplyAdds(const Geometry& g) const {
-        return static_cast<std::int64_t>(9) * in * out * (gather ? g.grid() : g.padded());
+    /// Columns of the stacked taps' product for `positions` output positions on rows of `stride`.
+    static std::int64_t stackedColumns(std::int64_t positions, std::int64_t stride) { return positions + 2 * stride + 2; }
+
+    std::int64_t scratchFloats(std::int64_t positions, std::int64_t stride) const {
+        return gather ? 9 * in * positions : 9 * out * stackedColumns(positions, stride);
+    }
+    std::int64_t multiplyAdds(std::int64_t positions, std::int64_t stride) const {
+        return static_cast<std::int64_t>(9) * in * out * (gather ? positions : stackedColumns(positions, stride));
     }
 
-    /// out_grid [out][grid] = conv(in_padded [in][padded]) without the bias.
-    void run(const Geometry& g, const float* in_padded, float* out_grid, float* scratch, int threads) const {
-        const std::int64_t grid = g.grid(), padded = g.padded();
+    /// out [out][out_ld] = conv(in) without the bias, for `positions` grid positions: `in` is a
+    /// padded map of rows of `stride` (channel stride `in_stride`) starting at the row above the
+    /// first output row, so tap (dy, dx) of output position q is in[q + dy * stride + dx].
+    void run(const float* input, std::int64_t in_stride, std::int64_t positions, float* output, std::int64_t out_ld,
+             std::int64_t stride, float* scratch, int threads) const {
+        const auto tap = [stride](int k) { return (k / 3) * stride + k % 3; };
         if (gather) {
-            forEach(in * 9, grid, threads, [&](int row) {
-                std::memcpy(scratch + row * grid, in_padded + (row / 9) * padded + g.tap(row % 9), sizeof(float) * grid);
+            forEach(in * 9, positions, threads, [&](int row) {
+                std::memcpy(scratch + row * positions, input + (row / 9) * in_stride + tap(row % 9), sizeof(float) * positions);
             });
-            gemm(out, grid, in * 9, a.data(), in * 9, scratch, grid, out_grid, grid);
+            gemm(out, positions, in * 9, a.data(), in * 9, scratch, positions, output, out_ld);
             return;
         }
-        const std::int64_t ld = padded + 2;
-        gemm(9 * out, padded, in, a.data(), in, in_padded, padded, scratch, ld);
-        forEach(out, 9 * grid, threads, [&](int o) {
-            float* dst = out_grid + o * grid;
-            const float* first = scratch + static_cast<std::int64_t>(o) * ld;
-            std::copy(first, first + grid, dst);
+        // The product's last columns serve only positions outside the image; past the input
+        // channel's end (a whole level's map) they are left as they were.
+        const std::int64_t columns = stackedColumns(positions, stride);
+        gemm(9 * out, std::min(columns, in_stride), in, a.data(), in, input, in_stride, scratch, columns);
+        forEach(out, 9 * positions, threads, [&](int o) {
+            float* dst = output + o * out_ld;
+            const float* first = scratch + static_cast<std::int64_t>(o) * columns;
+            std::copy(first, first + positions, dst);
             for (int k = 1; k < 9; ++k) {
-                const float* src = scratch + (static_cast<std::int64_t>(k) * out + o) * ld + g.tap(k);
-                for (std::int64_t p = 0; p < grid; ++p) dst[p] += src[p];
+                const float* src = scratch + (static_cast<std::int64_t>(k) * out + o) * columns + tap(k);
+                for (std::int64_t q = 0; q < positions; ++q) dst[q] += src[q];
             }
         });
     }
@@ -147,10 +156,32 @@ struct CpuDecoder::Level {
     std::vector<Step> steps;
     std::vector<float> buffers[2];  // the flow's state, padded, [C][padded]; ping-pong
     int current = 0;
-    std::vector<float> hidden_grid, hidden_padded, coupling_grid, prior_grid;
+    std::vector<float> prior_grid;
 
     float* state() { return buffers[current].data(); }
     const float* state() const { return buffers[current].data(); }
+};
+
+/// One thread's buffers for a tile of a step: the coupling network's hidden maps and output, and
+/// im2col columns or stacked taps.
+struct CpuDecoder::Workspace {
+    std::vector<float> scratch, hidden_grid, hidden_padded, coupling_grid;
+
+    explicit Workspace(const std::int64_t (&floats)[4])
+        : scratch(static_cast<size_t>(floats[0] + 16)), hidden_grid(static_cast<size_t>(floats[1] + 16)),
+          hidden_padded(static_cast<size_t>(floats[2] + 16)), coupling_grid(static_cast<size_t>(floats[3] + 16)) {}
+};
+
+/// Where a tile of output rows [y0, y1) reads and writes. The first two convolutions run on the
+/// rows [ya, yb): one more on each side inside the image, the 3x3 output convolution's halo.
+struct CpuDecoder::Tile {
+    int y0 = 0, y1 = 0, ya = 0, yb = 0;
+    Tile(int first, int end, int s) : y0(first), y1(end), ya(std::max(0, first - 1)), yb(std::min(s, end + 1)) {}
+    std::int64_t hiddenPositions(std::int64_t stride) const { return (yb - ya) * stride; }
+    std::int64_t ownPositions(std::int64_t stride) const { return (y1 - y0) * stride; }
+    /// Channel stride of the tile's padded hidden map: rows y0 - 1 .. y1 of the image, and the
+    /// two floats the stacked taps read past the end.
+    std::int64_t paddedHiddenStride(std::int64_t stride) const { return (y1 - y0 + 2) * stride + 2; }
 };
 
 struct CpuDecoder::ConditionTables {
@@ -161,7 +192,7 @@ struct CpuDecoder::ConditionTables {
     std::vector<std::vector<float>> top_mean, top_scale;  // top level: [C][s * s]
 };
 
-CpuDecoder::CpuDecoder(GlowImpl& glow) : config_(glow.config()), layout_(glow.layout()) {
+CpuDecoder::CpuDecoder(GlowImpl& glow, int tiles) : config_(glow.config()), layout_(glow.layout()), tiles_(tiles) {
     torch::NoGradGuard no_grad;
     const int cond_dim = config_.conditionDim();
     std::int64_t scratch = 0;
@@ -183,8 +214,8 @@ CpuDecoder::CpuDecoder(GlowImpl& glow) : config_(glow.config()), layout_(glow.la
         } else {
             auto& conv = *module.prior->conv;
             level->prior = Conv3x3(conv.weight, conv.bias, torch::exp(conv.logs * 3.0));
-            scratch = std::max(scratch, level->prior.scratchFloats(g));
-            multiply_adds_ += level->prior.multiplyAdds(g);
+            scratch = std::max(scratch, level->prior.scratchFloats(g.grid(), g.stride()));
+            multiply_adds_ += level->prior.multiplyAdds(g.grid(), g.stride());
             level->prior_grid.assign(static_cast<size_t>(c * g.grid()), 0.0f);
         }
         if (module.prior->cond) level->prior_cond = toDoubles(module.prior->cond->weight);
@@ -205,16 +236,21 @@ CpuDecoder::CpuDecoder(GlowImpl& glow) : config_(glow.config()), layout_(glow.la
             step.inverse = toFloats(inverse);
             step.inverse_bias = toFloats(inverse_bias);
             step.min_scale = static_cast<float>(coupling.minScale());
-            scratch = std::max({scratch, step.first.scratchFloats(g), step.output.scratchFloats(g)});
-            multiply_adds_ += step.first.multiplyAdds(g) + step.output.multiplyAdds(g) +
-                              static_cast<std::int64_t>(level->hidden) * level->hidden * g.grid() +
-                              static_cast<std::int64_t>(c) * c * g.grid();
             level->steps.push_back(std::move(step));
         }
+        // Workspaces for the largest tile: the whole level, or fewer rows and their halo.
+        const std::int64_t hidden = level->hidden, stride = g.stride();
+        const std::int64_t most_hidden = (g.s + 2) * stride, most_own = g.grid();
+        for (const Step& step : level->steps) {
+            workspace_floats_[0] = std::max({workspace_floats_[0], step.first.scratchFloats(most_hidden, stride),
+                                             step.output.scratchFloats(most_own, stride)});
+            multiply_adds_ += step.first.multiplyAdds(g.grid(), stride) + hidden * hidden * g.grid() +
+                              step.output.multiplyAdds(g.grid(), stride) + static_cast<std::int64_t>(c) * c * g.grid();
+        }
+        workspace_floats_[1] = std::max(workspace_floats_[1], hidden * most_hidden);
+        workspace_floats_[2] = std::max(workspace_floats_[2], hidden * ((g.s + 2) * stride + 2));
+        workspace_floats_[3] = std::max(workspace_floats_[3], static_cast<std::int64_t>(c) * most_own);
         for (auto& buffer : level->buffers) buffer.assign(static_cast<size_t>(paddedFloats(g, c)), 0.0f);
-        level->hidden_grid.assign(static_cast<size_t>(level->hidden * g.grid()), 0.0f);
-        level->hidden_padded.assign(static_cast<size_t>(paddedFloats(g, level->hidden)), 0.0f);
-        level->coupling_grid.assign(static_cast<size_t>(c * g.grid()), 0.0f);
         levels_.push_back(std::move(level));
         size /= 2;
     }
@@ -305,7 +341,7 @@ void CpuDecoder::decodePrior(Level& level, const ConditionTables& tables, const 
         return;
     }
     const int half = c / 2;
-    level.prior.run(g, state, level.prior_grid.data(), scratch_.data(), threads);
+    level.prior.run(state, g.padded(), g.grid(), level.prior_grid.data(), g.grid(), g.stride(), scratch_.data(), threads);
     const auto& bias = tables.prior_bias[level_index];
     forEach(half, s * s, threads, [&](int ch) {
         const float* mean_row = level.prior_grid.data() + ch * g.grid();
@@ -325,21 +361,46 @@ void CpuDecoder::decodePrior(Level& level, const ConditionTables& tables, const 
 }
 
 void CpuDecoder::invertStep(Level& level, int k, const ConditionTables& tables, int threads) {
-    const Geometry& g = level.g;
-    const int s = g.s, c = level.channels, half = c / 2, hidden = level.hidden;
-    const std::int64_t grid = g.grid(), padded = g.padded(), stride = g.stride();
     const Step& step = level.steps[static_cast<size_t>(k)];
     const auto& table = tables.first[level.index][static_cast<size_t>(k)];
-    float* state = level.state();
-    float* hidden_grid = level.hidden_grid.data();
-    float* hidden_padded = level.hidden_padded.data();
+    const int s = level.g.s;
+    const int wanted = std::clamp(tiles_ > 0 ? tiles_ : threads, 1, s);
+    const int rows = (s + wanted - 1) / wanted;
+    const int tiles = (s + rows - 1) / rows;
+    // Tiles are independent within a step: each reads the state's first half (and its own rows of
+    // the second), and writes its own rows of the second half and of the other buffer. So a step
+    // is one parallel region of single-threaded tiles (rather than a team at every pass), at the
+    // price of the first two convolutions recomputing one row above and below each tile.
+    if (tiles > 1 && threads > 1) {
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+        for (int t = 0; t < tiles; ++t) {
+            invertTile(level, step, table, Tile(t * rows, std::min(s, (t + 1) * rows), s), workspaces_[omp_get_thread_num()], 1);
+        }
+    } else {
+        for (int t = 0; t < tiles; ++t) invertTile(level, step, table, Tile(t * rows, std::min(s, (t + 1) * rows), s), workspaces_[0], threads);
+    }
+    level.current = 1 - level.current;
+}
 
-    // Coupling network, first convolution: data half, then bias and attributes by border class, ReLU.
-    step.first.run(g, state, hidden_grid, scratch_.data(), threads);
-    forEach(hidden, grid, threads, [&](int o) {
+void CpuDecoder::invertTile(Level& level, const Step& step, const std::vector<float>& table, const Tile& tile, Workspace& w,
+                            int threads) {
+    const Geometry& g = level.g;
+    const int s = g.s, c = level.channels, half = c / 2, hidden = level.hidden;
+    const std::int64_t padded = g.padded(), stride = g.stride();
+    const std::int64_t gh = tile.hiddenPositions(stride), gt = tile.ownPositions(stride);
+    const std::int64_t hp_stride = tile.paddedHiddenStride(stride);
+    float* state = level.state();
+    float* hidden_grid = w.hidden_grid.data();
+    float* hidden_padded = w.hidden_padded.data();
+    float* coupling = w.coupling_grid.data();
+
+    // Coupling network, first convolution on rows [ya, yb): data half, then bias and attributes
+    // by border class, ReLU.
+    step.first.run(state + tile.ya * stride, padded, gh, hidden_grid, gh, stride, w.scratch.data(), threads);
+    forEach(hidden, gh, threads, [&](int o) {
         const float* t = table.data() + o * 9;
-        for (int y = 0; y < s; ++y) {
-            float* row = hidden_grid + o * grid + y * stride;
+        for (int y = tile.ya; y < tile.yb; ++y) {
+            float* row = hidden_grid + o * gh + (y - tile.ya) * stride;
             const float* tr = t + borderClass(y, s) * 3;  // first, inner, last column
             const float inner = tr[1];
             row[0] = std::max(row[0] + tr[0], 0.0f);
@@ -349,49 +410,60 @@ void CpuDecoder::invertStep(Level& level, int k, const ConditionTables& tables, 
             row[s + 1] = 0.0f;
         }
     });
-    // Middle 1x1 convolution, written into the padded buffer for the output convolution.
-    gemm(hidden, grid, hidden, step.middle.data(), hidden, hidden_grid, grid, hidden_padded + g.interior(), padded);
-    forEach(hidden, grid, threads, [&](int o) {
+    // Middle 1x1 convolution into the tile's padded map (image rows y0 - 1 .. y1); rows outside
+    // the image are zero padding.
+    float* first_row = hidden_padded + (tile.ya - tile.y0 + 1) * stride + 1;
+    gemm(hidden, gh, hidden, step.middle.data(), hidden, hidden_grid, gh, first_row, hp_stride);
+    forEach(hidden, gh, threads, [&](int o) {
+        float* map = hidden_padded + o * hp_stride;
         const float b = step.middle_bias[o];
-        for (int y = 0; y < s; ++y) {
-            float* row = hidden_padded + o * padded + g.pad(y, 0);
+        // The workspace served other tiles and levels before: every border is written here.
+        if (tile.ya == tile.y0) std::fill(map, map + stride, 0.0f);
+        for (int y = tile.ya; y < tile.yb; ++y) {
+            float* row = map + (y - tile.y0 + 1) * stride + 1;
+            row[-1] = 0.0f;  // left border
             for (int x = 0; x < s; ++x) row[x] = std::max(row[x] + b, 0.0f);
-            row[s] = 0.0f;      // right border of this row
-            row[s + 1] = 0.0f;  // left border of the next
+            row[s] = 0.0f;  // right border
         }
+        if (tile.yb == tile.y1) std::fill(map + (tile.y1 - tile.y0 + 1) * stride, map + hp_stride, 0.0f);
+        map[hp_stride - 2] = 0.0f;  // the two floats past the last row
+        map[hp_stride - 1] = 0.0f;
     });
-    // Output convolution: (shift, raw); then the coupling's inverse on the second half.
-    step.output.run(g, hidden_padded, level.coupling_grid.data(), scratch_.data(), threads);
+    // Output convolution on the tile's own rows: (shift, raw); then the coupling's inverse.
+    step.output.run(hidden_padded, hp_stride, gt, coupling, gt, stride, w.scratch.data(), threads);
     const float m = step.min_scale;
-    forEach(half, s * s, threads, [&](int o) {
-        const float* shift_row = level.coupling_grid.data() + o * grid;
-        const float* raw_row = level.coupling_grid.data() + (half + o) * grid;
+    forEach(half, gt, threads, [&](int o) {
+        const float* shift_row = coupling + o * gt;
+        const float* raw_row = coupling + (half + o) * gt;
         const float shift_bias = step.output.bias[o], raw_bias = step.output.bias[half + o];
-        for (int y = 0; y < s; ++y) {
+        for (int y = tile.y0; y < tile.y1; ++y) {
             float* kept = state + o * padded + g.pad(y, 0);
             float* changed = state + (half + o) * padded + g.pad(y, 0);
             for (int x = 0; x < s; ++x) {
-                const std::int64_t p = y * stride + x;
-                const float scale = m + (1.0f - m) * sigmoid(raw_row[p] + raw_bias + 2.0f);
-                const float restored = changed[x] / std::max(scale, kMinInverseScale) - (shift_row[p] + shift_bias);
+                const std::int64_t q = (y - tile.y0) * stride + x;
+                const float scale = m + (1.0f - m) * sigmoid(raw_row[q] + raw_bias + 2.0f);
+                const float restored = changed[x] / std::max(scale, kMinInverseScale) - (shift_row[q] + shift_bias);
                 changed[x] = std::clamp(restored, -kMaxActivation, kMaxActivation);
-                kept[x] = std::clamp(kept[x], -kMaxActivation, kMaxActivation);
+                // Neighbouring tiles read the kept half; written only where the bound bites
+                // (saturated decodes far from the data), never in a decode of data.
+                if (std::abs(kept[x]) > kMaxActivation) kept[x] = std::clamp(kept[x], -kMaxActivation, kMaxActivation);
             }
         }
     });
-    // ActNorm and the 1x1 convolution inverted: one affine map into the other buffer.
+    // ActNorm and the 1x1 convolution inverted: one affine map of the tile's rows into the
+    // other buffer.
     float* next = level.buffers[1 - level.current].data();
-    gemm(c, grid, c, step.inverse.data(), c, state + g.interior(), padded, next + g.interior(), padded);
-    forEach(c, grid, threads, [&](int o) {
+    const std::int64_t offset = g.interior() + tile.y0 * stride;
+    gemm(c, gt, c, step.inverse.data(), c, state + offset, padded, next + offset, padded);
+    forEach(c, gt, threads, [&](int o) {
         const float b = step.inverse_bias[o];
-        for (int y = 0; y < s; ++y) {
+        for (int y = tile.y0; y < tile.y1; ++y) {
             float* row = next + o * padded + g.pad(y, 0);
             for (int x = 0; x < s; ++x) row[x] += b;
             row[s] = 0.0f;
             row[s + 1] = 0.0f;
         }
     });
-    level.current = 1 - level.current;
 }
 
 void CpuDecoder::unsqueezeInto(const Level& level, float* out, bool to_image) {
@@ -426,6 +498,7 @@ void CpuDecoder::decode(const float* u, const std::vector<float>& cond, float* x
     const int previous = omp_get_max_threads();
     omp_set_num_threads(threads);  // oneDNN's sgemm takes its team size from here
     const ConditionTables& tables = tablesFor(cond);
+    while (static_cast<int>(workspaces_.size()) < threads) workspaces_.emplace_back(workspace_floats_);
     for (int i = static_cast<int>(levels_.size()) - 1; i >= 0; --i) {
         Level& level = *levels_[static_cast<size_t>(i)];
         decodePrior(level, tables, u, threads);

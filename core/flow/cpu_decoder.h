@@ -27,7 +27,8 @@ namespace dpflow {
 class CpuDecoder {
 public:
     /// Packs the weights of `glow` (float32, on the CPU). Later changes to `glow` are not seen.
-    explicit CpuDecoder(GlowImpl& glow);
+    /// Each step runs in `tiles` bands of rows (at most one per row); 0: one per decode thread.
+    explicit CpuDecoder(GlowImpl& glow, int tiles = 0);
     ~CpuDecoder();
     CpuDecoder(const CpuDecoder&) = delete;
     CpuDecoder& operator=(const CpuDecoder&) = delete;
@@ -37,26 +38,34 @@ public:
     /// one-hot attributes), using `threads` threads.
     void decode(const float* u, const std::vector<float>& cond, float* x, int threads);
 
-    /// Multiply-adds one decode executes (the cond channels' convolutions are not among them).
+    /// Multiply-adds one decode on one thread executes (the cond channels' convolutions are not
+    /// among them; each further tile recomputes two rows of the first two convolutions).
     std::int64_t multiplyAdds() const { return multiply_adds_; }
 
     struct Conv3x3;
     struct Step;
     struct Level;
+    struct Workspace;
+    struct Tile;
     struct ConditionTables;
 
 private:
     const ConditionTables& tablesFor(const std::vector<float>& cond);
     void decodePrior(Level& level, const ConditionTables& tables, const float* u, int threads);
     void invertStep(Level& level, int step, const ConditionTables& tables, int threads);
+    void invertTile(Level& level, const Step& step, const std::vector<float>& table, const Tile& tile, Workspace& w,
+                    int threads);
     void unsqueezeInto(const Level& level, float* out, bool to_image);
 
     FlowConfig config_;
     LatentLayout layout_;
     std::vector<std::unique_ptr<Level>> levels_;
     std::map<std::vector<float>, std::unique_ptr<ConditionTables>> tables_;
-    std::vector<float> scratch_;  // im2col columns or stacked taps, the largest any conv needs
+    std::vector<float> scratch_;  // the priors' im2col columns or stacked taps
+    std::vector<Workspace> workspaces_;  // one per thread of the widest team so far
+    std::int64_t workspace_floats_[4] = {0, 0, 0, 0};  // scratch, hidden grid, padded hidden, coupling
     std::int64_t multiply_adds_ = 0;
+    int tiles_ = 0;
 };
 
 }  // namespace dpflow

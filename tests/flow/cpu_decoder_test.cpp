@@ -108,6 +108,20 @@ TEST_F(CpuDecoderTest, GivesTheSameImageOnTwoThreads) {
     expectAsExactAsLibTorch(decodeErrors(glow, decoder, u, cond, 1), "one thread");
 }
 
+TEST_F(CpuDecoderTest, AgreesWhenEveryStepRunsInTilesDownToOneRow) {
+    FlowConfig config = twoAttributeConfig(16, 2, 0.5);  // levels of 8x8 and 4x4
+    Glow glow(config);
+    randomizeGlow(glow, 0.1);
+    for (const int tiles : {2, 3, 8}) {  // 8: one row per tile at 8x8, capped at 4 tiles at 4x4
+        CpuDecoder decoder(*glow, tiles);
+        const auto u = torch::randn({glow->layout().total});
+        for (const int threads : {1, 2}) {
+            expectAsExactAsLibTorch(decodeErrors(glow, decoder, u, oneHot(config, "b", "M"), threads),
+                                    std::to_string(tiles) + " tiles, " + std::to_string(threads) + " thread(s)");
+        }
+    }
+}
+
 TEST_F(CpuDecoderTest, StaysFiniteFarFromTheData) {
     Glow glow(twoAttributeConfig(16, 3, 0.0));
     randomizeGlow(glow, 0.3);
