@@ -1,6 +1,7 @@
 #!/bin/bash
 # Packs the Debian 12 libraries and headers dpflow needs besides LibTorch (DCMTK, libpng, OpenSSL,
-# OpenJPEG, fmt, CLI11, nlohmann-json, jemalloc, pkgconf and their run-time dependencies) into one tarball
+# OpenJPEG, fmt, CLI11, nlohmann-json, jemalloc, oneDNN for the CPU decoder, pkgconf and their
+# run-time dependencies) into one tarball
 # for a CUDA machine that has LibTorch but none of these, e.g. an Ubuntu 24.04 GPU host.
 # Run on Debian 12 after installer/install-dependencies.sh; writes .devdeps/deb12root.tar.xz.
 # build-on-cuda-machine.sh unpacks it to /opt/deb12 there.
@@ -13,7 +14,7 @@ libs=$(for l in /usr/lib/x86_64-linux-gnu/libdcm*.so.17 /usr/lib/x86_64-linux-gn
           echo "$l"; ldd "$l" | awk '/=>/{print $3}'; done | sort -u |
        grep -vE 'libc\.so|libm\.so|libstdc\+\+|libgcc_s|ld-linux|libresolv|libdl\.|libpthread|librt\.')
 pkgs=$(for l in $libs; do dpkg -S "$(readlink -f "$l")" 2>/dev/null || dpkg -S "$l"; done | cut -d: -f1 | sort -u)
-pkgs="$pkgs libjemalloc2 libjemalloc-dev libdcmtk-dev libfmt-dev libcli11-dev nlohmann-json3-dev libopenjp2-7-dev libpng-dev libssl-dev zlib1g-dev pkgconf pkgconf-bin libpkgconf3"
+pkgs="$pkgs libdnnl2 libdnnl-dev ocl-icd-libopencl1 libjemalloc2 libjemalloc-dev libdcmtk-dev libfmt-dev libcli11-dev nlohmann-json3-dev libopenjp2-7-dev libpng-dev libssl-dev zlib1g-dev pkgconf pkgconf-bin libpkgconf3"
 for p in $pkgs; do dpkg -L "$p"; done | sort -u | grep -v '^/usr/share/doc\|^/usr/share/man\|^/usr/share/lintian\|/usr/share/locale' |
   sed 's#^/lib/#/usr/lib/#' | sort -u | while read -r f; do
     src=$f; [ -e "$src" ] || [ -L "$src" ] || src=${f/#\/usr\/lib\//\/lib\/}
