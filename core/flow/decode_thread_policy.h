@@ -7,6 +7,7 @@
 // configured count and one thread decoded faster when last tried, and tries the other every
 // kProbeEvery decodes, so it follows a load that comes and goes, and one that was there from
 // the start. Torch-free and clock-free: callers time the decodes, so tests can feed timings.
+// FlowModel keeps one for its decodes and one for its encodes (the same holds for either).
 
 namespace dpflow {
 

@@ -1,6 +1,6 @@
 #include "flow/flow_model.h"
 
-#include "flow/cpu_decoder.h"
+#include "flow/cpu_glow.h"
 #include "flow/decode_cost.h"
 #include "flow/decode_thread_policy.h"
 #include "flow/model_io.h"
@@ -35,8 +35,26 @@ struct FlowModel::Impl {
     torch::Device device{torch::kCPU};
     std::vector<float> lo, hi;
     std::mutex mutex;
-    std::unique_ptr<CpuDecoder> cpu_decoder;  // built at the first decode on the CPU
-    DecodeThreadPolicy thread_policy;
+    std::unique_ptr<CpuGlow> cpu_glow;  // built at the first encode or decode on the CPU
+    DecodeThreadPolicy decode_threads, encode_threads;  // each from its own passes' timings
+
+    CpuGlow& cpuGlow() {
+        if (!cpu_glow) cpu_glow = std::make_unique<CpuGlow>(*model.glow);
+        return *cpu_glow;
+    }
+
+    /// Runs `pass` (an encode or decode of item b with the given threads) for every item, each
+    /// with the thread count `policy` chooses from the passes' own timings.
+    template <class Pass>
+    static void runOnCpu(DecodeThreadPolicy& policy, size_t items, Pass&& pass) {
+        const int configured = at::get_num_threads();
+        for (size_t b = 0; b < items; ++b) {
+            const int threads = policy.threadsForNextDecode(configured);
+            const auto start = std::chrono::steady_clock::now();
+            pass(b, threads);
+            policy.record(threads, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        }
+    }
 
     torch::Tensor conditions(const std::vector<AttributeValues>& attributes) const {
         std::vector<float> flat;
@@ -61,22 +79,34 @@ struct FlowModel::Impl {
         return torch::tensor(values).view({batch, per_item}).to(device);
     }
 
-    /// Decodes on the CPU through CpuDecoder, one latent at a time, each with the thread count
-    /// the policy chooses from the decodes' own timings. Values stay in model space.
+    /// Display values of the decoded latents, through CpuGlow one latent at a time.
     std::vector<float> decodeOnCpu(const std::vector<float>& u, const std::vector<AttributeValues>& attributes) {
         const auto& config = model.card.config;
         const auto per_item = static_cast<size_t>(config.latentDim());
         for (const auto& values : attributes) config.oneHot(values);  // refuses unknown attributes before any work
-        if (!cpu_decoder) cpu_decoder = std::make_unique<CpuDecoder>(*model.glow);
-        const int configured = at::get_num_threads();
+        CpuGlow& glow = cpuGlow();
         std::vector<float> x(u.size());
-        for (size_t b = 0; b < attributes.size(); ++b) {
-            const int threads = thread_policy.threadsForNextDecode(configured);
-            const auto start = std::chrono::steady_clock::now();
-            cpu_decoder->decode(u.data() + b * per_item, config.oneHot(attributes[b]), x.data() + b * per_item, threads);
-            thread_policy.record(threads, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        }
+        runOnCpu(decode_threads, attributes.size(), [&](size_t b, int threads) {
+            glow.decode(u.data() + b * per_item, config.oneHot(attributes[b]), x.data() + b * per_item, threads);
+        });
+        const DisplayFromModelSpace display(config.n_bins);
+        for (float& v : x) v = std::clamp(display(v), 0.0f, 1.0f);
         return x;
+    }
+
+    /// Latents of images of display values, through CpuGlow one image at a time.
+    std::vector<float> encodeOnCpu(const std::vector<float>& pixels, const std::vector<AttributeValues>& attributes) {
+        const auto& config = model.card.config;
+        const auto per_item = static_cast<size_t>(config.latentDim());
+        for (const auto& values : attributes) config.oneHot(values);
+        CpuGlow& glow = cpuGlow();
+        const ModelSpaceFromDisplay to_model(config.n_bins);
+        std::vector<float> x(pixels.size()), u(pixels.size());
+        for (size_t i = 0; i < pixels.size(); ++i) x[i] = to_model(pixels[i]);
+        runOnCpu(encode_threads, attributes.size(), [&](size_t b, int threads) {
+            glow.encode(x.data() + b * per_item, config.oneHot(attributes[b]), u.data() + b * per_item, threads);
+        });
+        return u;
     }
 };
 
@@ -119,6 +149,10 @@ std::vector<float> FlowModel::encodeBatch(const std::vector<float>& pixels, cons
     const auto& config = card().config;
     const auto batch = static_cast<int64_t>(attributes.size());
     std::lock_guard<std::mutex> lock(impl_->mutex);
+    if (!impl_->device.is_cuda()) {
+        Impl::check(pixels, batch, config.latentDim(), "image");
+        return impl_->encodeOnCpu(pixels, attributes);
+    }
     c10::InferenceMode inference;
     const auto p = impl_->input(pixels, batch, config.latentDim(), "image").view({batch, 1, config.image_size, config.image_size});
     return toVector(impl_->model.glow->encode(toModelSpace(p, config.n_bins), impl_->conditions(attributes)).u);
@@ -134,10 +168,7 @@ std::vector<float> FlowModel::decodeBatch(const std::vector<float>& u, const std
     std::lock_guard<std::mutex> lock(impl_->mutex);
     if (!impl_->device.is_cuda()) {
         Impl::check(u, batch, config.latentDim(), "latent");
-        auto x = impl_->decodeOnCpu(u, attributes);
-        const DisplayFromModelSpace display(config.n_bins);
-        for (float& v : x) v = std::clamp(display(v), 0.0f, 1.0f);
-        return x;
+        return impl_->decodeOnCpu(u, attributes);
     }
     c10::InferenceMode inference;
     const auto latent = impl_->input(u, batch, config.latentDim(), "latent");
@@ -148,8 +179,7 @@ std::vector<float> FlowModel::decodeBatch(const std::vector<float>& u, const std
 std::int64_t FlowModel::executedDecodeMultiplyAdds() const {
     if (impl_->device.is_cuda()) return decodeMultiplyAdds(card().config);
     std::lock_guard<std::mutex> lock(impl_->mutex);
-    if (!impl_->cpu_decoder) impl_->cpu_decoder = std::make_unique<CpuDecoder>(*impl_->model.glow);
-    return impl_->cpu_decoder->multiplyAdds();
+    return impl_->cpuGlow().multiplyAdds();
 }
 
 void setModelNotes(const std::filesystem::path& path, const std::string& notes) {

@@ -54,7 +54,7 @@ public:
     /// Batch form of decode: latents back to back, one attribute set per latent.
     std::vector<float> decodeBatch(const std::vector<float>& u, const std::vector<AttributeValues>& attributes) const;
 
-    /// Multiply-adds one decode executes on this device: on the CPU the CpuDecoder's (it never
+    /// Multiply-adds one decode executes on this device: on the CPU the CpuGlow's (it never
     /// convolves the constant attribute channels), on CUDA decodeMultiplyAdds(card().config).
     std::int64_t executedDecodeMultiplyAdds() const;
 

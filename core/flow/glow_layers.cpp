@@ -155,6 +155,14 @@ std::pair<torch::Tensor, torch::Tensor> FlowStepImpl::foldedInverse() const {
     return {row_scale * w_inv, (-actnorm->loc).view({c}).to(torch::kFloat64)};
 }
 
+std::pair<torch::Tensor, torch::Tensor> FlowStepImpl::foldedForward() const {
+    // W ((x + loc) exp(logs)) = (W diag(exp(logs))) (x + loc).
+    torch::NoGradGuard no_grad;
+    const auto c = invconv->lower.size(0);
+    const auto a = invconv->weight64() * torch::exp(actnorm->logs.to(torch::kFloat64)).view({1, c});
+    return {a, actnorm->loc.to(torch::kFloat64).view({c})};
+}
+
 std::vector<int64_t> FlowStepImpl::parameterVersions() const {
     std::vector<int64_t> versions;
     for (const auto* t : {&actnorm->loc, &actnorm->logs, &invconv->lower, &invconv->upper, &invconv->log_s,

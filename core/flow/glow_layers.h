@@ -97,6 +97,11 @@ public:
     /// in float64: A = diag(exp(-logs)) W^-1 ([C, C]) and c = -loc ([C]).
     std::pair<torch::Tensor, torch::Tensor> foldedInverse() const;
 
+    /// ActNorm then the 1x1 convolution as y = A (x + loc), in float64: A = W diag(exp(logs)) and
+    /// loc ([C]). The shift stays outside A: ActNorm centres the activations, and A x + A loc
+    /// would cancel where A (x + loc) does not.
+    std::pair<torch::Tensor, torch::Tensor> foldedForward() const;
+
     ActNorm actnorm{nullptr};
     InvConv1x1 invconv{nullptr};
     AffineCoupling coupling{nullptr};

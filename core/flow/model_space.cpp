@@ -3,8 +3,8 @@
 namespace dpflow {
 
 torch::Tensor toModelSpace(const torch::Tensor& p, int n_bins) {
-    const double bins = n_bins;
-    return p * ((bins - 1.0) / bins) + (0.5 / bins - 0.5);
+    const ModelSpaceFromDisplay map(n_bins);
+    return p * map.gain + map.offset;
 }
 
 torch::Tensor fromModelSpace(const torch::Tensor& x, int n_bins) {

@@ -13,7 +13,12 @@
 
 namespace dpflow {
 
-/// Display values -> x (the affine map above).
+/// Display values -> x (the affine map above): x = p * gain + offset.
+struct ModelSpaceFromDisplay {
+    double gain = 1.0, offset = 0.0;
+    explicit ModelSpaceFromDisplay(int n_bins) : gain((n_bins - 1.0) / n_bins), offset(0.5 / n_bins - 0.5) {}
+    float operator()(float p) const { return static_cast<float>(p * gain + offset); }
+};
 torch::Tensor toModelSpace(const torch::Tensor& p, int n_bins);
 
 /// x -> display values (inverse of toModelSpace, not clamped): p = (x + offset) * gain.

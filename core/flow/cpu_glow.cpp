@@ -1,4 +1,4 @@
-#include "flow/cpu_decoder.h"
+#include "flow/cpu_glow.h"
 
 #include <oneapi/dnnl/dnnl.h>
 #include <omp.h>
@@ -71,7 +71,7 @@ int representative(int border_class, int s) { return border_class == 0 ? 0 : (bo
 
 }  // namespace
 
-struct CpuDecoder::Conv3x3 {
+struct CpuGlow::Conv3x3 {
     int in = 0, out = 0;
     bool gather = false;     // im2col (in <= out), else all 9 taps' weights stacked
     std::vector<float> a;    // gather: [out][in * 9]; stacked: [9 * out][in]
@@ -133,17 +133,18 @@ struct CpuDecoder::Conv3x3 {
     }
 };
 
-struct CpuDecoder::Step {
+struct CpuGlow::Step {
     Conv3x3 first;                   // the data half's channels only; bias and cond in the tables
     std::vector<double> first_cond;  // [hidden][cond_dim][3][3]
     std::vector<double> first_bias;  // [hidden]
     std::vector<float> middle, middle_bias;  // [hidden][hidden], [hidden]
     Conv3x3 output;                          // (shift, raw), ZeroConv2d's exp(3 logs) folded in
     std::vector<float> inverse, inverse_bias;  // ActNorm and 1x1 inverted: [C][C], [C]
+    std::vector<float> forward, forward_shift;  // ActNorm then 1x1, A (x + loc): [C][C], [C]
     float min_scale = 0.0f;
 };
 
-struct CpuDecoder::Level {
+struct CpuGlow::Level {
     size_t index = 0;  // in levels_, the bottom level first
     Geometry g;
     int channels = 0;
@@ -164,7 +165,7 @@ struct CpuDecoder::Level {
 
 /// One thread's buffers for a tile of a step: the coupling network's hidden maps and output, and
 /// im2col columns or stacked taps.
-struct CpuDecoder::Workspace {
+struct CpuGlow::Workspace {
     std::vector<float> scratch, hidden_grid, hidden_padded, coupling_grid;
 
     explicit Workspace(const std::int64_t (&floats)[4])
@@ -174,7 +175,7 @@ struct CpuDecoder::Workspace {
 
 /// Where a tile of output rows [y0, y1) reads and writes. The first two convolutions run on the
 /// rows [ya, yb): one more on each side inside the image, the 3x3 output convolution's halo.
-struct CpuDecoder::Tile {
+struct CpuGlow::Tile {
     int y0 = 0, y1 = 0, ya = 0, yb = 0;
     Tile(int first, int end, int s) : y0(first), y1(end), ya(std::max(0, first - 1)), yb(std::min(s, end + 1)) {}
     std::int64_t hiddenPositions(std::int64_t stride) const { return (yb - ya) * stride; }
@@ -184,15 +185,16 @@ struct CpuDecoder::Tile {
     std::int64_t paddedHiddenStride(std::int64_t stride) const { return (y1 - y0 + 2) * stride + 2; }
 };
 
-struct CpuDecoder::ConditionTables {
+struct CpuGlow::ConditionTables {
     // Per level, per step: [hidden][3][3] bias plus the one-hot channels' contribution, by the
     // border class of the row and of the column.
     std::vector<std::vector<std::vector<float>>> first;
     std::vector<std::vector<float>> prior_bias;  // split levels: [C] (mean, logsd)
     std::vector<std::vector<float>> top_mean, top_scale;  // top level: [C][s * s]
+    std::vector<std::vector<float>> top_inverse_sd;       // top level: exp(-logsd), [C][s * s]
 };
 
-CpuDecoder::CpuDecoder(GlowImpl& glow, int tiles) : config_(glow.config()), layout_(glow.layout()), tiles_(tiles) {
+CpuGlow::CpuGlow(GlowImpl& glow, int tiles) : config_(glow.config()), layout_(glow.layout()), tiles_(tiles) {
     torch::NoGradGuard no_grad;
     const int cond_dim = config_.conditionDim();
     std::int64_t scratch = 0;
@@ -235,6 +237,9 @@ CpuDecoder::CpuDecoder(GlowImpl& glow, int tiles) : config_(glow.config()), layo
             const auto [inverse, inverse_bias] = flow_step.foldedInverse();
             step.inverse = toFloats(inverse);
             step.inverse_bias = toFloats(inverse_bias);
+            const auto [forward, forward_shift] = flow_step.foldedForward();
+            step.forward = toFloats(forward);
+            step.forward_shift = toFloats(forward_shift);
             step.min_scale = static_cast<float>(coupling.minScale());
             level->steps.push_back(std::move(step));
         }
@@ -257,9 +262,9 @@ CpuDecoder::CpuDecoder(GlowImpl& glow, int tiles) : config_(glow.config()), layo
     scratch_.assign(static_cast<size_t>(scratch + 16), 0.0f);
 }
 
-CpuDecoder::~CpuDecoder() = default;
+CpuGlow::~CpuGlow() = default;
 
-const CpuDecoder::ConditionTables& CpuDecoder::tablesFor(const std::vector<float>& cond) {
+const CpuGlow::ConditionTables& CpuGlow::tablesFor(const std::vector<float>& cond) {
     if (auto found = tables_.find(cond); found != tables_.end()) return *found->second;
     if (tables_.size() >= 256) tables_.clear();  // every attribute combination of any shipped model fits
     const int cond_dim = config_.conditionDim();
@@ -273,16 +278,19 @@ const CpuDecoder::ConditionTables& CpuDecoder::tablesFor(const std::vector<float
             for (int a = 0; a < cond_dim; ++a) linear[o] += level->prior_cond[o * cond_dim + a] * cond[a];
         }
         if (level->top) {
-            std::vector<float> mean(static_cast<size_t>(c * s * s)), scale(static_cast<size_t>(c * s * s));
+            const size_t n = static_cast<size_t>(c * s * s);
+            std::vector<float> mean(n), scale(n), inverse_sd(n);
             for (int ch = 0; ch < c; ++ch) {
                 for (int i = 0; i < s * s; ++i) {
                     mean[ch * s * s + i] = static_cast<float>(level->top_base[ch * s * s + i] + linear[ch]);
                     const double logsd = level->top_base[(c + ch) * s * s + i] + linear[c + ch];
                     scale[ch * s * s + i] = static_cast<float>(std::exp(std::min(logsd, kMaxPriorLogScale)));
+                    inverse_sd[ch * s * s + i] = static_cast<float>(std::exp(-logsd));
                 }
             }
             tables->top_mean.push_back(std::move(mean));
             tables->top_scale.push_back(std::move(scale));
+            tables->top_inverse_sd.push_back(std::move(inverse_sd));
             tables->prior_bias.emplace_back();
         } else {
             std::vector<float> bias(static_cast<size_t>(c));
@@ -290,6 +298,7 @@ const CpuDecoder::ConditionTables& CpuDecoder::tablesFor(const std::vector<float
             tables->prior_bias.push_back(std::move(bias));
             tables->top_mean.emplace_back();
             tables->top_scale.emplace_back();
+            tables->top_inverse_sd.emplace_back();
         }
         std::vector<std::vector<float>> per_step;
         for (const auto& step : level->steps) {
@@ -320,7 +329,7 @@ const CpuDecoder::ConditionTables& CpuDecoder::tablesFor(const std::vector<float
     return *tables_.emplace(cond, std::move(tables)).first->second;
 }
 
-void CpuDecoder::decodePrior(Level& level, const ConditionTables& tables, const float* u, int threads) {
+void CpuGlow::decodePrior(Level& level, const ConditionTables& tables, const float* u, int threads) {
     const Geometry& g = level.g;
     const int s = g.s, c = level.channels;
     const size_t level_index = level.index;
@@ -360,7 +369,7 @@ void CpuDecoder::decodePrior(Level& level, const ConditionTables& tables, const 
     });
 }
 
-void CpuDecoder::invertStep(Level& level, int k, const ConditionTables& tables, int threads) {
+void CpuGlow::invertStep(Level& level, int k, const ConditionTables& tables, int threads) {
     const Step& step = level.steps[static_cast<size_t>(k)];
     const auto& table = tables.first[level.index][static_cast<size_t>(k)];
     const int s = level.g.s;
@@ -382,14 +391,13 @@ void CpuDecoder::invertStep(Level& level, int k, const ConditionTables& tables, 
     level.current = 1 - level.current;
 }
 
-void CpuDecoder::invertTile(Level& level, const Step& step, const std::vector<float>& table, const Tile& tile, Workspace& w,
-                            int threads) {
+void CpuGlow::couplingNetwork(const Level& level, const Step& step, const std::vector<float>& table, const Tile& tile,
+                              const float* state, Workspace& w, int threads) const {
     const Geometry& g = level.g;
-    const int s = g.s, c = level.channels, half = c / 2, hidden = level.hidden;
+    const int s = g.s, hidden = level.hidden;
     const std::int64_t padded = g.padded(), stride = g.stride();
     const std::int64_t gh = tile.hiddenPositions(stride), gt = tile.ownPositions(stride);
     const std::int64_t hp_stride = tile.paddedHiddenStride(stride);
-    float* state = level.state();
     float* hidden_grid = w.hidden_grid.data();
     float* hidden_padded = w.hidden_padded.data();
     float* coupling = w.coupling_grid.data();
@@ -429,8 +437,20 @@ void CpuDecoder::invertTile(Level& level, const Step& step, const std::vector<fl
         map[hp_stride - 2] = 0.0f;  // the two floats past the last row
         map[hp_stride - 1] = 0.0f;
     });
-    // Output convolution on the tile's own rows: (shift, raw); then the coupling's inverse.
+    // Output convolution on the tile's own rows: (shift, raw), without their bias.
     step.output.run(hidden_padded, hp_stride, gt, coupling, gt, stride, w.scratch.data(), threads);
+}
+
+void CpuGlow::invertTile(Level& level, const Step& step, const std::vector<float>& table, const Tile& tile, Workspace& w,
+                            int threads) {
+    const Geometry& g = level.g;
+    const int s = g.s, c = level.channels, half = c / 2;
+    const std::int64_t padded = g.padded(), stride = g.stride();
+    const std::int64_t gt = tile.ownPositions(stride);
+    float* state = level.state();
+    const float* coupling = w.coupling_grid.data();
+    couplingNetwork(level, step, table, tile, state, w, threads);
+    // The coupling's inverse on the second half.
     const float m = step.min_scale;
     forEach(half, gt, threads, [&](int o) {
         const float* shift_row = coupling + o * gt;
@@ -466,7 +486,7 @@ void CpuDecoder::invertTile(Level& level, const Step& step, const std::vector<fl
     });
 }
 
-void CpuDecoder::unsqueezeInto(const Level& level, float* out, bool to_image) {
+void CpuGlow::unsqueezeInto(const Level& level, float* out, bool to_image) {
     const Geometry& g = level.g;
     const int s = g.s, out_channels = level.channels / 4;
     const Geometry up{2 * s};
@@ -489,16 +509,13 @@ void CpuDecoder::unsqueezeInto(const Level& level, float* out, bool to_image) {
     }
 }
 
-void CpuDecoder::decode(const float* u, const std::vector<float>& cond, float* x, int threads) {
-    if (static_cast<int>(cond.size()) != config_.conditionDim()) {
-        throw std::invalid_argument("CpuDecoder: condition vector of " + std::to_string(cond.size()) + " values, the model needs " +
-                                    std::to_string(config_.conditionDim()));
-    }
+void CpuGlow::decode(const float* u, const std::vector<float>& cond, float* x, int threads) {
+    requireCondition(cond);
     threads = std::max(threads, 1);
     const int previous = omp_get_max_threads();
     omp_set_num_threads(threads);  // oneDNN's sgemm takes its team size from here
     const ConditionTables& tables = tablesFor(cond);
-    while (static_cast<int>(workspaces_.size()) < threads) workspaces_.emplace_back(workspace_floats_);
+    prepareWorkspaces(threads);
     for (int i = static_cast<int>(levels_.size()) - 1; i >= 0; --i) {
         Level& level = *levels_[static_cast<size_t>(i)];
         decodePrior(level, tables, u, threads);
@@ -510,6 +527,147 @@ void CpuDecoder::decode(const float* u, const std::vector<float>& cond, float* x
         }
     }
     omp_set_num_threads(previous);
+}
+
+void CpuGlow::prepareWorkspaces(int threads) {
+    while (static_cast<int>(workspaces_.size()) < threads) workspaces_.emplace_back(workspace_floats_);
+}
+
+void CpuGlow::forwardStep(Level& level, int k, const ConditionTables& tables, int threads) {
+    const Step& step = level.steps[static_cast<size_t>(k)];
+    const auto& table = tables.first[level.index][static_cast<size_t>(k)];
+    const Geometry& g = level.g;
+    const int s = g.s, c = level.channels;
+    const std::int64_t padded = g.padded(), stride = g.stride();
+    // ActNorm and the 1x1 convolution, A (x + loc), for the whole level into the other buffer
+    // (the coupling network of a tile reads its neighbours' rows of the result). The shift goes
+    // into this buffer's interior, which is not read again.
+    float* state = level.state();
+    float* next = level.buffers[1 - level.current].data();
+    forEach(c, g.grid(), threads, [&](int o) {
+        const float loc = step.forward_shift[o];
+        for (int y = 0; y < s; ++y) {
+            float* row = state + o * padded + g.pad(y, 0);
+            for (int x = 0; x < s; ++x) row[x] += loc;
+        }
+    });
+    gemm(c, g.grid(), c, step.forward.data(), c, state + g.interior(), padded, next + g.interior(), padded);
+    forEach(c, g.grid(), threads, [&](int o) {
+        for (int y = 0; y < s; ++y) {
+            float* row = next + o * padded + g.pad(y, 0);
+            row[s] = 0.0f;
+            row[s + 1] = 0.0f;
+        }
+    });
+    level.current = 1 - level.current;
+    // The coupling, in tiles as in invertStep: y_b = (x_b + shift) * scale.
+    const int wanted = std::clamp(tiles_ > 0 ? tiles_ : threads, 1, s);
+    const int rows = (s + wanted - 1) / wanted;
+    const int tiles = (s + rows - 1) / rows;
+    const auto couple = [&](const Tile& tile, Workspace& w, int tile_threads) {
+        float* x = level.state();
+        couplingNetwork(level, step, table, tile, x, w, tile_threads);
+        const std::int64_t gt = tile.ownPositions(stride);
+        const float* coupling = w.coupling_grid.data();
+        const int half = c / 2;
+        const float m = step.min_scale;
+        forEach(half, gt, tile_threads, [&](int o) {
+            const float* shift_row = coupling + o * gt;
+            const float* raw_row = coupling + (half + o) * gt;
+            const float shift_bias = step.output.bias[o], raw_bias = step.output.bias[half + o];
+            for (int y = tile.y0; y < tile.y1; ++y) {
+                float* changed = x + (half + o) * padded + g.pad(y, 0);
+                for (int xi = 0; xi < s; ++xi) {
+                    const std::int64_t q = (y - tile.y0) * stride + xi;
+                    const float scale = m + (1.0f - m) * sigmoid(raw_row[q] + raw_bias + 2.0f);
+                    changed[xi] = (changed[xi] + shift_row[q] + shift_bias) * scale;
+                }
+            }
+        });
+    };
+    if (tiles > 1 && threads > 1) {
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+        for (int t = 0; t < tiles; ++t) couple(Tile(t * rows, std::min(s, (t + 1) * rows), s), workspaces_[omp_get_thread_num()], 1);
+    } else {
+        for (int t = 0; t < tiles; ++t) couple(Tile(t * rows, std::min(s, (t + 1) * rows), s), workspaces_[0], threads);
+    }
+}
+
+void CpuGlow::encodePrior(Level& level, const ConditionTables& tables, float* u, int threads) {
+    const Geometry& g = level.g;
+    const int s = g.s, c = level.channels;
+    const float* state = level.state();
+    float* ui = u + level.latent_offset;
+    if (level.top) {
+        const auto& mean = tables.top_mean[level.index];
+        const auto& inverse_sd = tables.top_inverse_sd[level.index];
+        forEach(c, s * s, threads, [&](int ch) {
+            for (int y = 0; y < s; ++y) {
+                const float* row = state + ch * g.padded() + g.pad(y, 0);
+                const std::int64_t i = (static_cast<std::int64_t>(ch) * s + y) * s;
+                for (int x = 0; x < s; ++x) ui[i + x] = (row[x] - mean[i + x]) * inverse_sd[i + x];
+            }
+        });
+        return;
+    }
+    const int half = c / 2;
+    level.prior.run(state, g.padded(), g.grid(), level.prior_grid.data(), g.grid(), g.stride(), scratch_.data(), threads);
+    const auto& bias = tables.prior_bias[level.index];
+    forEach(half, s * s, threads, [&](int ch) {
+        const float* mean_row = level.prior_grid.data() + ch * g.grid();
+        const float* logsd_row = level.prior_grid.data() + (half + ch) * g.grid();
+        for (int y = 0; y < s; ++y) {
+            const float* row = state + (half + ch) * g.padded() + g.pad(y, 0);
+            float* u_row = ui + (static_cast<std::int64_t>(ch) * s + y) * s;
+            for (int x = 0; x < s; ++x) {
+                const std::int64_t p = y * g.stride() + x;
+                u_row[x] = (row[x] - (mean_row[p] + bias[ch])) * std::exp(-(logsd_row[p] + bias[half + ch]));
+            }
+        }
+    });
+}
+
+void CpuGlow::squeezeFrom(Level& level, const float* below, bool from_image) {
+    const Geometry& g = level.g;
+    const int s = g.s, in_channels = level.channels / 4;
+    const Geometry down{2 * s};
+    float* state = level.state();
+    for (int c = 0; c < in_channels; ++c) {
+        for (int y = 0; y < s; ++y) {
+            for (int x = 0; x < s; ++x) {
+                for (int dy = 0; dy < 2; ++dy) {
+                    for (int dx = 0; dx < 2; ++dx) {
+                        state[(c * 4 + dy * 2 + dx) * g.padded() + g.pad(y, x)] =
+                            from_image ? below[(static_cast<std::int64_t>(c) * 2 * s + 2 * y + dy) * 2 * s + 2 * x + dx]
+                                       : below[c * down.padded() + down.pad(2 * y + dy, 2 * x + dx)];
+                    }
+                }
+            }
+        }
+    }
+}
+
+void CpuGlow::encode(const float* x, const std::vector<float>& cond, float* u, int threads) {
+    requireCondition(cond);
+    threads = std::max(threads, 1);
+    const int previous = omp_get_max_threads();
+    omp_set_num_threads(threads);
+    const ConditionTables& tables = tablesFor(cond);
+    prepareWorkspaces(threads);
+    for (size_t i = 0; i < levels_.size(); ++i) {
+        Level& level = *levels_[i];
+        squeezeFrom(level, i == 0 ? x : levels_[i - 1]->state(), i == 0);
+        for (int k = 0; k < static_cast<int>(level.steps.size()); ++k) forwardStep(level, k, tables, threads);
+        encodePrior(level, tables, u, threads);
+    }
+    omp_set_num_threads(previous);
+}
+
+void CpuGlow::requireCondition(const std::vector<float>& cond) const {
+    if (static_cast<int>(cond.size()) != config_.conditionDim()) {
+        throw std::invalid_argument("CpuGlow: condition vector of " + std::to_string(cond.size()) + " values, the model needs " +
+                                    std::to_string(config_.conditionDim()));
+    }
 }
 
 }  // namespace dpflow
