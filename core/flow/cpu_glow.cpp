@@ -369,25 +369,30 @@ void CpuGlow::decodePrior(Level& level, const ConditionTables& tables, const flo
     });
 }
 
-void CpuGlow::invertStep(Level& level, int k, const ConditionTables& tables, int threads) {
-    const Step& step = level.steps[static_cast<size_t>(k)];
-    const auto& table = tables.first[level.index][static_cast<size_t>(k)];
+template <class TileBody>
+void CpuGlow::forEachTile(const Level& level, int threads, TileBody&& body) {
     const int s = level.g.s;
     const int wanted = std::clamp(tiles_ > 0 ? tiles_ : threads, 1, s);
     const int rows = (s + wanted - 1) / wanted;
     const int tiles = (s + rows - 1) / rows;
-    // Tiles are independent within a step: each reads the state's first half (and its own rows of
-    // the second), and writes its own rows of the second half and of the other buffer. So a step
-    // is one parallel region of single-threaded tiles (rather than a team at every pass), at the
-    // price of the first two convolutions recomputing one row above and below each tile.
+    // Tiles are independent within a coupling: each reads the state's first half (and its own
+    // rows of the second), and writes its own rows of the second half and of the other buffer.
+    // So a coupling is one parallel region of single-threaded tiles (rather than a team at every
+    // pass), at the price of the first two convolutions recomputing one row above and below each.
     if (tiles > 1 && threads > 1) {
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-        for (int t = 0; t < tiles; ++t) {
-            invertTile(level, step, table, Tile(t * rows, std::min(s, (t + 1) * rows), s), workspaces_[omp_get_thread_num()], 1);
-        }
+        for (int t = 0; t < tiles; ++t) body(Tile(t * rows, std::min(s, (t + 1) * rows), s), workspaces_[omp_get_thread_num()], 1);
     } else {
-        for (int t = 0; t < tiles; ++t) invertTile(level, step, table, Tile(t * rows, std::min(s, (t + 1) * rows), s), workspaces_[0], threads);
+        for (int t = 0; t < tiles; ++t) body(Tile(t * rows, std::min(s, (t + 1) * rows), s), workspaces_[0], threads);
     }
+}
+
+void CpuGlow::invertStep(Level& level, int k, const ConditionTables& tables, int threads) {
+    const Step& step = level.steps[static_cast<size_t>(k)];
+    const auto& table = tables.first[level.index][static_cast<size_t>(k)];
+    forEachTile(level, threads, [&](const Tile& tile, Workspace& w, int tile_threads) {
+        invertTile(level, step, table, tile, w, tile_threads);
+    });
     level.current = 1 - level.current;
 }
 
@@ -561,10 +566,7 @@ void CpuGlow::forwardStep(Level& level, int k, const ConditionTables& tables, in
     });
     level.current = 1 - level.current;
     // The coupling, in tiles as in invertStep: y_b = (x_b + shift) * scale.
-    const int wanted = std::clamp(tiles_ > 0 ? tiles_ : threads, 1, s);
-    const int rows = (s + wanted - 1) / wanted;
-    const int tiles = (s + rows - 1) / rows;
-    const auto couple = [&](const Tile& tile, Workspace& w, int tile_threads) {
+    forEachTile(level, threads, [&](const Tile& tile, Workspace& w, int tile_threads) {
         float* x = level.state();
         couplingNetwork(level, step, table, tile, x, w, tile_threads);
         const std::int64_t gt = tile.ownPositions(stride);
@@ -584,13 +586,7 @@ void CpuGlow::forwardStep(Level& level, int k, const ConditionTables& tables, in
                 }
             }
         });
-    };
-    if (tiles > 1 && threads > 1) {
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-        for (int t = 0; t < tiles; ++t) couple(Tile(t * rows, std::min(s, (t + 1) * rows), s), workspaces_[omp_get_thread_num()], 1);
-    } else {
-        for (int t = 0; t < tiles; ++t) couple(Tile(t * rows, std::min(s, (t + 1) * rows), s), workspaces_[0], threads);
-    }
+    });
 }
 
 void CpuGlow::encodePrior(Level& level, const ConditionTables& tables, float* u, int threads) {

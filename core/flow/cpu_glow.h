@@ -65,6 +65,9 @@ private:
     void encodePrior(Level& level, const ConditionTables& tables, float* u, int threads);
     void squeezeFrom(Level& level, const float* below, bool from_image);
     void decodePrior(Level& level, const ConditionTables& tables, const float* u, int threads);
+    /// Runs `body(tile, workspace, threads)` for the row tiles of `level` on `threads` threads.
+    template <class TileBody>
+    void forEachTile(const Level& level, int threads, TileBody&& body);
     void invertStep(Level& level, int step, const ConditionTables& tables, int threads);
     void invertTile(Level& level, const Step& step, const std::vector<float>& table, const Tile& tile, Workspace& w,
                     int threads);
