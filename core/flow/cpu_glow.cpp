@@ -446,16 +446,17 @@ void CpuGlow::couplingNetwork(const Level& level, const Step& step, const std::v
     step.output.run(hidden_padded, hp_stride, gt, coupling, gt, stride, w.scratch.data(), threads);
 }
 
-void CpuGlow::invertTile(Level& level, const Step& step, const std::vector<float>& table, const Tile& tile, Workspace& w,
-                            int threads) {
-    const Geometry& g = level.g;
-    const int s = g.s, c = level.channels, half = c / 2;
-    const std::int64_t padded = g.padded(), stride = g.stride();
-    const std::int64_t gt = tile.ownPositions(stride);
-    float* state = level.state();
-    const float* coupling = w.coupling_grid.data();
+/// Runs the coupling network on `tile` and calls element(changed, kept, shift, scale) for each
+/// pixel of the tile's rows: `changed` the state's second-half value, `kept` the first-half
+/// value of the same channel offset, (shift, scale) the coupling's affine there.
+template <class Element>
+void CpuGlow::forEachCoupledPixel(const Level& level, const Step& step, const std::vector<float>& table, const Tile& tile,
+                                  float* state, Workspace& w, int threads, Element&& element) const {
     couplingNetwork(level, step, table, tile, state, w, threads);
-    // The coupling's inverse on the second half.
+    const Geometry& g = level.g;
+    const int s = g.s, half = level.channels / 2;
+    const std::int64_t padded = g.padded(), stride = g.stride(), gt = tile.ownPositions(stride);
+    const float* coupling = w.coupling_grid.data();
     const float m = step.min_scale;
     forEach(half, gt, threads, [&](int o) {
         const float* shift_row = coupling + o * gt;
@@ -467,13 +468,24 @@ void CpuGlow::invertTile(Level& level, const Step& step, const std::vector<float
             for (int x = 0; x < s; ++x) {
                 const std::int64_t q = (y - tile.y0) * stride + x;
                 const float scale = m + (1.0f - m) * sigmoid(raw_row[q] + raw_bias + 2.0f);
-                const float restored = changed[x] / std::max(scale, kMinInverseScale) - (shift_row[q] + shift_bias);
-                changed[x] = std::clamp(restored, -kMaxActivation, kMaxActivation);
-                // Neighbouring tiles read the kept half; written only where the bound bites
-                // (saturated decodes far from the data), never in a decode of data.
-                if (std::abs(kept[x]) > kMaxActivation) kept[x] = std::clamp(kept[x], -kMaxActivation, kMaxActivation);
+                element(changed[x], kept[x], shift_row[q] + shift_bias, scale);
             }
         }
+    });
+}
+
+void CpuGlow::invertTile(Level& level, const Step& step, const std::vector<float>& table, const Tile& tile, Workspace& w,
+                            int threads) {
+    const Geometry& g = level.g;
+    const int s = g.s, c = level.channels;
+    const std::int64_t padded = g.padded(), stride = g.stride();
+    const std::int64_t gt = tile.ownPositions(stride);
+    float* state = level.state();
+    forEachCoupledPixel(level, step, table, tile, state, w, threads, [](float& changed, float& kept, float shift, float scale) {
+        changed = std::clamp(changed / std::max(scale, kMinInverseScale) - shift, -kMaxActivation, kMaxActivation);
+        // Neighbouring tiles read the kept half; written only where the bound bites (saturated
+        // decodes far from the data), never in a decode of data.
+        if (std::abs(kept) > kMaxActivation) kept = std::clamp(kept, -kMaxActivation, kMaxActivation);
     });
     // ActNorm and the 1x1 convolution inverted: one affine map of the tile's rows into the
     // other buffer.
@@ -543,7 +555,7 @@ void CpuGlow::forwardStep(Level& level, int k, const ConditionTables& tables, in
     const auto& table = tables.first[level.index][static_cast<size_t>(k)];
     const Geometry& g = level.g;
     const int s = g.s, c = level.channels;
-    const std::int64_t padded = g.padded(), stride = g.stride();
+    const std::int64_t padded = g.padded();
     // ActNorm and the 1x1 convolution, A (x + loc), for the whole level into the other buffer
     // (the coupling network of a tile reads its neighbours' rows of the result). The shift goes
     // into this buffer's interior, which is not read again.
@@ -567,25 +579,8 @@ void CpuGlow::forwardStep(Level& level, int k, const ConditionTables& tables, in
     level.current = 1 - level.current;
     // The coupling, in tiles as in invertStep: y_b = (x_b + shift) * scale.
     forEachTile(level, threads, [&](const Tile& tile, Workspace& w, int tile_threads) {
-        float* x = level.state();
-        couplingNetwork(level, step, table, tile, x, w, tile_threads);
-        const std::int64_t gt = tile.ownPositions(stride);
-        const float* coupling = w.coupling_grid.data();
-        const int half = c / 2;
-        const float m = step.min_scale;
-        forEach(half, gt, tile_threads, [&](int o) {
-            const float* shift_row = coupling + o * gt;
-            const float* raw_row = coupling + (half + o) * gt;
-            const float shift_bias = step.output.bias[o], raw_bias = step.output.bias[half + o];
-            for (int y = tile.y0; y < tile.y1; ++y) {
-                float* changed = x + (half + o) * padded + g.pad(y, 0);
-                for (int xi = 0; xi < s; ++xi) {
-                    const std::int64_t q = (y - tile.y0) * stride + xi;
-                    const float scale = m + (1.0f - m) * sigmoid(raw_row[q] + raw_bias + 2.0f);
-                    changed[xi] = (changed[xi] + shift_row[q] + shift_bias) * scale;
-                }
-            }
-        });
+        forEachCoupledPixel(level, step, table, tile, level.state(), w, tile_threads,
+                            [](float& changed, float&, float shift, float scale) { changed = (changed + shift) * scale; });
     });
 }
 

@@ -59,6 +59,9 @@ private:
     const ConditionTables& tablesFor(const std::vector<float>& cond);
     void requireCondition(const std::vector<float>& cond) const;
     void prepareWorkspaces(int threads);
+    template <class Element>
+    void forEachCoupledPixel(const Level& level, const Step& step, const std::vector<float>& table, const Tile& tile,
+                             float* state, Workspace& w, int threads, Element&& element) const;
     void couplingNetwork(const Level& level, const Step& step, const std::vector<float>& table, const Tile& tile,
                          const float* state, Workspace& w, int threads) const;
     void forwardStep(Level& level, int step, const ConditionTables& tables, int threads);
