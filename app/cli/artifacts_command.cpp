@@ -52,19 +52,24 @@ std::vector<PrivatizeInput> splitInputs(const Manifest& manifest, const std::str
     return inputs;
 }
 
+// A change in display units as 8-bit gray levels.
+double grayLevels(double change) { return 255.0 * change; }
+
 }  // namespace
 
 void registerArtifactsCommand(CLI::App& app, int& exit_code) {
     auto* command = app.add_subcommand(
         "artifacts", "Count decoder artifacts of a flow on a manifest split at each eps: 16 x 16 blocks of a privatized film whose "
                      "standard deviation is above twice the largest block standard deviation of the original, or saturated "
-                     "(>= 90% at 0 or 1) where the original is not. Seeded evaluation noise: never a release.");
+                     "(>= 90% at 0 or 1) where the original is not; each block listed with how far its pixels moved. --mechanism pixel "
+                     "is the control without a decoder. Seeded evaluation noise: never a release.");
     auto a = std::make_shared<ArtifactsArguments>();
     command->add_option("--model", a->model, "Flow weights (.safetensors)")->required()->check(CLI::ExistingFile);
     command->add_option("--manifest", a->manifest, "Manifest of the films, with the model's attribute columns")->required()->check(CLI::ExistingFile);
     command->add_option("--split", a->split, "Split of the manifest ('' for every row)")->capture_default_str();
-    command->add_option("--mechanism", a->mechanism, "dpglow, cadp or allocated")
-        ->check(CLI::IsMember({"dpglow", "cadp", "allocated"}))->capture_default_str();
+    command->add_option("--mechanism", a->mechanism,
+                        "dpglow, cadp or allocated; pixel (Laplace noise on the film's pixels, no decoder) as the control")
+        ->check(CLI::IsMember({"dpglow", "cadp", "allocated", "pixel"}))->capture_default_str();
     command->add_option("--allocation", a->allocation, "allocated: the allocation file (default MODEL.allocation.json beside the model)")
         ->check(CLI::ExistingFile);
     command->add_option("--epsilons", a->epsilons, "Budgets, comma-separated")->delimiter(',')->required()->check(CLI::PositiveNumber);
@@ -95,6 +100,7 @@ void registerArtifactsCommand(CLI::App& app, int& exit_code) {
         int total = 0;
         for (std::size_t e = 0; e < a->epsilons.size(); ++e) {
             int films = 0, noisy = 0, saturated = 0, worst = 0;
+            double largest_change = 0.0;
             std::string worst_film;
             for (const auto& row : rows) {
                 const auto& cell = row.cells[e];
@@ -104,7 +110,9 @@ void registerArtifactsCommand(CLI::App& app, int& exit_code) {
                 if (found.artifacts() > 0 && a->list) {
                     std::string blocks;
                     for (const auto& b : found.where)
-                        blocks += fmt::format(" ({},{}){}", b.x, b.y, b.noisy && b.saturated ? " noisy+saturated" : b.noisy ? " noisy" : " saturated");
+                        blocks += fmt::format(" ({},{}) {} [at 0 or 1: {:.2f} -> {:.2f}; moved <= {:.1f} levels]", b.x, b.y,
+                                              b.noisy && b.saturated ? "noisy+saturated" : b.noisy ? "noisy" : "saturated",
+                                              b.saturated_before, b.saturated_after, grayLevels(b.largest_change));
                     std::cout << fmt::format("  eps {:g} {}: {} block(s) at x,y of {}:{}\n", a->epsilons[e], row.source,
                                              found.artifacts(), row.original.width, blocks);
                 }
@@ -115,12 +123,15 @@ void registerArtifactsCommand(CLI::App& app, int& exit_code) {
                 }
                 noisy += found.noisy;
                 saturated += found.saturated;
+                largest_change = std::max(largest_change, found.largestChangeInArtifacts());
                 if (found.artifacts() > worst) worst = found.artifacts(), worst_film = row.source;
             }
             total += noisy + saturated;
             std::cout << fmt::format("eps {:g}: {} of {} films with artifacts, {} blocks ({} noisy, {} saturated){}\n",
                                      a->epsilons[e], films, rows.size(), noisy + saturated, noisy, saturated,
-                                     worst > 0 ? fmt::format("; most: {} ({} blocks)", worst_film, worst) : "");
+                                     worst > 0 ? fmt::format("; most: {} ({} blocks); no pixel of them moved more than {:.1f} of 255 levels",
+                                                             worst_film, worst, grayLevels(largest_change))
+                                               : "");
         }
         std::cout << fmt::format("total: {} artifact blocks over {} films x {} budgets\n", total, rows.size(), a->epsilons.size());
         exit_code = 0;

@@ -29,7 +29,21 @@ BlockStatistics blockStatistics(const Image& image, int x0, int y0, int block) {
     return {std::sqrt(std::max(0.0, sum_squares / n - mean * mean)), saturated / n};
 }
 
+double largestChange(const Image& original, const Image& decoded, int x0, int y0, int block) {
+    double largest = 0.0;
+    for (int y = y0; y < y0 + block; ++y)
+        for (int x = x0; x < x0 + block; ++x)
+            largest = std::max(largest, static_cast<double>(std::abs(decoded.at(x, y) - original.at(x, y))));
+    return largest;
+}
+
 }  // namespace
+
+double DecoderArtifacts::largestChangeInArtifacts() const {
+    double largest = 0.0;
+    for (const auto& block : where) largest = std::max(largest, block.largest_change);
+    return largest;
+}
 
 DecoderArtifacts countDecoderArtifacts(const Image& original, const Image& decoded, int block) {
     if (block < 2) throw std::invalid_argument("the artifact block must be at least 2 pixels");
@@ -53,7 +67,9 @@ DecoderArtifacts countDecoderArtifacts(const Image& original, const Image& decod
             const bool saturated = after.saturated_fraction >= 0.9 && was.saturated_fraction < 0.9;
             found.noisy += noisy;
             found.saturated += saturated;
-            if (noisy || saturated) found.where.push_back({bx * block, by * block, noisy, saturated});
+            if (noisy || saturated)
+                found.where.push_back({bx * block, by * block, noisy, saturated, was.saturated_fraction, after.saturated_fraction,
+                                       largestChange(original, decoded, bx * block, by * block, block)});
         }
     return found;
 }

@@ -52,6 +52,25 @@ TEST(DecoderArtifacts, ABlackPatchIsCountedOnlyWhereTheOriginalWasNotBlack) {
     EXPECT_EQ(found.where[0].x, 48);
     EXPECT_EQ(found.where[0].y, 48);
     EXPECT_TRUE(found.where[0].saturated);
+    EXPECT_DOUBLE_EQ(found.where[0].saturated_before, 0.0);
+    EXPECT_DOUBLE_EQ(found.where[0].saturated_after, 1.0);
+    EXPECT_NEAR(found.where[0].largest_change, 0.3f + 0.4f * 126.0f / 128.0f, 1e-6);  // the film's brightest pixel there
+}
+
+// A border block of NIH padding: 88% of it black, the rest one gray level above black. One
+// level darker and it passes the 90% rule: the count flags it, and says how little it moved.
+TEST(DecoderArtifacts, ABorderOneLevelDarkerIsFlaggedWithTheSizeOfItsChange) {
+    constexpr float kOneLevel = 1.0f / 255.0f;
+    Image film = smoothFilm(64);
+    for (int y = 0; y < 16; ++y)
+        for (int x = 0; x < 16; ++x) film.at(x, y) = y < 14 ? 0.0f : kOneLevel;  // 224 of 256 black
+    Image decoded = film;
+    for (int x = 0; x < 16; ++x) decoded.at(x, 14) = 0.0f;  // one row a level darker: 240 of 256
+    const DecoderArtifacts found = countDecoderArtifacts(film, decoded);
+    ASSERT_EQ(found.saturated, 1);
+    EXPECT_DOUBLE_EQ(found.where[0].saturated_before, 224.0 / 256.0);
+    EXPECT_DOUBLE_EQ(found.where[0].saturated_after, 240.0 / 256.0);
+    EXPECT_NEAR(found.largestChangeInArtifacts(), kOneLevel, 1e-7);
 }
 
 TEST(DecoderArtifacts, DifferentSizesAreRefused) {
