@@ -16,7 +16,7 @@ std::string formatAuc(const char* name, const std::optional<SweepAuc>& auc) {
 }
 
 std::optional<AttackJudgement> judge(const SweepAttackFigures& figures, SweepAttacker attacker, bool linkage,
-                                     double factor) {
+                                     double factor, double max_verification_auc) {
     if (!figures.top1_rate || !figures.chance_rate || !figures.probes || *figures.probes == 0) return std::nullopt;
     AttackJudgement attack;
     attack.attacker = attacker;
@@ -35,7 +35,8 @@ std::optional<AttackJudgement> judge(const SweepAttackFigures& figures, SweepAtt
     attack.upper_bound = clopperPearsonInterval(hits, trials).high;
     attack.smallest_upper_bound = clopperPearsonInterval(0, attack.probes).high;
     attack.verification_auc = figures.verification_auc;
-    attack.at_chance = attack.upper_bound <= factor * attack.chance_rate;
+    attack.verification_at_chance = !figures.verification_auc || *figures.verification_auc <= max_verification_auc;
+    attack.at_chance = attack.upper_bound <= factor * attack.chance_rate && attack.verification_at_chance;
     attack.resolvable = attack.smallest_upper_bound <= factor * attack.chance_rate;
     return attack;
 }
@@ -60,7 +61,7 @@ std::string attackName(const AttackJudgement& attack) {
     return std::string(sweepAttackerName(attack.attacker)) + (attack.linkage ? " linkage" : " identification");
 }
 
-std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double factor) {
+std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double factor, double max_verification_auc) {
     std::vector<std::string> mechanisms;
     for (const SweepRow& row : results.rows)
         if (std::find(mechanisms.begin(), mechanisms.end(), row.mechanism) == mechanisms.end())
@@ -74,6 +75,7 @@ std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double 
         MechanismVerdict verdict;
         verdict.mechanism = mechanism;
         verdict.factor = factor;
+        verdict.max_verification_auc = max_verification_auc;
         bool passing = true;  // every smaller eps passed
         for (const SweepRow* row : rows) {
             EpsilonVerdict point;
@@ -85,7 +87,8 @@ std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double 
             for (SweepAttacker attacker : kSweepAttackers) {
                 const SweepAttackerFigures& figures = attackerFigures(*row, attacker);
                 for (const bool linkage : {false, true})
-                    if (auto attack = judge(linkage ? figures.linkage : figures.identification, attacker, linkage, factor))
+                    if (auto attack = judge(linkage ? figures.linkage : figures.identification, attacker, linkage, factor,
+                                            max_verification_auc))
                         point.attacks.push_back(*attack);
             }
             if (point.attacks.empty()) {
@@ -112,18 +115,23 @@ std::string describeVerdict(const MechanismVerdict& verdict) {
         const EpsilonVerdict& point = verdict.points[*verdict.breakpoint];
         const AttackJudgement& strongest = point.attacks[point.strongest];
         return fmt::format("{}: every attack at chance from eps {:g} down (95% upper bound of each top-1 <= {:g} x chance "
-                           "= {:.4f}); strongest there: {}{}{}{}",
-                           verdict.mechanism, point.epsilon, factor, factor * strongest.chance_rate, describeAttack(strongest),
-                           formatAuc("a", point.protocol_a), formatAuc("b", point.protocol_b) + formatAuc("image-borne", point.image_borne),
+                           "= {:.4f}, verification AUC <= {:.2f}); strongest there: {}{}{}{}",
+                           verdict.mechanism, point.epsilon, factor, factor * strongest.chance_rate, verdict.max_verification_auc,
+                           describeAttack(strongest), formatAuc("a", point.protocol_a),
+                           formatAuc("b", point.protocol_b) + formatAuc("image-borne", point.image_borne),
                            point.mean_ssim ? fmt::format("; SSIM {:.3f}", *point.mean_ssim) : "");
     }
     const EpsilonVerdict& smallest = verdict.points.front();
     const AttackJudgement& strongest = smallest.attacks[smallest.strongest];
     std::string text = fmt::format("{}: no swept eps puts every attack at chance (95% upper bound of top-1 <= {:g} x chance "
-                                   "= {:.4f}); at the smallest, eps {:g}, the strongest is {}{}{}",
-                                   verdict.mechanism, factor, factor * strongest.chance_rate, smallest.epsilon,
-                                   describeAttack(strongest), formatAuc("a", smallest.protocol_a),
+                                   "= {:.4f}, verification AUC <= {:.2f}); at the smallest, eps {:g}, the strongest is {}{}{}",
+                                   verdict.mechanism, factor, factor * strongest.chance_rate, verdict.max_verification_auc,
+                                   smallest.epsilon, describeAttack(strongest), formatAuc("a", smallest.protocol_a),
                                    formatAuc("image-borne", smallest.image_borne));
+    for (const AttackJudgement& attack : smallest.attacks)
+        if (!attack.verification_at_chance)
+            text += fmt::format("; {} verification AUC {:.3f} > {:.2f}", attackName(attack), *attack.verification_auc,
+                                verdict.max_verification_auc);
     // Where the point estimates alone would have passed: shown, not counted.
     std::optional<double> point_estimates;
     for (const EpsilonVerdict& point : verdict.points) {

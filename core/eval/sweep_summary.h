@@ -9,6 +9,10 @@
 
 namespace dpflow {
 
+/// The verification AUC (same patient against different patients, from the attacker's scores) an
+/// attack may reach and still count as at chance: the line, on the point estimate.
+inline constexpr double kMaxVerificationAucAtChance = 0.60;
+
 /// One attack (an attacker in one protocol) at one swept eps, as the verdict judges it.
 struct AttackJudgement {
     SweepAttacker attacker = SweepAttacker::Pixel;
@@ -21,7 +25,8 @@ struct AttackJudgement {
     double chance_rate = 0.0;           ///< 1 / gallery size
     double smallest_upper_bound = 1.0;  ///< the upper end with no hit at all: the best these probes can show
     std::optional<double> verification_auc;
-    bool at_chance = false;             ///< upper_bound <= factor x chance
+    bool verification_at_chance = true;  ///< no verification AUC, or one <= the verdict's max_verification_auc
+    bool at_chance = false;             ///< upper_bound <= factor x chance, and verification_at_chance
     bool resolvable = false;            ///< smallest_upper_bound <= factor x chance: the probes could show it at chance
 };
 
@@ -40,10 +45,12 @@ struct EpsilonVerdict {
 /// The sweep's verdict for one mechanism: the largest swept eps at which every attack
 /// (identification and linkage, every attacker with figures) is at chance there and at every
 /// smaller swept eps, "at chance" meaning the upper end of the 95% Clopper-Pearson interval of its
-/// top-1 rate is at most `factor` x chance, not the point estimate.
+/// top-1 rate is at most `factor` x chance, not the point estimate, and its verification AUC, where
+/// the attack has one, at most `max_verification_auc`.
 struct MechanismVerdict {
     std::string mechanism;
     double factor = 2.0;
+    double max_verification_auc = kMaxVerificationAucAtChance;
     std::vector<EpsilonVerdict> points;   ///< ascending eps
     std::optional<std::size_t> breakpoint;  ///< index into points; absent when no swept eps passes
     bool resolvable = true;               ///< every attack's probes could show chance (false: the test split is too small to pass, whatever the mechanism does)
@@ -57,7 +64,8 @@ struct MechanismVerdict {
 /// f distinct films the design effect is h / f, and the interval is taken on f hits of
 /// probes / (h / f) trials (f = h: the draws counted as independent; every draw of a hit film
 /// hit: the films counted once). Files without films_hit are judged on the pooled counts.
-std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double factor = 2.0);
+std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double factor = 2.0,
+                                            double max_verification_auc = kMaxVerificationAucAtChance);
 
 /// The attack as words: "latent linkage", "embedding identification".
 std::string attackName(const AttackJudgement& attack);

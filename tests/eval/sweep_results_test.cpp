@@ -188,6 +188,28 @@ TEST(SweepVerdict, LinkageCountsAndTheStrongestAttackDecides) {
     EXPECT_NE(text.find("latent linkage top-1 0.040 (40/1000"), std::string::npos) << text;
 }
 
+TEST(SweepVerdict, AVerificationAucAboveTheLineKeepsAnAttackFromChance) {
+    // Top-1 at chance at both budgets; at eps 10 the attacker still tells same-patient pairs from
+    // others (verification AUC 0.72 > 0.60), so only eps 1 passes.
+    SweepResults results;
+    results.rows = {rowWith(1, 2, 2), rowWith(10, 2, 2)};
+    results.rows[0].latent_attacker.identification.verification_auc = 0.55;
+    results.rows[1].latent_attacker.identification.verification_auc = 0.72;
+    MechanismVerdict verdict = sweepVerdicts(results).at(0);
+    EXPECT_TRUE(verdict.points[0].attacks[0].verification_at_chance);
+    EXPECT_FALSE(verdict.points[1].attacks[0].verification_at_chance);
+    EXPECT_FALSE(verdict.points[1].all_at_chance);
+    ASSERT_TRUE(verdict.breakpoint.has_value());
+    EXPECT_EQ(verdict.points[*verdict.breakpoint].epsilon, 1.0);
+    EXPECT_NE(describeVerdict(verdict).find("verification AUC <= 0.60"), std::string::npos) << describeVerdict(verdict);
+
+    results.rows[0].latent_attacker.identification.verification_auc = 0.61;  // now no budget passes, and it says why
+    verdict = sweepVerdicts(results).at(0);
+    EXPECT_FALSE(verdict.breakpoint.has_value());
+    EXPECT_NE(describeVerdict(verdict).find("latent identification verification AUC 0.610 > 0.60"), std::string::npos)
+        << describeVerdict(verdict);
+}
+
 TEST(SweepVerdict, AnAttackAboveTheLineAtASmallerEpsEndsTheRange) {
     SweepResults results;
     results.rows = {rowWith(1000, 2, 2), rowWith(1, 2, 2), rowWith(10, 60, 2), rowWith(100, 2, 2)};
