@@ -287,7 +287,7 @@ void PlotPanel::redraw() {
                                           .arg(rows.size())
                                           .arg(mechanism_, QString::fromStdString(results_->settings.data_path),
                                                QString::fromStdString(results_->settings.split)));
-        if (const std::string caveat = protocolACaveat({mechanism_.toStdString()}); !rows.empty() && !caveat.empty())
+        if (const std::string caveat = protocolACaveat({mechanism_.toStdString()}, results_->settings.image_borne_as_released); !rows.empty() && !caveat.empty())
             note_->setText(note_->text() + "\n" + QString::fromStdString(caveat));
         if (verdict) note_->setText(note_->text() + "\n" + tr("Verdict: ") + QString::fromStdString(describeVerdict(*verdict)));
     }

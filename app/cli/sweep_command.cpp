@@ -60,7 +60,7 @@ void printResults(const SweepResults& results) {
               << '\n';
     if (results.original) printRow(*results.original, reid);
     for (const SweepRow& row : results.rows) printRow(row, reid);
-    if (const std::string caveat = protocolACaveat(results.settings.mechanisms); !caveat.empty() && results.settings.protocol_a)
+    if (const std::string caveat = protocolACaveat(results.settings.mechanisms, results.settings.image_borne_as_released); !caveat.empty() && results.settings.protocol_a)
         std::cout << "note: " << caveat << '\n';
     if (results.original && reid) {
         std::cout << "attackers on the originals (their strength, beside every figure they give):\n";
@@ -166,6 +166,10 @@ void registerSweepCommand(CLI::App& app, int& exit_code) {
                         "LABEL: also score the image-borne measure: every released image re-encoded under its released "
                         "attributes, decoded under every value of the label attribute LABEL (e.g. label) and the classifier's "
                         "scores averaged, so the disclosed label cannot paint the finding");
+    command->add_flag("--image-borne-as-released", settings->image_borne_as_released,
+                      "For a flow NOT conditioned on the label (e.g. nih128-glow-unlabelled): the image-borne measure is the "
+                      "classifier's score of each released film as it is, its decoder never having been told the finding; "
+                      "refused when a flow attribute carries the label");
     command->add_option("--epsilons", settings->epsilons, "eps values, comma-separated (e.g. 1e2,1e4,1e6)")
         ->delimiter(',')->required()->check(CLI::PositiveNumber);
     command->add_option("--protocol", *protocol, "Utility protocol: a (classifier trained on originals), b (trained on "

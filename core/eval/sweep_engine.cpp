@@ -25,9 +25,9 @@
 #include <cstdio>
 #include <limits>
 #include <map>
-#include <set>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 
 namespace dpflow {
@@ -317,6 +317,22 @@ std::vector<MechanismChoice> sweptMechanisms(const SweepSettings& settings) {
     return mechanismChoices(mechanisms, settings.allocations, settings.model_path);
 }
 
+// The flow attribute whose value decides the label on these films (each of its values seen with
+// one label only, and both labels seen), or "" when none does: a flow conditioned on it is
+// conditioned on the label, under whatever name.
+std::string attributeCarryingTheLabel(const std::vector<StudyImage>& films, const std::vector<FlowAttribute>& attributes) {
+    std::set<int> labels;
+    for (const StudyImage& film : films) labels.insert(film.label);
+    if (labels.size() < 2) return "";
+    for (const FlowAttribute& attribute : attributes) {
+        std::map<std::string, std::set<int>> labels_of_value;
+        for (const StudyImage& film : films) labels_of_value[film.attributes.at(attribute.name)].insert(film.label);
+        if (std::all_of(labels_of_value.begin(), labels_of_value.end(), [](const auto& entry) { return entry.second.size() == 1; }))
+            return attribute.name;
+    }
+    return "";
+}
+
 // The label attribute of the image-borne measure, checked against the model's attributes.
 const FlowAttribute& imageBorneAttribute(const SweepSettings& settings, const FlowModel& model) {
     const std::string& name = settings.image_borne_attribute;
@@ -538,6 +554,11 @@ void validateSweepSettings(const SweepSettings& s) {
     sweptMechanisms(s);  // throws for allocations without allocated
     if (!s.image_borne_attribute.empty() && s.model_path.empty())
         throw std::invalid_argument("--image-borne re-encodes with the flow: give --model");
+    if (s.image_borne_as_released && !s.image_borne_attribute.empty())
+        throw std::invalid_argument("--image-borne-as-released is for a flow not conditioned on the label; --image-borne " +
+                                    s.image_borne_attribute + " for one that is: choose one");
+    if (s.image_borne_as_released && s.model_path.empty())
+        throw std::invalid_argument("--image-borne-as-released scores the flow's releases: give --model");
     if (s.classifier_path.empty()) throw std::invalid_argument("no classifier (give --classifier)");
     if (s.data_path.empty()) throw std::invalid_argument("no data (give --data MANIFEST)");
     if (!s.protocol_a && !s.protocol_b && !s.reidentification)
@@ -582,6 +603,11 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
                                                    patient_column),
                         label_column, attributes, patient_column, settings.data_path);
     if (test.empty()) throw std::invalid_argument(settings.data_path + " has no rows in split '" + settings.split + "'");
+    if (settings.image_borne_as_released)
+        if (const std::string carrier = attributeCarryingTheLabel(test, attributes); !carrier.empty())
+            throw std::invalid_argument("--image-borne-as-released: the flow is conditioned on the label through its attribute '" +
+                                        carrier + "' (its value decides " + label_column + " on every test film), so a "
+                                        "released film carries the disclosed label; use --image-borne " + carrier);
     std::vector<StudyImage> training;
     const bool trains_embedding = settings.reidentification && settings.embedding_path.empty();
     const bool needs_training = settings.protocol_b || trains_embedding;
@@ -682,7 +708,8 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     results.hashes = hashes;
     results.cache_key = sweepCacheKey(settings, hashes);
     results.created_utc = currentUtcTimestamp();
-    if (blind) results.test_labels = labels;
+    const bool image_borne = blind || settings.image_borne_as_released;
+    if (image_borne) results.test_labels = labels;
 
     SweepRow original;
     original.mechanism = "original";
@@ -696,6 +723,9 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
         original_blind_scores =
             imageBorneScores(*model, classifier, *blind, originals, true_attributes, test, meter, "image-borne measure on the originals");
         imageBorneFigures(original_blind_scores, original_blind_scores, labels, original);
+    } else if (settings.image_borne_as_released) {
+        original_blind_scores = original_scores;  // an original is its own release
+        imageBorneFigures(original_scores, original_scores, labels, original);
     }
     similarityFigures(originals, originals, original);
     if (attackers) {
@@ -726,11 +756,13 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
             const PrivatizedSet privatized =
                 privatizeAll(privatizer, prepared_test[latent], test, model, meter, stage + ": privatizing test images");
             row.nonfinite_images = privatized.nonfinite_images;
+            std::vector<double> released_scores;
+            if (settings.protocol_a || settings.image_borne_as_released) released_scores = classifier.predict(privatized.images);
             if (settings.protocol_a) {
-                const std::vector<double> scores = classifier.predict(privatized.images);
-                row.protocol_a = aucOf(scores, labels);
-                row.within_label_concordance = withinGroupConcordance(original_scores, scores, labels);
+                row.protocol_a = aucOf(released_scores, labels);
+                row.within_label_concordance = withinGroupConcordance(original_scores, released_scores, labels);
             }
+            if (settings.image_borne_as_released) imageBorneFigures(released_scores, original_blind_scores, labels, row);
             if (blind) {
                 std::vector<const AttributeValues*> released;
                 for (const AttributeValues& values : privatized.attributes) released.push_back(&values);

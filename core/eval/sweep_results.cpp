@@ -221,6 +221,7 @@ SweepSettings settingsFromJson(const Json& j) {
     s.latent_decoding = j.value("latent_decoding", std::string("unrecorded"));
     s.allocations = j.value("allocations", std::vector<std::string>{});
     s.image_borne_attribute = j.value("image_borne_attribute", std::string());
+    s.image_borne_as_released = j.value("image_borne_as_released", false);
     s.seed = integerAt<std::uint64_t>(j, "seed");
     return s;
 }
@@ -274,6 +275,7 @@ nlohmann::ordered_json sweepSettingsToJson(const SweepSettings& s) {
                 {"latent_decoding", s.latent_decoding},
                 {"allocations", s.allocations},
                 {"image_borne_attribute", s.image_borne_attribute},
+                {"image_borne_as_released", s.image_borne_as_released},
                 {"seed", s.seed}};
 }
 

@@ -81,7 +81,8 @@ struct SweepRow {
     /// The image-borne measure (docs/privacy-implementation.md, "What the image carries"): the
     /// released image re-encoded under its released attributes, decoded under every value of the
     /// label attribute, and the classifier's scores of those decodes averaged: symmetric in the
-    /// disclosed label, so only what the latent carries of the finding moves it.
+    /// disclosed label, so only what the latent carries of the finding moves it. For a flow not
+    /// conditioned on the label (settings.image_borne_as_released), the score of the film as released.
     std::optional<SweepAuc> image_borne;
     /// Within-label agreement: the C-index, over pairs of films with the same label, of the
     /// classifier's scores on the released films against its scores on the originals
@@ -145,6 +146,10 @@ struct SweepSettings {
     std::vector<std::string> protect_attributes;  ///< latent mechanisms: "NAME:EPS" items, as `dpflow privatize --protect`
     std::vector<std::string> allocations;  ///< allocated: allocation files, one set of rows each (empty: MODEL.allocation.json beside the model)
     std::string image_borne_attribute;     ///< the label attribute of the image-borne measure (empty: not computed)
+    /// The image-borne measure for a flow NOT conditioned on the label: the classifier's score of
+    /// each released film as released (its decoder was never told the finding, so nothing is
+    /// averaged). Refused when a flow attribute carries the label. Excludes image_borne_attribute.
+    bool image_borne_as_released = false;
     std::string latent_decoding = "shrink";  ///< dpglow, cadp: how u~ is decoded, "shrink" or "direct" (privacy/mechanism_settings.h); "unrecorded" in files written before this setting existed
     std::uint64_t seed = 1;        ///< seeds the evaluation noise (seeded test randomness: figures, never a release)
 };

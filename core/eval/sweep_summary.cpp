@@ -173,10 +173,15 @@ std::string describeAttackStrength(const SweepAttackFigures& f) {
     return text;
 }
 
-std::string protocolACaveat(const std::vector<std::string>& mechanisms) {
-    const bool latent = std::any_of(mechanisms.begin(), mechanisms.end(),
-                                    [](const std::string& m) { return m == "dpglow" || m == "cadp"; });
+std::string protocolACaveat(const std::vector<std::string>& mechanisms, bool flow_blind_to_label) {
+    const bool latent = std::any_of(mechanisms.begin(), mechanisms.end(), [](const std::string& m) {
+        return m == "dpglow" || m == "cadp" || m.rfind("allocated", 0) == 0;
+    });
     if (!latent) return {};
+    if (flow_blind_to_label)
+        return "Protocol (a) on a flow not conditioned on the label: its decoder was never told the finding, so whatever "
+               "of it the classifier finds in a released film travelled through the noised latent (the image-borne "
+               "measure); the other disclosed attributes still shape the film.";
     return "Protocol (a) on a conditional flow: at small eps the decoded film is the prototype of its released "
            "attributes, so with the label kept the AUC measures the disclosed label, not what the image carries, "
            "and with it protected the label that was drawn.";

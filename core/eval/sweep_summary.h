@@ -84,7 +84,9 @@ std::string describeAttackStrength(const SweepAttackFigures& figures);
 /// the studio's plot, the release certificate): at small eps a decoded film is the prototype of
 /// the attribute values it was decoded under, so with the label kept the AUC measures the
 /// disclosed label, not what the image carries, and with it protected the label that was drawn.
-/// Empty when `mechanisms` has no latent mechanism (dpglow, cadp).
-std::string protocolACaveat(const std::vector<std::string>& mechanisms);
+/// Empty when `mechanisms` has no latent mechanism (dpglow, cadp). For a flow not conditioned on
+/// the label (`flow_blind_to_label`, a sweep with --image-borne-as-released) it says the opposite:
+/// the decoder never saw the finding, so protocol (a) is what the image carries.
+std::string protocolACaveat(const std::vector<std::string>& mechanisms, bool flow_blind_to_label = false);
 
 }  // namespace dpflow

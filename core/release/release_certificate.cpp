@@ -121,14 +121,20 @@ std::string ethicsStatement(const json& c) {
         if (!row.at("protocol_a_auc").is_null()) {
             text += fmt::format("At this epsilon, a diagnostic classifier trained on original images scored an ROC AUC of {} on "
                                 "privatized images. ", number(row.at("protocol_a_auc").get<double>()));
-            const std::string caveat = protocolACaveat({acc.at("mechanism").get<std::string>()});
+            const std::string caveat =
+                protocolACaveat({acc.at("mechanism").get<std::string>()}, e.value("image_borne_as_released", false));
             if (!caveat.empty()) text += caveat + " ";
         }
         if (!row.value("within_label_concordance", json(nullptr)).is_null())
             text += fmt::format("Among images with the same label, the classifier ordered the privatized images as it ordered "
                                 "their originals for {:.1f}% of pairs (50%: nothing of that order kept). ",
                                 100.0 * row.at("within_label_concordance").get<double>());
-        if (!row.value("image_borne_auc", json(nullptr)).is_null()) {
+        if (!row.value("image_borne_auc", json(nullptr)).is_null() && e.value("image_borne_as_released", false)) {
+            const json& original = e.value("original", json(nullptr));
+            if (!original.is_null() && !original.value("image_borne_auc", json(nullptr)).is_null())
+                text += fmt::format("On the original images the same classifier scored {}. ",
+                                    number(original.at("image_borne_auc").get<double>()));
+        } else if (!row.value("image_borne_auc", json(nullptr)).is_null()) {
             const json& original = e.value("original", json(nullptr));
             text += fmt::format("Decoded under every label value in turn and scored on the average, the privatized images gave "
                                 "an ROC AUC of {}{}; this measure still depends in part on the disclosed label (through the "

@@ -91,6 +91,7 @@ json evaluationAtEpsilon(const std::filesystem::path& sweep_csv, const std::stri
               {"model_sha256", results.hashes.model_sha256},
               {"model_matches", results.hashes.model_sha256 == model_sha256},
               {"split", results.settings.split},
+              {"image_borne_as_released", results.settings.image_borne_as_released},
               {"found", false}};
     if (released_mechanism == mechanismName(PrivacyMechanism::Allocated)) {
         e["allocation_sha256"] = allocation_sha256;

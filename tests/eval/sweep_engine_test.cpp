@@ -1,6 +1,7 @@
 #include "eval/reidentification_attack.h"
 #include "eval/sweep_cache.h"
 #include "eval/sweep_engine.h"
+#include "eval/sweep_summary.h"
 #include "flow/flow_model.h"
 #include "privacy/latent_allocation.h"
 #include "image/sha256.h"
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 
 namespace dpflow {
@@ -202,6 +204,55 @@ TEST(SweepEngine, ImageBorneMeasureMatchesTheOriginalsAtHugeEpsAndIsReportedAsAP
     settings.image_borne_attribute = "label=0";  // the measure averages over every value: a reference value is refused
     EXPECT_THROW(computeSweep(settings, hashSweepInputs(settings)), std::invalid_argument);
     settings.image_borne_attribute = "sex";
+    EXPECT_THROW(computeSweep(settings, hashSweepInputs(settings)), std::invalid_argument);
+}
+
+// A copy of the tiny manifest with a second label column, `finding`: the label except on the
+// first film of each class, so the flow's attribute `label` no longer decides it.
+std::filesystem::path withFindingColumn(const std::filesystem::path& manifest) {
+    std::ifstream in(manifest);
+    std::string line;
+    std::getline(in, line);
+    const std::filesystem::path out_path = manifest.parent_path() / "with-finding.csv";
+    std::ofstream out(out_path);
+    out << line << ",finding\n";
+    bool flipped[2] = {false, false};
+    while (std::getline(in, line)) {
+        const int label = line.back() == '1' ? 1 : 0;
+        out << line << ',' << (flipped[label] ? label : 1 - label) << '\n';
+        flipped[label] = true;
+    }
+    return out_path;
+}
+
+TEST(SweepEngine, ForAFlowBlindToTheLabelTheImageBorneMeasureIsTheReleasedFilmsScore) {
+    test::TemporaryFolder folder("dpflow-sweep-as-released");
+    auto settings = test::tinySweepSettings(withFindingColumn(test::writeTinyPneumoniaManifest(folder.path(), 6)), {"dpglow"},
+                                            {1e2, 1e12});
+    settings.image_borne_as_released = true;
+    settings.label_column = "finding";  // the flow's attribute `label` does not decide it
+    const SweepResults results = computeSweep(settings, hashSweepInputs(settings));
+    ASSERT_TRUE(results.original->image_borne && results.original->protocol_a);
+    EXPECT_EQ(results.original->image_borne->auc, results.original->protocol_a->auc);  // an original is its own release
+    EXPECT_EQ(*results.original->image_borne_difference, 0.0);
+    for (const SweepRow& row : results.rows) {
+        ASSERT_TRUE(row.image_borne && row.protocol_a);
+        EXPECT_EQ(row.image_borne->auc, row.protocol_a->auc);  // nothing is re-decoded: the film as released
+        EXPECT_EQ(row.image_borne_scores.size(), results.test_labels.size());
+        ASSERT_TRUE(row.image_borne_difference);
+    }
+    // eps 1e12: the originals' scores up to the box clip; 6 x 6 pairs, at most one of them reordered
+    EXPECT_LE(std::abs(*results.rows[1].image_borne_difference), 1.0 / 36.0 + 1e-12);
+    EXPECT_NE(protocolACaveat(results.settings.mechanisms, true).find("never told the finding"), std::string::npos);
+
+    settings.label_column = "label";  // the flow is conditioned on this one: refused, naming the attribute
+    try {
+        computeSweep(settings, hashSweepInputs(settings));
+        ADD_FAILURE() << "a flow conditioned on the label was accepted";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("through its attribute 'label'"), std::string::npos) << e.what();
+    }
+    settings.image_borne_attribute = "label";  // and the two measures exclude each other
     EXPECT_THROW(computeSweep(settings, hashSweepInputs(settings)), std::invalid_argument);
 }
 
