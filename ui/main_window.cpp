@@ -15,6 +15,7 @@
 #include "image/manifest.h"
 #include "image/sha256.h"
 #include "preview/model_location.h"
+#include "privacy/latent_allocation.h"
 #include "preview/true_attributes.h"
 
 #include <QAction>
@@ -188,9 +189,7 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     connect(panel_, &PrivacyPanel::epsilonChanged, plot_, &PlotPanel::setEpsilon);
     connect(plot_, &PlotPanel::computeRequested, this, &MainWindow::computeCurve);
     connect(plot_, &PlotPanel::curveComputed, this, [](const QString& csv) { QSettings().setValue("plot/results", csv); });
-    connect(panel_, &PrivacyPanel::requestChanged, this, [this] {
-        plot_->setMechanism(QString::fromStdString(mechanismName(panel_->request().settings.mechanism.mechanism)));
-    });
+    connect(panel_, &PrivacyPanel::requestChanged, this, &MainWindow::showMechanismInPlot);
     connect(panel_, &PrivacyPanel::trueAttributesChanged, this, [this] {
         if (!controller_ || source_image_.empty()) return;
         showUnknownAttributes();
@@ -269,6 +268,7 @@ void MainWindow::showShippedSweep(const QString& model_path) {
         return;
     }
     plot_->loadResults(QString::fromStdString(sweep.string()));
+    showMechanismInPlot();  // the open allocation is the new model's
 }
 
 void MainWindow::useStudioModelFor(bool phantom_study) {
@@ -304,6 +304,29 @@ void MainWindow::openPaths(const QStringList& paths) {
     // too, so a study of any size opens at once.
     status_label_->setText(tr("Listing %1...").arg(paths.join(", ")));
     lister_->list(paths);
+}
+
+void MainWindow::showMechanismInPlot() {
+    const MechanismSettings& mechanism = panel_->request().settings.mechanism;
+    plot_->setMechanism(QString::fromStdString(mechanismName(mechanism.mechanism)),
+                        mechanism.mechanism == PrivacyMechanism::Allocated ? openAllocationSha256(mechanism.allocation) : QString());
+}
+
+QString MainWindow::openAllocationSha256(const std::string& allocation) {
+    const QString path = allocation.empty()
+                             ? QString::fromStdString(allocationPathBeside(model_path_.toStdString()).string())
+                             : QString::fromStdString(allocation);
+    const QFileInfo file(path);
+    const QString key = file.absoluteFilePath() + '@' + QString::number(file.lastModified().toMSecsSinceEpoch());
+    if (key != allocation_hashed_) {
+        allocation_hashed_ = key;
+        try {
+            allocation_sha256_ = file.exists() ? QString::fromStdString(sha256OfFile(path.toStdString())) : QString();
+        } catch (const std::exception&) {
+            allocation_sha256_.clear();
+        }
+    }
+    return allocation_sha256_;
 }
 
 void MainWindow::showStudy(const StudyListing& listing) {

@@ -102,6 +102,11 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    /// The SHA-256 of the allocation a preview with `allocation` (empty: the file beside the open
+    /// model) uses, read once per file and modification time; empty when it cannot be read.
+    QString openAllocationSha256(const std::string& allocation);
+    /// Tells the plot which rows to show: the panel's mechanism and, for allocated, its allocation.
+    void showMechanismInPlot();
     /// Puts a listed study in the browser and selects its first image.
     void showStudy(const StudyListing& listing);
     void showImage(const dpflow::Image& image);
@@ -161,6 +166,8 @@ private:
     bool image_ready_ = false;  ///< the engine has loaded source_image_ (previews before that are the previous image's)
     std::optional<PreviewResult> last_preview_;
     QString model_path_;                    ///< the flow the controller loaded
+    QString allocation_hashed_;             ///< openAllocationSha256's last file (path and modification time)
+    QString allocation_sha256_;             ///< and its SHA-256
     bool model_chosen_by_user_ = false;     ///< --model or the chooser: never switched by what is opened
     QComboBox* model_chooser_ = nullptr;
     std::filesystem::path study_manifest_;  ///< manifest.csv of the open study folder, if any

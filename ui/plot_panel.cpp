@@ -5,6 +5,7 @@
 #include "curve_job.h"
 
 #include "eval/sweep_summary.h"
+#include "release/release_evaluation.h"
 
 #include <QFile>
 #include <QFileDialog>
@@ -191,9 +192,15 @@ void PlotPanel::clearResults() {
     redraw();
 }
 
-void PlotPanel::setMechanism(const QString& mechanism) {
+void PlotPanel::setMechanism(const QString& mechanism, const QString& allocation_sha256) {
     mechanism_ = mechanism;
+    allocation_sha256_ = allocation_sha256;
     redraw();
+}
+
+QString PlotPanel::rowsName() const {
+    if (!results_) return mechanism_;
+    return QString::fromStdString(sweepRowsMeasuring(*results_, mechanism_.toStdString(), allocation_sha256_.toStdString()));
 }
 
 void PlotPanel::setEpsilon(double epsilon) {
@@ -203,13 +210,13 @@ void PlotPanel::setEpsilon(double epsilon) {
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
-int PlotPanel::pointCount() const { return results_ ? static_cast<int>(rowsOf(*results_, mechanism_).size()) : 0; }
+int PlotPanel::pointCount() const { return results_ ? static_cast<int>(rowsOf(*results_, rowsName()).size()) : 0; }
 
 void PlotPanel::redraw() {
     plot_->clearGraphs();
     plot_->xAxis->setRange(1.0, 1e8);
     if (results_) {
-        const auto rows = rowsOf(*results_, mechanism_);
+        const auto rows = rowsOf(*results_, rowsName());
         QVector<double> eps, auc, low, high, reid, chance;
         for (const SweepRow* row : rows) {
             if (row->protocol_a) {
@@ -220,7 +227,7 @@ void PlotPanel::redraw() {
             }
         }
         QVector<double> reid_eps, reid_upper;
-        const std::optional<MechanismVerdict> verdict = verdictOf(*results_, mechanism_);
+        const std::optional<MechanismVerdict> verdict = verdictOf(*results_, rowsName());
         for (const SweepRow* row : rows)
             if (const AttackJudgement* attack = strongestAt(verdict, row->epsilon)) {
                 reid_eps << row->epsilon;
@@ -242,7 +249,7 @@ void PlotPanel::redraw() {
         auc_graph->setData(eps, auc);
         auc_graph->setPen(QPen(QColor(30, 100, 200), 2));
         auc_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
-        auc_graph->setName(tr("AUC (%1, protocol a)").arg(mechanism_));
+        auc_graph->setName(tr("AUC (%1, protocol a)").arg(rowsName()));
         // The measures the disclosed label cannot (or can less) explain, beside the label-kept AUC, where measured.
         const auto addMeasure = [&](const std::function<std::optional<double>(const SweepRow&)>& value, const QPen& pen,
                                     QCPScatterStyle::ScatterShape shape, const QString& name) {
@@ -264,7 +271,9 @@ void PlotPanel::redraw() {
                    tr("within-label agreement (C-index, originals 1)"));
         addMeasure([](const SweepRow& row) { return row.image_borne ? std::optional<double>(row.image_borne->auc) : std::nullopt; },
                    QPen(QColor(30, 100, 200), 2, Qt::DotLine), QCPScatterStyle::ssDiamond,
-                   tr("image-borne AUC (decoded under every label, averaged)"));
+                   results_->settings.image_borne_as_released
+                       ? tr("image-borne AUC (the released film; the flow never saw the label)")
+                       : tr("image-borne AUC (decoded under every label, averaged)"));
         QCPGraph* reid_graph = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
         reid_graph->setData(reid_eps, reid);
         reid_graph->setPen(QPen(QColor(200, 90, 20), 2));
@@ -281,11 +290,15 @@ void PlotPanel::redraw() {
         // A decade either side of the swept points, and never less than the slider's marker needs.
         if (!rows.empty())
             plot_->xAxis->setRange(std::min(rows.front()->epsilon / 10, marker_eps_ / 2), std::max(rows.back()->epsilon * 10, marker_eps_ * 2));
-        note_->setText(rows.empty() ? tr("%1 has no %2 rows.").arg(path_, mechanism_)
+        const QString missing = mechanism_ == "allocated" && rowsName().isEmpty()
+                                    ? tr("%1 did not measure the open allocation; its allocated rows, if any, are of other allocation files.")
+                                          .arg(path_)
+                                    : tr("%1 has no %2 rows.").arg(path_, mechanism_);
+        note_->setText(rows.empty() ? missing
                                     : tr("%1: %2 eps points for %3, measured on %4 (split '%5')")
                                           .arg(QFileInfo(path_).fileName())
                                           .arg(rows.size())
-                                          .arg(mechanism_, QString::fromStdString(results_->settings.data_path),
+                                          .arg(rowsName(), QString::fromStdString(results_->settings.data_path),
                                                QString::fromStdString(results_->settings.split)));
         if (const std::string caveat = protocolACaveat({mechanism_.toStdString()}, results_->settings.image_borne_as_released); !rows.empty() && !caveat.empty())
             note_->setText(note_->text() + "\n" + QString::fromStdString(caveat));
@@ -304,11 +317,11 @@ bool PlotPanel::exportCsv(const QString& path) {
     if (!results_ || !file.open(QIODevice::WriteOnly | QIODevice::Text)) return false;
     QTextStream out(&file);
     out << "mechanism,epsilon,auc,auc_ci_low,auc_ci_high,strongest_attack,strongest_top1,strongest_upper_95,chance\n";
-    const std::optional<MechanismVerdict> verdict = verdictOf(*results_, mechanism_);
-    for (const SweepRow* row : rowsOf(*results_, mechanism_)) {
+    const std::optional<MechanismVerdict> verdict = verdictOf(*results_, rowsName());
+    for (const SweepRow* row : rowsOf(*results_, rowsName())) {
         const AttackJudgement* attack = strongestAt(verdict, row->epsilon);
         const auto cell = [](const std::optional<double>& v) { return v ? QString::number(*v, 'g', 17) : QString(); };
-        out << mechanism_ << ',' << QString::number(row->epsilon, 'g', 17) << ','
+        out << rowsName() << ',' << QString::number(row->epsilon, 'g', 17) << ','
             << cell(row->protocol_a ? std::optional<double>(row->protocol_a->auc) : std::nullopt) << ','
             << cell(row->protocol_a ? std::optional<double>(row->protocol_a->ci_low) : std::nullopt) << ','
             << cell(row->protocol_a ? std::optional<double>(row->protocol_a->ci_high) : std::nullopt) << ','

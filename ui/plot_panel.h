@@ -34,8 +34,9 @@ public:
     bool loadResults(const QString& csv_path);
     /// Shows no curve (the results shown were measured on a model that is no longer open).
     void clearResults();
-    /// Shows the curves of `mechanism` ("dpglow", ...), or a note when the sweep has none.
-    void setMechanism(const QString& mechanism);
+    /// Shows the curves of `mechanism` ("dpglow", ...), or a note when the sweep has none. For
+    /// "allocated", `allocation_sha256` picks the rows of that allocation file (sweepRowsMeasuring).
+    void setMechanism(const QString& mechanism, const QString& allocation_sha256 = {});
     /// Moves the marker.
     void setEpsilon(double epsilon);
 
@@ -84,6 +85,10 @@ private:
     std::optional<SweepResults> results_;
     QString path_;
     QString mechanism_ = "dpglow";
+    QString allocation_sha256_;  ///< the open allocation's, when mechanism_ is "allocated"
+    /// The results' name for the rows of mechanism_ (and the open allocation); empty when the
+    /// sweep did not measure that allocation.
+    QString rowsName() const;
     double marker_eps_ = 1.0;
 };
 

@@ -65,26 +65,25 @@ json rowJson(const SweepRow& r) {
 
 }  // namespace
 
+std::string sweepRowsMeasuring(const SweepResults& results, const std::string& mechanism, const std::string& allocation_sha256) {
+    if (mechanism != mechanismName(PrivacyMechanism::Allocated)) return mechanism;
+    std::vector<PrivacyMechanism> swept;
+    for (const std::string& name : results.settings.mechanisms) swept.push_back(parseMechanism(name));
+    std::size_t index = 0;
+    for (const MechanismChoice& choice : mechanismChoices(swept, results.settings.allocations, results.settings.model_path)) {
+        if (choice.mechanism != PrivacyMechanism::Allocated) continue;
+        if (index < results.hashes.allocation_sha256.size() && results.hashes.allocation_sha256[index] == allocation_sha256)
+            return choice.label;
+        ++index;
+    }
+    return "";
+}
+
 json evaluationAtEpsilon(const std::filesystem::path& sweep_csv, const std::string& released_mechanism, double epsilon,
                          const std::string& model_sha256, const std::string& allocation_sha256) {
     const SweepResults results = readSweepResults(sweep_csv);
-    // The rows' name for the released mechanism: for allocated, the rows of the same allocation file.
-    std::string mechanism = released_mechanism;
-    bool allocation_found = false;
-    if (released_mechanism == mechanismName(PrivacyMechanism::Allocated)) {
-        std::vector<PrivacyMechanism> swept;
-        for (const std::string& name : results.settings.mechanisms) swept.push_back(parseMechanism(name));
-        std::size_t index = 0;
-        for (const MechanismChoice& choice : mechanismChoices(swept, results.settings.allocations, results.settings.model_path)) {
-            if (choice.mechanism != PrivacyMechanism::Allocated) continue;
-            if (index < results.hashes.allocation_sha256.size() && results.hashes.allocation_sha256[index] == allocation_sha256) {
-                mechanism = choice.label;
-                allocation_found = true;
-            }
-            ++index;
-        }
-        if (!allocation_found) mechanism.clear();  // another allocation's figures are not this release's
-    }
+    const std::string mechanism = sweepRowsMeasuring(results, released_mechanism, allocation_sha256);
+    const bool allocation_found = !mechanism.empty();
     json e = {{"file", sweep_csv.filename().string()},
               {"sha256", sha256OfFile(sweep_csv)},
               {"data_sha256", results.hashes.data_sha256},

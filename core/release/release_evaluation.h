@@ -7,6 +7,14 @@
 
 namespace dpflow {
 
+struct SweepResults;
+
+/// The name of the rows of `results` that measured `mechanism`: the mechanism's own name, or for
+/// `allocated` the rows ("allocated:STEM") of the swept allocation file whose SHA-256 is
+/// `allocation_sha256`, whatever the file was called when swept. Empty when the sweep did not
+/// measure that allocation: another allocation's figures are not this one's.
+std::string sweepRowsMeasuring(const SweepResults& results, const std::string& mechanism, const std::string& allocation_sha256);
+
 /// The measured utility and re-identification figures a certificate quotes: the row of a sweep
 /// results file (writeSweepResults) at the release's mechanism and eps. Returns an object with
 /// the file, its SHA-256, the sweep's data and model hashes, "found", and when found "row":

@@ -74,6 +74,35 @@ TEST(PlotPanel, PlotsTheSweptPointsOfTheChosenMechanism) {
     EXPECT_EQ(panel.pointCount(), 1);
 }
 
+// Two allocation files swept side by side ("allocated:first", "allocated:second"): the panel
+// shows the rows of the allocation whose SHA-256 it is given, whatever the file is called now.
+TEST(PlotPanel, AllocatedRowsAreThoseOfTheOpenAllocationByItsHash) {
+    QTemporaryDir dir;
+    SweepResults results;
+    results.settings.mechanisms = {"allocated"};
+    results.settings.allocations = {"/elsewhere/first.json", "/elsewhere/second.json"};
+    results.hashes.allocation_sha256 = {std::string(64, '1'), std::string(64, '2')};
+    for (const char* name : {"allocated:first", "allocated:second"})
+        for (double eps : {1e4, 1e5}) {
+            SweepRow row;
+            row.mechanism = name;
+            row.epsilon = eps;
+            row.protocol_a = SweepAuc{0.7, 0.6, 0.8, 10, 10};
+            results.rows.push_back(row);
+            if (std::string(name) == "allocated:second") break;  // one point for the second file
+        }
+    const QString path = dir.filePath("allocations.csv");
+    writeSweepResults(results, path.toStdString());
+    PlotPanel panel;
+    ASSERT_TRUE(panel.loadResults(path));
+    panel.setMechanism("allocated", QString(64, '1'));
+    EXPECT_EQ(panel.pointCount(), 2);
+    panel.setMechanism("allocated", QString(64, '2'));
+    EXPECT_EQ(panel.pointCount(), 1);
+    panel.setMechanism("allocated", QString(64, '3'));  // an allocation this sweep never measured
+    EXPECT_EQ(panel.pointCount(), 0);
+}
+
 TEST(PlotPanel, TheMarkerFollowsTheEpsilonItIsGiven) {
     PlotPanel panel;
     panel.setEpsilon(3e5);
