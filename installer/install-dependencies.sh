@@ -9,8 +9,10 @@ packages=(
     # toolchain
     build-essential cmake ninja-build pkg-config git file
     # engine: LibTorch (CPU), an optimized BLAS for it, oneDNN (the CPU decoder's sgemm), DICOM,
-    # PNG, JPEG 2000, crypto
-    libtorch-dev libopenblas0-pthread libdnnl-dev libdcmtk-dev dcmtk libpng-dev zlib1g-dev libopenjp2-7-dev libssl-dev
+    # PNG, JPEG 2000, crypto. Debian's oneDNN is built with its OpenCL GPU runtime, so its CMake
+    # config requires the OpenCL headers and loader, which libdnnl-dev only recommends (and this
+    # script installs without recommends)
+    libtorch-dev libopenblas0-pthread libdnnl-dev ocl-icd-opencl-dev libdcmtk-dev dcmtk libpng-dev zlib1g-dev libopenjp2-7-dev libssl-dev
     # allocator that keeps LibTorch's large CPU buffers for reuse (app/allocator)
     libjemalloc-dev
     # well-kept helpers: JSON, formatting, command line
