@@ -31,10 +31,10 @@ std::vector<const SweepRow*> rowsOf(const SweepResults& results, const QString& 
     return rows;
 }
 
-// The strongest attacker's top-1 rate: the privacy officer's worst case at this eps.
-// The sweep's verdict for `mechanism` (sweep_summary.h), if it has attack figures.
-std::optional<MechanismVerdict> verdictOf(const SweepResults& results, const QString& mechanism) {
-    for (const MechanismVerdict& verdict : sweepVerdicts(results))
+// The sweep's verdict for `mechanism` (sweep_summary.h) against `baseline`, if it has attack figures.
+std::optional<MechanismVerdict> verdictOf(const SweepResults& results, const QString& mechanism,
+                                          ChanceBaseline baseline = ChanceBaseline::Gallery) {
+    for (const MechanismVerdict& verdict : sweepVerdicts(results, 2.0, kMaxVerificationAucAtChance, baseline))
         if (verdict.mechanism == mechanism.toStdString()) return verdict;
     return std::nullopt;
 }
@@ -274,6 +274,11 @@ void PlotPanel::redraw() {
                    results_->settings.image_borne_as_released
                        ? tr("image-borne AUC (the released film; the flow never saw the label)")
                        : tr("image-borne AUC (decoded under every label, averaged)"));
+        addMeasure([](const SweepRow& row) {
+                       return row.image_borne_matched ? std::optional<double>(row.image_borne_matched->auc) : std::nullopt;
+                   },
+                   QPen(QColor(120, 60, 180), 2, Qt::DotLine), QCPScatterStyle::ssCross,
+                   tr("image-borne AUC, pairs with equal disclosed attributes"));
         QCPGraph* reid_graph = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
         reid_graph->setData(reid_eps, reid);
         reid_graph->setPen(QPen(QColor(200, 90, 20), 2));
@@ -303,6 +308,8 @@ void PlotPanel::redraw() {
         if (const std::string caveat = protocolACaveat({mechanism_.toStdString()}, results_->settings.image_borne_as_released); !rows.empty() && !caveat.empty())
             note_->setText(note_->text() + "\n" + QString::fromStdString(caveat));
         if (verdict) note_->setText(note_->text() + "\n" + tr("Verdict: ") + QString::fromStdString(describeVerdict(*verdict)));
+        if (const auto beyond = verdictOf(*results_, rowsName(), ChanceBaseline::DisclosedAttributes); beyond && verdict)
+            note_->setText(note_->text() + "\n" + tr("Verdict: ") + QString::fromStdString(describeVerdict(*beyond)));
     }
     plot_->legend->setVisible(results_.has_value());
     setEpsilon(marker_eps_);

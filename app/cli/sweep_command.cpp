@@ -49,6 +49,13 @@ void printRow(const SweepRow& row, bool reid) {
                                      *row.image_borne_difference_low, *row.image_borne_difference_high,
                                      *row.image_borne_difference_p);
     }
+    if (row.image_borne_matched) {
+        std::cout << "  matched " << aucText(row.image_borne_matched);
+        if (row.image_borne_matched_difference && row.mechanism != "original")
+            std::cout << fmt::format(" ({:+.3f} [{:+.3f}, {:+.3f}], p {:.3g})", *row.image_borne_matched_difference,
+                                     *row.image_borne_matched_difference_low, *row.image_borne_matched_difference_high,
+                                     *row.image_borne_matched_difference_p);
+    }
     if (row.nonfinite_images > 0) std::cout << fmt::format("  ({} images decoded with NaN/inf pixels)", row.nonfinite_images);
     std::cout << '\n';
 }
@@ -70,7 +77,15 @@ void printResults(const SweepResults& results) {
                                      describeAttackStrength(f.identification), "", describeAttackStrength(f.linkage));
         }
     }
+    if (results.rows.size() > 0 && results.rows.front().image_borne_matched)
+        std::cout << "note: matched = the image-borne AUC over pairs of films with and without the finding that share every "
+                     "disclosed attribute but the label (the originals row: the strata of the latent mechanisms); no "
+                     "disclosed attribute can move it\n";
     for (const MechanismVerdict& verdict : sweepVerdicts(results)) std::cout << "verdict: " << describeVerdict(verdict) << '\n';
+    if (reid)
+        for (const MechanismVerdict& verdict :
+             sweepVerdicts(results, 2.0, kMaxVerificationAucAtChance, ChanceBaseline::DisclosedAttributes))
+            std::cout << "verdict: " << describeVerdict(verdict) << '\n';
 }
 
 void registerSweepReport(CLI::App& app, int& exit_code) {
@@ -115,6 +130,10 @@ void registerSweepCompare(CLI::App& app, int& exit_code) {
     command->add_option("results", *csv, "Results CSV of `dpflow sweep --image-borne`")->required()->check(CLI::ExistingFile);
     command->add_option("--first", *first, "MECHANISM@EPS, or original")->required();
     command->add_option("--second", *second, "MECHANISM@EPS, or original")->required();
+    auto matched = std::make_shared<bool>(false);
+    command->add_flag("--matched", *matched,
+                      "Compare over pairs of films with and without the finding that share their disclosed attributes "
+                      "(both rows must disclose the same ones), as the sweep's matched column");
     command->callback([=, &exit_code] {
         const SweepResults results = readSweepResults(*csv);
         const SweepRow& a = rowNamed(results, *first, "--first");
@@ -122,10 +141,17 @@ void registerSweepCompare(CLI::App& app, int& exit_code) {
         if (a.image_borne_scores.empty() || b.image_borne_scores.empty() ||
             a.image_borne_scores.size() != results.test_labels.size() || b.image_borne_scores.size() != results.test_labels.size())
             throw std::runtime_error(*csv + " holds no per-film image-borne scores for these rows: run the sweep with --image-borne");
-        const PairedAucComparison paired = pairedDelongTest(a.image_borne_scores, b.image_borne_scores, results.test_labels);
+        if (*matched && (a.disclosed_strata.size() != results.test_labels.size() || a.disclosed_strata != b.disclosed_strata))
+            throw std::runtime_error(a.disclosed_strata.empty() || b.disclosed_strata.empty()
+                                         ? *csv + " holds no disclosed strata for these rows: run the sweep again with this version"
+                                         : *first + " and " + *second + " disclose different attributes: no pairs are matched in both");
+        const PairedAucComparison paired =
+            *matched ? pairedStratifiedDelongTest(a.image_borne_scores, b.image_borne_scores, results.test_labels, a.disclosed_strata)
+                     : pairedDelongTest(a.image_borne_scores, b.image_borne_scores, results.test_labels);
         constexpr double kZ95 = 1.959963984540054;
-        std::cout << fmt::format("image-borne AUC {} {:.3f} [{:.3f}, {:.3f}] vs {} {:.3f} [{:.3f}, {:.3f}] on the same {} films "
+        std::cout << fmt::format("image-borne AUC{} {} {:.3f} [{:.3f}, {:.3f}] vs {} {:.3f} [{:.3f}, {:.3f}] on the same {} films "
                                  "({} with the finding)\n",
+                                 *matched ? " (matched on the disclosed attributes)" : "",
                                  *first, paired.first.auc, paired.first.ci_low, paired.first.ci_high, *second, paired.second.auc,
                                  paired.second.ci_low, paired.second.ci_high, results.test_labels.size(), paired.first.positives);
         std::cout << fmt::format("difference {:+.3f} [{:+.3f}, {:+.3f}] (95% CI, paired DeLong), z {:.2f}, two-sided p {:.3g}\n",

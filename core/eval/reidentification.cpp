@@ -50,10 +50,30 @@ double similarityOf(const std::vector<float>& a, const std::vector<float>& b, Fe
 
 std::string whereOf(const Manifest& manifest) { return manifest.baseDir().string(); }
 
+// The expected top-1 rate of `guesses` if each probe's identity were drawn from the probes of its
+// stratum (reidentification.h, chance_given_disclosed).
+double chanceGivenDisclosed(const std::vector<std::size_t>& guesses, const std::vector<std::string>& gallery_ids,
+                            const std::vector<std::string>& probe_ids, const std::vector<int>& probe_strata) {
+    std::map<int, std::size_t> probes_in;
+    std::map<std::pair<int, std::string>, std::size_t> probes_of;
+    for (std::size_t i = 0; i < probe_ids.size(); ++i) {
+        ++probes_in[probe_strata[i]];
+        ++probes_of[{probe_strata[i], probe_ids[i]}];
+    }
+    double sum = 0.0;
+    for (std::size_t i = 0; i < guesses.size(); ++i) {
+        if (guesses[i] >= gallery_ids.size()) continue;  // matched nobody
+        const auto found = probes_of.find({probe_strata[i], gallery_ids[guesses[i]]});
+        if (found != probes_of.end())
+            sum += static_cast<double>(found->second) / static_cast<double>(probes_in[probe_strata[i]]);
+    }
+    return sum / static_cast<double>(guesses.size());
+}
+
 }  // namespace
 
 ReidentificationResult matchIdentities(const IdentityFeatures& gallery, const IdentityFeatures& probes,
-                                       FeatureSimilarity similarity) {
+                                       FeatureSimilarity similarity, const DisclosedStrata* disclosed) {
     std::size_t length = 0;
     checkFeatures(gallery, "gallery", length);
     checkFeatures(probes, "probe set", length);
@@ -67,6 +87,11 @@ ReidentificationResult matchIdentities(const IdentityFeatures& gallery, const Id
     for (const auto& id : probes.identities)
         if (gallery_ids.count(id) == 0)
             throw std::invalid_argument("re-identification: probe identity '" + id + "' is not in the gallery");
+    if (disclosed && (disclosed->gallery.size() != gallery.identities.size() ||
+                      disclosed->probes.size() != probes.identities.size()))
+        throw std::invalid_argument(fmt::format("re-identification: {} gallery and {} probe strata for {} gallery entries and "
+                                                "{} probes", disclosed->gallery.size(), disclosed->probes.size(),
+                                                gallery.identities.size(), probes.identities.size()));
 
     const bool cosine = similarity == FeatureSimilarity::Cosine;
     const auto g = cosine ? unitVectors(gallery.features) : gallery.features;
@@ -97,6 +122,7 @@ ReidentificationResult matchIdentities(const IdentityFeatures& gallery, const Id
         // overflowed) matches nobody: no hit, and its scores rank below every real one.
         const bool hit = std::isfinite(best_score) && gallery.identities[best] == probes.identities[i];
         result.hit.push_back(hit);
+        result.top1.push_back(std::isfinite(best_score) ? best : g.size());
         if (hit) ++result.top1_hits;
     }
     const double unmatched = std::isfinite(lowest_score) ? lowest_score - 1.0 : 0.0;
@@ -107,6 +133,22 @@ ReidentificationResult matchIdentities(const IdentityFeatures& gallery, const Id
     result.verification = delongAuc(scores, genuine);
     result.tpr_at_fpr_1pct = truePositiveRateAt(scores, genuine, 0.01);
     result.tpr_at_fpr_01pct = truePositiveRateAt(scores, genuine, 0.001);
+    if (disclosed) {
+        result.chance_given_disclosed = chanceGivenDisclosed(result.top1, gallery.identities, probes.identities, disclosed->probes);
+        // Pair strata (gallery entry, probe's stratum), numbered densely; scores are probe-major.
+        std::map<std::pair<std::size_t, int>, int> pair_strata;
+        std::vector<int> strata;
+        strata.reserve(scores.size());
+        for (size_t i = 0; i < p.size(); ++i)
+            for (size_t j = 0; j < g.size(); ++j)
+                strata.push_back(
+                    pair_strata.emplace(std::pair{j, disclosed->probes[i]}, static_cast<int>(pair_strata.size())).first->second);
+        try {
+            result.verification_within_disclosed = stratifiedDelongAuc(scores, genuine, strata);
+        } catch (const std::invalid_argument&) {
+            // No gallery entry has two genuine and two impostor probes in one stratum: nothing to judge.
+        }
+    }
     return result;
 }
 
@@ -123,6 +165,12 @@ SweepAttackFigures attackFiguresOf(const ReidentificationResult& result) {
     figures.tpr_at_fpr_1pct = result.tpr_at_fpr_1pct;
     figures.tpr_at_fpr_01pct = result.tpr_at_fpr_01pct;
     figures.probes = result.probes;
+    figures.chance_given_disclosed = result.chance_given_disclosed;
+    if (result.verification_within_disclosed) {
+        figures.verification_within_disclosed_auc = result.verification_within_disclosed->auc;
+        figures.verification_within_disclosed_ci_low = result.verification_within_disclosed->ci_low;
+        figures.verification_within_disclosed_ci_high = result.verification_within_disclosed->ci_high;
+    }
     return figures;
 }
 

@@ -1,8 +1,9 @@
 #include "eval/roc_auc.h"
 
 #include <algorithm>
-#include <functional>
 #include <cmath>
+#include <functional>
+#include <map>
 #include <numeric>
 #include <stdexcept>
 
@@ -79,23 +80,83 @@ double normalQuantileTwoSided(double confidence) {
     return 0.5 * (lo + hi);
 }
 
-void validate(const std::vector<double>& scores, const std::vector<int>& labels) {
-    if (scores.size() != labels.size())
-        throw std::invalid_argument("scores and labels differ in size (" + std::to_string(scores.size()) + " vs " +
-                                    std::to_string(labels.size()) + ")");
-    std::size_t positives = 0;
-    for (int label : labels) {
+void validate(const std::vector<double>& scores, const std::vector<int>& labels, const std::vector<int>& strata) {
+    if (scores.size() != labels.size() || strata.size() != labels.size())
+        throw std::invalid_argument("scores, labels and strata differ in size (" + std::to_string(scores.size()) + ", " +
+                                    std::to_string(labels.size()) + ", " + std::to_string(strata.size()) + ")");
+    for (int label : labels)
         if (label != 0 && label != 1) throw std::invalid_argument("labels must be 0 or 1");
-        positives += static_cast<std::size_t>(label);
-    }
-    if (positives < 2 || labels.size() - positives < 2)
-        throw std::invalid_argument("an AUC with a confidence interval needs at least two positive and two negative cases (have " +
-                                    std::to_string(positives) + " and " + std::to_string(labels.size() - positives) + ")");
     for (double s : scores)
         if (!std::isfinite(s)) throw std::invalid_argument("scores must be finite numbers");
 }
 
-AucEstimate estimateFrom(const StructuralComponents& c, double variance, double confidence) {
+// The cases of each stratum that has two positive and two negative cases (a variance exists).
+std::vector<std::vector<std::size_t>> usableStrata(const std::vector<int>& labels, const std::vector<int>& strata) {
+    std::map<int, std::vector<std::size_t>> cases;
+    for (std::size_t i = 0; i < labels.size(); ++i) cases[strata[i]].push_back(i);
+    std::vector<std::vector<std::size_t>> usable;
+    std::size_t positives = 0;
+    for (auto& [stratum, members] : cases) {
+        const auto m = static_cast<std::size_t>(std::count_if(members.begin(), members.end(), [&](std::size_t i) { return labels[i] == 1; }));
+        positives += m;
+        if (m >= 2 && members.size() - m >= 2) usable.push_back(std::move(members));
+    }
+    if (usable.empty())
+        throw std::invalid_argument(
+            cases.size() == 1
+                ? "an AUC with a confidence interval needs at least two positive and two negative cases (have " +
+                      std::to_string(positives) + " and " + std::to_string(labels.size() - positives) + ")"
+                : "a within-stratum AUC needs a stratum with at least two positive and two negative cases (none of " +
+                      std::to_string(cases.size()) + " has)");
+    return usable;
+}
+
+// One score set's structural components in every usable stratum, with the strata's weights.
+struct StratifiedComponents {
+    std::vector<StructuralComponents> strata;
+    std::vector<double> weights;  ///< m_s n_s / sum m_s n_s
+    double auc = 0.0;             ///< sum of weight x stratum AUC
+    std::size_t positives = 0, negatives = 0;
+};
+
+StratifiedComponents stratifiedComponents(const std::vector<double>& scores, const std::vector<int>& labels,
+                                          const std::vector<std::vector<std::size_t>>& usable) {
+    StratifiedComponents out;
+    double pairs = 0.0;
+    for (const std::vector<std::size_t>& members : usable) {
+        std::vector<double> stratum_scores;
+        std::vector<int> stratum_labels;
+        for (std::size_t i : members) {
+            stratum_scores.push_back(scores[i]);
+            stratum_labels.push_back(labels[i]);
+        }
+        out.strata.push_back(structuralComponents(stratum_scores, stratum_labels));
+        const StructuralComponents& c = out.strata.back();
+        out.weights.push_back(static_cast<double>(c.v10.size()) * static_cast<double>(c.v01.size()));
+        pairs += out.weights.back();
+        out.positives += c.v10.size();
+        out.negatives += c.v01.size();
+    }
+    for (std::size_t s = 0; s < out.strata.size(); ++s) {
+        out.weights[s] /= pairs;
+        out.auc += out.weights[s] * out.strata[s].auc;
+    }
+    return out;
+}
+
+double delongVariance(const StructuralComponents& a, const StructuralComponents& b) {
+    return sampleCovariance(a.v10, b.v10) / a.v10.size() + sampleCovariance(a.v01, b.v01) / a.v01.size();
+}
+
+// The DeLong covariance of two stratified estimates on the same cases (the variance when a == b).
+double stratifiedCovariance(const StratifiedComponents& a, const StratifiedComponents& b) {
+    double covariance = 0.0;
+    for (std::size_t s = 0; s < a.strata.size(); ++s)
+        covariance += a.weights[s] * a.weights[s] * delongVariance(a.strata[s], b.strata[s]);
+    return covariance;
+}
+
+AucEstimate estimateFrom(const StratifiedComponents& c, double variance, double confidence) {
     AucEstimate estimate;
     estimate.auc = c.auc;
     estimate.standard_error = std::sqrt(std::max(variance, 0.0));
@@ -103,35 +164,43 @@ AucEstimate estimateFrom(const StructuralComponents& c, double variance, double 
     estimate.ci_low = std::clamp(c.auc - z * estimate.standard_error, 0.0, 1.0);
     estimate.ci_high = std::clamp(c.auc + z * estimate.standard_error, 0.0, 1.0);
     estimate.confidence = confidence;
-    estimate.positives = c.v10.size();
-    estimate.negatives = c.v01.size();
+    estimate.positives = c.positives;
+    estimate.negatives = c.negatives;
     return estimate;
-}
-
-double delongVariance(const StructuralComponents& a, const StructuralComponents& b) {
-    return sampleCovariance(a.v10, b.v10) / a.v10.size() + sampleCovariance(a.v01, b.v01) / a.v01.size();
 }
 
 }  // namespace
 
 AucEstimate delongAuc(const std::vector<double>& scores, const std::vector<int>& labels, double confidence) {
-    validate(scores, labels);
-    const StructuralComponents c = structuralComponents(scores, labels);
-    return estimateFrom(c, delongVariance(c, c), confidence);
+    return stratifiedDelongAuc(scores, labels, std::vector<int>(labels.size(), 0), confidence);
+}
+
+AucEstimate stratifiedDelongAuc(const std::vector<double>& scores, const std::vector<int>& labels,
+                                const std::vector<int>& strata, double confidence) {
+    validate(scores, labels, strata);
+    const StratifiedComponents c = stratifiedComponents(scores, labels, usableStrata(labels, strata));
+    return estimateFrom(c, stratifiedCovariance(c, c), confidence);
 }
 
 PairedAucComparison pairedDelongTest(const std::vector<double>& first_scores, const std::vector<double>& second_scores,
                                      const std::vector<int>& labels, double confidence) {
-    validate(first_scores, labels);
-    validate(second_scores, labels);
-    const StructuralComponents a = structuralComponents(first_scores, labels);
-    const StructuralComponents b = structuralComponents(second_scores, labels);
+    return pairedStratifiedDelongTest(first_scores, second_scores, labels, std::vector<int>(labels.size(), 0), confidence);
+}
+
+PairedAucComparison pairedStratifiedDelongTest(const std::vector<double>& first_scores,
+                                               const std::vector<double>& second_scores, const std::vector<int>& labels,
+                                               const std::vector<int>& strata, double confidence) {
+    validate(first_scores, labels, strata);
+    validate(second_scores, labels, strata);
+    const std::vector<std::vector<std::size_t>> usable = usableStrata(labels, strata);
+    const StratifiedComponents a = stratifiedComponents(first_scores, labels, usable);
+    const StratifiedComponents b = stratifiedComponents(second_scores, labels, usable);
 
     PairedAucComparison comparison;
-    comparison.first = estimateFrom(a, delongVariance(a, a), confidence);
-    comparison.second = estimateFrom(b, delongVariance(b, b), confidence);
+    comparison.first = estimateFrom(a, stratifiedCovariance(a, a), confidence);
+    comparison.second = estimateFrom(b, stratifiedCovariance(b, b), confidence);
     comparison.difference = a.auc - b.auc;
-    const double variance = delongVariance(a, a) + delongVariance(b, b) - 2.0 * delongVariance(a, b);
+    const double variance = stratifiedCovariance(a, a) + stratifiedCovariance(b, b) - 2.0 * stratifiedCovariance(a, b);
     comparison.standard_error = std::sqrt(std::max(variance, 0.0));
     if (comparison.standard_error > 0.0) {
         comparison.z = comparison.difference / comparison.standard_error;

@@ -42,6 +42,18 @@ std::optional<double> truePositiveRateAt(const std::vector<double>& scores, cons
 std::optional<double> withinGroupConcordance(const std::vector<double>& first, const std::vector<double>& second,
                                              const std::vector<int>& groups);
 
+/// ROC AUC over the positive-negative pairs whose two cases are in the same stratum (e.g. the same
+/// disclosed sex and view): the share of such pairs the scores order rightly, ties 1/2. Nothing
+/// that is constant within a stratum (a disclosed attribute, or a score shift it paints) can move
+/// it. It is the weighted mean of the strata's AUCs, weights m_s n_s / sum m_s n_s, and its
+/// variance the same weighted sum (squared weights) of the strata's DeLong variances (strata are
+/// independent). Strata with fewer than two positive or two negative cases have no variance
+/// estimate and are left out (positives and negatives count the cases used). With one stratum it
+/// is delongAuc. Throws std::invalid_argument when the sizes differ, a label is not 0/1, a score
+/// is not finite, or no stratum has two cases of each class.
+AucEstimate stratifiedDelongAuc(const std::vector<double>& scores, const std::vector<int>& labels,
+                                const std::vector<int>& strata, double confidence = 0.95);
+
 /// DeLong's test that two score sets on the same cases have equal AUC.
 struct PairedAucComparison {
     AucEstimate first;
@@ -57,5 +69,13 @@ struct PairedAucComparison {
 PairedAucComparison pairedDelongTest(const std::vector<double>& first_scores,
                                      const std::vector<double>& second_scores,
                                      const std::vector<int>& labels, double confidence = 0.95);
+
+/// pairedDelongTest on the within-stratum AUCs of stratifiedDelongAuc (the same strata for both
+/// score sets; the covariance summed over strata as the variance is). Throws as
+/// stratifiedDelongAuc does.
+PairedAucComparison pairedStratifiedDelongTest(const std::vector<double>& first_scores,
+                                               const std::vector<double>& second_scores,
+                                               const std::vector<int>& labels, const std::vector<int>& strata,
+                                               double confidence = 0.95);
 
 }  // namespace dpflow

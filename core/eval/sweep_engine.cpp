@@ -266,7 +266,18 @@ struct ProbeDraw {
 // with probes = every draw's images at the probe positions (identification) and at the gallery
 // positions (linkage).
 void attack(const Attackers& attackers, const std::vector<GalleryFeatures>& gallery, const std::vector<StudyImage>& study,
-            const ReidentificationSets& sets, const std::vector<ProbeDraw>& draws, SweepRow& row) {
+            const ReidentificationSets& sets, const std::vector<ProbeDraw>& draws, const std::vector<int>& strata,
+            SweepRow& row) {
+    // What the attacker knows besides the pixels: the disclosed values of every probe (each draw of
+    // a film shares them) and of every gallery film.
+    const auto disclosedAt = [&](const std::vector<std::size_t>& positions) {
+        DisclosedStrata out;
+        for (std::size_t i : sets.gallery) out.gallery.push_back(strata[i]);
+        for (std::size_t d = 0; d < draws.size(); ++d)
+            for (std::size_t i : positions) out.probes.push_back(strata[i]);
+        return out;
+    };
+    const DisclosedStrata identification_strata = disclosedAt(sets.probes), linkage_strata = disclosedAt(sets.gallery);
     auto probesAt = [&](SweepAttacker attacker, bool linkage, const std::vector<std::size_t>& positions) {
         std::vector<const Image*> images;
         std::vector<const AttributeValues*> attributes;
@@ -292,11 +303,11 @@ void attack(const Attackers& attackers, const std::vector<GalleryFeatures>& gall
             return out;
         };
         figures.identification = judged(matchIdentities(gallery[a].identification, probesAt(attacker, false, sets.probes),
-                                                        Attackers::similarity(attacker)),
+                                                        Attackers::similarity(attacker), &identification_strata),
                                         sets.probes.size());
-        figures.linkage = judged(
-            matchIdentities(gallery[a].linkage, probesAt(attacker, true, sets.gallery), Attackers::similarity(attacker)),
-            sets.gallery.size());
+        figures.linkage = judged(matchIdentities(gallery[a].linkage, probesAt(attacker, true, sets.gallery),
+                                                 Attackers::similarity(attacker), &linkage_strata),
+                                 sets.gallery.size());
     }
 }
 
@@ -361,6 +372,33 @@ PrivatizerSettings privatizerSettings(const SweepSettings& settings, const Mecha
         }
     }
     return out;
+}
+
+// The attributes a release under `settings` discloses exactly: the kept ones (none for an
+// image-space mechanism, which releases no attribute).
+std::vector<std::string> disclosedAttributeNames(const PrivatizerSettings& settings) {
+    std::vector<std::string> names;
+    for (const AttributeTreatment& treatment : settings.attributes)
+        if (!treatment.protect) names.push_back(treatment.name);
+    return names;
+}
+
+// Each film's stratum: films with equal values of every attribute in `names` share a number.
+std::vector<int> disclosedStrata(const std::vector<StudyImage>& films, const std::vector<std::string>& names) {
+    std::map<std::vector<std::string>, int> numbers;
+    std::vector<int> strata;
+    for (const StudyImage& film : films) {
+        std::vector<std::string> values;
+        for (const std::string& name : names) values.push_back(film.attributes.at(name));
+        strata.push_back(numbers.emplace(values, static_cast<int>(numbers.size())).first->second);
+    }
+    return strata;
+}
+
+// `names` without `left_out`.
+std::vector<std::string> without(std::vector<std::string> names, const std::string& left_out) {
+    names.erase(std::remove(names.begin(), names.end(), left_out), names.end());
+    return names;
 }
 
 // Sets NaN and infinite pixels to 0 (black) and says whether there were any: a decoder that
@@ -448,17 +486,31 @@ std::vector<double> imageBorneScores(const FlowModel& model, const BinaryClassif
 }
 
 // The image-borne AUC of `scores` and its paired difference from the originals' on the same films.
+// The image-borne AUC of `scores` and its paired difference from the originals' on the same
+// films, over all pairs and over the pairs within one stratum of disclosed values (`strata`).
 void imageBorneFigures(const std::vector<double>& scores, const std::vector<double>& original_scores,
-                       const std::vector<int>& labels, SweepRow& row) {
+                       const std::vector<int>& labels, const std::vector<int>& strata, SweepRow& row) {
+    constexpr double kZ95 = 1.959963984540054;
     row.image_borne_scores = scores;
+    row.disclosed_strata = strata;
     row.image_borne = aucOf(scores, labels);
     if (!row.image_borne) return;
     const PairedAucComparison paired = pairedDelongTest(scores, original_scores, labels);
-    constexpr double kZ95 = 1.959963984540054;
     row.image_borne_difference = paired.difference;
     row.image_borne_difference_low = paired.difference - kZ95 * paired.standard_error;
     row.image_borne_difference_high = paired.difference + kZ95 * paired.standard_error;
     row.image_borne_difference_p = paired.p_value;
+    try {
+        const PairedAucComparison matched = pairedStratifiedDelongTest(scores, original_scores, labels, strata);
+        row.image_borne_matched = SweepAuc{matched.first.auc, matched.first.ci_low, matched.first.ci_high,
+                                           matched.first.positives, matched.first.negatives};
+        row.image_borne_matched_difference = matched.difference;
+        row.image_borne_matched_difference_low = matched.difference - kZ95 * matched.standard_error;
+        row.image_borne_matched_difference_high = matched.difference + kZ95 * matched.standard_error;
+        row.image_borne_matched_difference_p = matched.p_value;
+    } catch (const std::invalid_argument&) {
+        // No stratum holds two films of each class: no pair is free of the disclosed attributes.
+    }
 }
 
 void similarityFigures(const std::vector<Image>& privatized, const std::vector<Image>& originals, SweepRow& row) {
@@ -711,6 +763,19 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     const bool image_borne = blind || settings.image_borne_as_released;
     if (image_borne) results.test_labels = labels;
 
+    // What each release discloses exactly (sweep_results.h): the strata of the attackers (every kept
+    // attribute) and of the matched image-borne measure (every kept attribute but the label). The
+    // originals row is judged on the strata of the sweep's latent mechanisms, when it has one.
+    const auto strataOf = [&](const MechanismChoice& swept) {
+        const std::vector<std::string> names =
+            disclosedAttributeNames(privatizerSettings(settings, swept, settings.epsilons.front(), model));
+        return std::pair{disclosedStrata(test, names), disclosedStrata(test, without(names, settings.image_borne_attribute))};
+    };
+    const auto latent_choice = std::find_if(mechanisms.begin(), mechanisms.end(),
+                                            [](const MechanismChoice& swept) { return isLatentMechanism(swept.mechanism); });
+    const auto [original_attack_strata, original_matched_strata] =
+        strataOf(latent_choice != mechanisms.end() ? *latent_choice : mechanisms.front());
+
     SweepRow original;
     original.mechanism = "original";
     original.epsilon = std::numeric_limits<double>::infinity();
@@ -722,17 +787,17 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     if (blind) {
         original_blind_scores =
             imageBorneScores(*model, classifier, *blind, originals, true_attributes, test, meter, "image-borne measure on the originals");
-        imageBorneFigures(original_blind_scores, original_blind_scores, labels, original);
+        imageBorneFigures(original_blind_scores, original_blind_scores, labels, original_matched_strata, original);
     } else if (settings.image_borne_as_released) {
         original_blind_scores = original_scores;  // an original is its own release
-        imageBorneFigures(original_scores, original_scores, labels, original);
+        imageBorneFigures(original_scores, original_scores, labels, original_matched_strata, original);
     }
     similarityFigures(originals, originals, original);
     if (attackers) {
         ProbeDraw draw;  // the originals are one draw: repeating them would only repeat the same probes
         for (const Image& image : originals) draw.images.push_back(&image);
         draw.attributes = true_attributes;
-        attack(*attackers, gallery, test, *sets, {draw}, original);
+        attack(*attackers, gallery, test, *sets, {draw}, original_attack_strata, original);
         meter.advance("attacking the originals", attack_units);
     }
     results.original = original;
@@ -744,6 +809,7 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
             SeededTestRandomSource source(pointSeed(settings.seed, name, epsilon));
             Privatizer privatizer(privatizerSettings(settings, swept, epsilon, model),
                                   ModelReference{model, settings.model_path, hashes.model_sha256}, source);
+            const auto [attack_strata, matched_strata] = strataOf(swept);
             SweepRow row;
             row.mechanism = name;
             row.epsilon = epsilon;
@@ -762,13 +828,14 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
                 row.protocol_a = aucOf(released_scores, labels);
                 row.within_label_concordance = withinGroupConcordance(original_scores, released_scores, labels);
             }
-            if (settings.image_borne_as_released) imageBorneFigures(released_scores, original_blind_scores, labels, row);
+            if (settings.image_borne_as_released)
+                imageBorneFigures(released_scores, original_blind_scores, labels, matched_strata, row);
             if (blind) {
                 std::vector<const AttributeValues*> released;
                 for (const AttributeValues& values : privatized.attributes) released.push_back(&values);
                 const std::vector<double> scores = imageBorneScores(*model, classifier, *blind, privatized.images, released, test,
                                                                     meter, stage + ": image-borne measure");
-                imageBorneFigures(scores, original_blind_scores, labels, row);
+                imageBorneFigures(scores, original_blind_scores, labels, matched_strata, row);
             }
             similarityFigures(privatized.images, originals, row);
             if (attackers) {
@@ -789,7 +856,7 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
                     }
                     draws.push_back(std::move(draw));
                 }
-                attack(*attackers, gallery, test, *sets, draws, row);
+                attack(*attackers, gallery, test, *sets, draws, attack_strata, row);
                 meter.advance(stage + ": attacking", attack_units * static_cast<std::size_t>(settings.attack_draws));
             }
             if (settings.protocol_b) {

@@ -92,6 +92,10 @@ void addAttackColumns(std::vector<NumericColumn>& columns, SweepAttacker attacke
     field("tpr_at_fpr_1pct", &SweepAttackFigures::tpr_at_fpr_1pct);
     field("tpr_at_fpr_01pct", &SweepAttackFigures::tpr_at_fpr_01pct);
     count("probes", &SweepAttackFigures::probes);
+    field("chance_given_disclosed", &SweepAttackFigures::chance_given_disclosed);
+    field("verification_within_disclosed_auc", &SweepAttackFigures::verification_within_disclosed_auc);
+    field("verification_within_disclosed_ci_low", &SweepAttackFigures::verification_within_disclosed_ci_low);
+    field("verification_within_disclosed_ci_high", &SweepAttackFigures::verification_within_disclosed_ci_high);
 }
 
 const std::vector<NumericColumn>& numericColumns() {
@@ -116,6 +120,13 @@ const std::vector<NumericColumn>& numericColumns() {
                                           {"ib_difference_low", &SweepRow::image_borne_difference_low},
                                           {"ib_difference_high", &SweepRow::image_borne_difference_high},
                                           {"ib_difference_p", &SweepRow::image_borne_difference_p}})
+            c.push_back({name, [field = field](const SweepRow& r) { return r.*field; },
+                         [field = field](SweepRow& r, double v) { r.*field = v; }});
+        addAucColumns(c, "ib_matched_", &SweepRow::image_borne_matched);
+        for (const auto& [name, field] : {std::pair<const char*, Optional>{"ib_matched_difference", &SweepRow::image_borne_matched_difference},
+                                          {"ib_matched_difference_low", &SweepRow::image_borne_matched_difference_low},
+                                          {"ib_matched_difference_high", &SweepRow::image_borne_matched_difference_high},
+                                          {"ib_matched_difference_p", &SweepRow::image_borne_matched_difference_p}})
             c.push_back({name, [field = field](const SweepRow& r) { return r.*field; },
                          [field = field](SweepRow& r, double v) { r.*field = v; }});
         c.push_back({"mean_ssim", [](const SweepRow& r) { return r.mean_ssim; },
@@ -234,6 +245,7 @@ Json rowToJson(const SweepRow& row) {
         j[column.name] = value ? numberToJson(*value) : Json(nullptr);
     }
     if (!row.image_borne_scores.empty()) j["image_borne_scores"] = row.image_borne_scores;
+    if (!row.disclosed_strata.empty()) j["disclosed_strata"] = row.disclosed_strata;
     return j;
 }
 
@@ -389,9 +401,12 @@ SweepResults readSweepResults(const std::filesystem::path& csv_path) {
                                  ": the pair is from different runs");
     // The per-film scores live in the JSON only.
     const Json& json_rows = document.at("rows");
-    for (std::size_t i = 0; i < rows.size(); ++i)
+    for (std::size_t i = 0; i < rows.size(); ++i) {
         if (json_rows[i].contains("image_borne_scores"))
             rows[i].image_borne_scores = json_rows[i].at("image_borne_scores").get<std::vector<double>>();
+        if (json_rows[i].contains("disclosed_strata"))
+            rows[i].disclosed_strata = json_rows[i].at("disclosed_strata").get<std::vector<int>>();
+    }
     results.test_labels = document.value("test_labels", std::vector<int>{});
     const bool has_original = document.value("has_original_row", false);
     if (has_original && !rows.empty()) {

@@ -35,6 +35,13 @@ struct SweepAttackFigures {
     std::optional<double> tpr_at_fpr_1pct;   ///< genuine pairs accepted when 1% of impostor pairs are
     std::optional<double> tpr_at_fpr_01pct;  ///< the same at 0.1% (absent under 1,000 impostor pairs)
     std::optional<std::size_t> probes;       ///< probes matched
+    /// The top-1 rate these guesses would have if a released film carried nothing of its patient
+    /// beyond its disclosed (kept) attributes (reidentification.h): chance for the verdict on what
+    /// the image adds (sweep_summary.h, ChanceBaseline::DisclosedAttributes).
+    std::optional<double> chance_given_disclosed;
+    std::optional<double> verification_within_disclosed_auc;      ///< verification AUC per gallery entry over probes with the same disclosed attributes (reidentification.h)
+    std::optional<double> verification_within_disclosed_ci_low;   ///< its 95% DeLong interval (pairs taken as independent)
+    std::optional<double> verification_within_disclosed_ci_high;  ///< upper end
 };
 
 /// The three attackers of the issue, each in both protocols. Identification: gallery = one
@@ -93,6 +100,18 @@ struct SweepRow {
     std::optional<double> image_borne_difference_low;   ///< its 95% CI
     std::optional<double> image_borne_difference_high;
     std::optional<double> image_borne_difference_p;     ///< two-sided p of the paired DeLong test
+    /// The image-borne AUC over pairs of one film with the finding and one without that share their
+    /// disclosed (kept) attribute values other than the label (stratifiedDelongAuc): no disclosed
+    /// attribute, and no prototype it decodes to, can move it. Image-space mechanisms disclose
+    /// none: then it is the image-borne AUC.
+    std::optional<SweepAuc> image_borne_matched;
+    std::optional<double> image_borne_matched_difference;       ///< minus the originals' on the same films and strata, paired
+    std::optional<double> image_borne_matched_difference_low;   ///< its 95% CI
+    std::optional<double> image_borne_matched_difference_high;
+    std::optional<double> image_borne_matched_difference_p;     ///< two-sided p
+    /// Each test film's stratum of disclosed attribute values under this row's mechanism, in the
+    /// order of SweepResults::test_labels (JSON only; `dpflow sweep-compare --matched`).
+    std::vector<int> disclosed_strata;
     /// The classifier's image-borne score of every test film, in the order of SweepResults::test_labels
     /// (JSON only), so two rows can be compared film by film (`dpflow sweep-compare`).
     std::vector<double> image_borne_scores;

@@ -16,7 +16,7 @@ std::string formatAuc(const char* name, const std::optional<SweepAuc>& auc) {
 }
 
 std::optional<AttackJudgement> judge(const SweepAttackFigures& figures, SweepAttacker attacker, bool linkage,
-                                     double factor, double max_verification_auc) {
+                                     double factor, double max_verification_auc, ChanceBaseline baseline) {
     if (!figures.top1_rate || !figures.chance_rate || !figures.probes || *figures.probes == 0) return std::nullopt;
     AttackJudgement attack;
     attack.attacker = attacker;
@@ -25,7 +25,8 @@ std::optional<AttackJudgement> judge(const SweepAttackFigures& figures, SweepAtt
     attack.probes = *figures.probes;
     attack.hits = figures.top1_hits ? *figures.top1_hits
                                     : static_cast<std::size_t>(std::lround(attack.top1_rate * static_cast<double>(attack.probes)));
-    attack.chance_rate = *figures.chance_rate;
+    const bool given_disclosed = baseline == ChanceBaseline::DisclosedAttributes && figures.chance_given_disclosed;
+    attack.chance_rate = given_disclosed ? std::max(*figures.chance_rate, *figures.chance_given_disclosed) : *figures.chance_rate;
     std::size_t hits = attack.hits, trials = attack.probes;
     if (figures.films_hit && *figures.films_hit > 0 && attack.hits > *figures.films_hit) {
         attack.design_effect = static_cast<double>(attack.hits) / static_cast<double>(*figures.films_hit);
@@ -34,8 +35,8 @@ std::optional<AttackJudgement> judge(const SweepAttackFigures& figures, SweepAtt
     }
     attack.upper_bound = clopperPearsonInterval(hits, trials).high;
     attack.smallest_upper_bound = clopperPearsonInterval(0, attack.probes).high;
-    attack.verification_auc = figures.verification_auc;
-    attack.verification_at_chance = !figures.verification_auc || *figures.verification_auc <= max_verification_auc;
+    attack.verification_auc = given_disclosed ? figures.verification_within_disclosed_auc : figures.verification_auc;
+    attack.verification_at_chance = !attack.verification_auc || *attack.verification_auc <= max_verification_auc;
     attack.at_chance = attack.upper_bound <= factor * attack.chance_rate && attack.verification_at_chance;
     attack.resolvable = attack.smallest_upper_bound <= factor * attack.chance_rate;
     return attack;
@@ -61,7 +62,8 @@ std::string attackName(const AttackJudgement& attack) {
     return std::string(sweepAttackerName(attack.attacker)) + (attack.linkage ? " linkage" : " identification");
 }
 
-std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double factor, double max_verification_auc) {
+std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double factor, double max_verification_auc,
+                                            ChanceBaseline baseline) {
     std::vector<std::string> mechanisms;
     for (const SweepRow& row : results.rows)
         if (std::find(mechanisms.begin(), mechanisms.end(), row.mechanism) == mechanisms.end())
@@ -74,6 +76,7 @@ std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double 
         std::sort(rows.begin(), rows.end(), [](const SweepRow* a, const SweepRow* b) { return a->epsilon < b->epsilon; });
         MechanismVerdict verdict;
         verdict.mechanism = mechanism;
+        verdict.baseline = baseline;
         verdict.factor = factor;
         verdict.max_verification_auc = max_verification_auc;
         bool passing = true;  // every smaller eps passed
@@ -83,12 +86,13 @@ std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double 
             point.protocol_a = row->protocol_a;
             point.protocol_b = row->protocol_b;
             point.image_borne = row->image_borne;
+            point.image_borne_matched = row->image_borne_matched;
             point.mean_ssim = row->mean_ssim;
             for (SweepAttacker attacker : kSweepAttackers) {
                 const SweepAttackerFigures& figures = attackerFigures(*row, attacker);
                 for (const bool linkage : {false, true})
                     if (auto attack = judge(linkage ? figures.linkage : figures.identification, attacker, linkage, factor,
-                                            max_verification_auc))
+                                            max_verification_auc, baseline))
                         point.attacks.push_back(*attack);
             }
             if (point.attacks.empty()) {
@@ -111,23 +115,30 @@ std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double 
 
 std::string describeVerdict(const MechanismVerdict& verdict) {
     const double factor = verdict.factor;
+    const std::string mechanism =
+        verdict.baseline == ChanceBaseline::DisclosedAttributes
+            ? verdict.mechanism + " beyond its disclosed attributes (chance: what each attack's guesses score if a film "
+                                  "carried nothing else of its patient; verification AUC within the disclosed strata)"
+            : verdict.mechanism;
     if (verdict.breakpoint) {
         const EpsilonVerdict& point = verdict.points[*verdict.breakpoint];
         const AttackJudgement& strongest = point.attacks[point.strongest];
         return fmt::format("{}: every attack at chance from eps {:g} down (95% upper bound of each top-1 <= {:g} x chance "
                            "= {:.4f}, verification AUC <= {:.2f}); strongest there: {}{}{}{}",
-                           verdict.mechanism, point.epsilon, factor, factor * strongest.chance_rate, verdict.max_verification_auc,
+                           mechanism, point.epsilon, factor, factor * strongest.chance_rate, verdict.max_verification_auc,
                            describeAttack(strongest), formatAuc("a", point.protocol_a),
-                           formatAuc("b", point.protocol_b) + formatAuc("image-borne", point.image_borne),
+                           formatAuc("b", point.protocol_b) + formatAuc("image-borne", point.image_borne) +
+                               formatAuc("image-borne, matched on the disclosed attributes", point.image_borne_matched),
                            point.mean_ssim ? fmt::format("; SSIM {:.3f}", *point.mean_ssim) : "");
     }
     const EpsilonVerdict& smallest = verdict.points.front();
     const AttackJudgement& strongest = smallest.attacks[smallest.strongest];
     std::string text = fmt::format("{}: no swept eps puts every attack at chance (95% upper bound of top-1 <= {:g} x chance "
                                    "= {:.4f}, verification AUC <= {:.2f}); at the smallest, eps {:g}, the strongest is {}{}{}",
-                                   verdict.mechanism, factor, factor * strongest.chance_rate, verdict.max_verification_auc,
+                                   mechanism, factor, factor * strongest.chance_rate, verdict.max_verification_auc,
                                    smallest.epsilon, describeAttack(strongest), formatAuc("a", smallest.protocol_a),
-                                   formatAuc("image-borne", smallest.image_borne));
+                                   formatAuc("image-borne", smallest.image_borne) +
+                                       formatAuc("image-borne, matched on the disclosed attributes", smallest.image_borne_matched));
     for (const AttackJudgement& attack : smallest.attacks)
         if (!attack.verification_at_chance)
             text += fmt::format("; {} verification AUC {:.3f} > {:.2f}", attackName(attack), *attack.verification_auc,
@@ -170,6 +181,9 @@ std::string describeAttackStrength(const SweepAttackFigures& f) {
     }
     if (f.tpr_at_fpr_1pct) text += fmt::format("; TPR {:.3f} at FPR 1%", *f.tpr_at_fpr_1pct);
     if (f.tpr_at_fpr_01pct) text += fmt::format(", {:.3f} at 0.1%", *f.tpr_at_fpr_01pct);
+    if (f.chance_given_disclosed) text += fmt::format("; given the disclosed attributes: chance {:.4f}", *f.chance_given_disclosed);
+    if (f.verification_within_disclosed_auc)
+        text += fmt::format(", verification AUC {:.3f}", *f.verification_within_disclosed_auc);
     return text;
 }
 

@@ -13,6 +13,18 @@ namespace dpflow {
 /// attack may reach and still count as at chance: the line, on the point estimate.
 inline constexpr double kMaxVerificationAucAtChance = 0.60;
 
+/// What "chance" is measured against.
+enum class ChanceBaseline {
+    /// 1 / gallery size, and the verification AUC over all pairs: the semantics page's chance. The
+    /// disclosed (kept) attributes count as the attacker's gain, so this judges the whole release.
+    Gallery,
+    /// What these guesses would score if the released film carried nothing of its patient beyond
+    /// its disclosed attributes (chance_given_disclosed, never below 1 / gallery size), and the
+    /// verification AUC within the disclosed strata: judges what the IMAGE adds to what the
+    /// release discloses by choice. Attacks without those figures (older files) are judged as Gallery.
+    DisclosedAttributes,
+};
+
 /// One attack (an attacker in one protocol) at one swept eps, as the verdict judges it.
 struct AttackJudgement {
     SweepAttacker attacker = SweepAttacker::Pixel;
@@ -22,9 +34,9 @@ struct AttackJudgement {
     std::size_t probes = 0;
     double upper_bound = 1.0;           ///< upper end of the 95% Clopper-Pearson interval of top1_rate, on the effective counts
     double design_effect = 1.0;         ///< hits per film hit (>= 1): hits that cluster in films count as fewer independent trials
-    double chance_rate = 0.0;           ///< 1 / gallery size
+    double chance_rate = 0.0;           ///< 1 / gallery size, or under ChanceBaseline::DisclosedAttributes the larger of that and chance_given_disclosed
     double smallest_upper_bound = 1.0;  ///< the upper end with no hit at all: the best these probes can show
-    std::optional<double> verification_auc;
+    std::optional<double> verification_auc;  ///< over all pairs, or within the disclosed strata (ChanceBaseline::DisclosedAttributes)
     bool verification_at_chance = true;  ///< no verification AUC, or one <= the verdict's max_verification_auc
     bool at_chance = false;             ///< upper_bound <= factor x chance, and verification_at_chance
     bool resolvable = false;            ///< smallest_upper_bound <= factor x chance: the probes could show it at chance
@@ -39,6 +51,7 @@ struct EpsilonVerdict {
     std::optional<SweepAuc> protocol_a;
     std::optional<SweepAuc> protocol_b;
     std::optional<SweepAuc> image_borne;  ///< the image-borne measure (sweep --image-borne), beside the label-kept AUC
+    std::optional<SweepAuc> image_borne_matched;  ///< the same over pairs with equal disclosed attributes
     std::optional<double> mean_ssim;
 };
 
@@ -49,6 +62,7 @@ struct EpsilonVerdict {
 /// the attack has one, at most `max_verification_auc`.
 struct MechanismVerdict {
     std::string mechanism;
+    ChanceBaseline baseline = ChanceBaseline::Gallery;
     double factor = 2.0;
     double max_verification_auc = kMaxVerificationAucAtChance;
     std::vector<EpsilonVerdict> points;   ///< ascending eps
@@ -65,12 +79,13 @@ struct MechanismVerdict {
 /// probes / (h / f) trials (f = h: the draws counted as independent; every draw of a hit film
 /// hit: the films counted once). Files without films_hit are judged on the pooled counts.
 std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double factor = 2.0,
-                                            double max_verification_auc = kMaxVerificationAucAtChance);
+                                            double max_verification_auc = kMaxVerificationAucAtChance,
+                                            ChanceBaseline baseline = ChanceBaseline::Gallery);
 
 /// The attack as words: "latent linkage", "embedding identification".
 std::string attackName(const AttackJudgement& attack);
 
-/// The verdict in a few lines: where every attack is at chance (the strongest attack there with
+/// The verdict in a few lines (under ChanceBaseline::DisclosedAttributes it says so first): where every attack is at chance (the strongest attack there with
 /// its interval, the AUCs and SSIM), or that none is, naming the strongest attack at the smallest
 /// swept eps, and, when the probes are too few to show chance at all, by how much.
 std::string describeVerdict(const MechanismVerdict& verdict);

@@ -167,6 +167,19 @@ std::string ethicsStatement(const json& c) {
                                     ? ""
                                     : " (the evaluation's test films are too few to show chance at any epsilon)");
         }
+        const json& beyond = e.value("verdict_beyond_disclosed_attributes", json(nullptr));
+        if (!beyond.is_null() && !beyond.at("at_this_epsilon").is_null()) {
+            const json& here = beyond.at("at_this_epsilon");
+            text += fmt::format("Against what the same attacks would score if the images carried nothing of the patient "
+                                "beyond the attributes disclosed with them (the strongest, {}, at most {:.1f}% against twice "
+                                "that chance, {:.1f}%), the images themselves {}. ",
+                                here.at("strongest_attack").get<std::string>(), 100.0 * here.at("upper_bound_95").get<double>(),
+                                100.0 * here.at("line").get<double>(),
+                                here.at("all_attacks_at_chance").get<bool>()
+                                    ? "are shown to be at chance at this epsilon: what the attacks gain comes from the "
+                                      "disclosed attributes"
+                                    : "are NOT shown to be at chance at this epsilon");
+        }
     } else if (!e.is_null() && e.contains("allocation_found") && !e.at("allocation_found").get<bool>()) {
         text += "The supplied evaluation did not measure this release's allocation (its SHA-256 is not among the sweep's), "
                 "so none of its figures is quoted. ";

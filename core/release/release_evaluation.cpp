@@ -31,6 +31,7 @@ json rowJson(const SweepRow& r) {
                 {"within_label_concordance", orNull(r.within_label_concordance)}};
     aucJson(r.protocol_a, "protocol_a", row);
     aucJson(r.image_borne, "image_borne", row);
+    aucJson(r.image_borne_matched, "image_borne_matched", row);
     aucJson(r.protocol_b, "protocol_b", row);
     json attackers = json::object();
     std::optional<double> strongest, chance, linkage, linkage_chance;
@@ -61,6 +62,33 @@ json rowJson(const SweepRow& r) {
     row["linkage_chance"] = orNull(linkage_chance);
     row["linkage_attacker"] = linkage_name;
     return row;
+}
+
+// The sweep's verdict on `mechanism` against `baseline`, with its strongest attack at `epsilon`;
+// null when the sweep has no attack figures for it.
+json verdictJson(const SweepResults& results, const std::string& mechanism, double epsilon, ChanceBaseline baseline) {
+    json out = nullptr;
+    for (const MechanismVerdict& verdict : sweepVerdicts(results, 2.0, kMaxVerificationAucAtChance, baseline)) {
+        if (verdict.mechanism != mechanism) continue;
+        json here = nullptr;
+        for (const EpsilonVerdict& point : verdict.points) {
+            if (std::abs(point.epsilon - epsilon) > 1e-9 * std::abs(epsilon)) continue;
+            const AttackJudgement& strongest = point.attacks[point.strongest];
+            here = {{"all_attacks_at_chance", point.all_at_chance},
+                    {"strongest_attack", attackName(strongest)},
+                    {"top1", strongest.top1_rate},
+                    {"hits", strongest.hits},
+                    {"probes", strongest.probes},
+                    {"upper_bound_95", strongest.upper_bound},
+                    {"chance", strongest.chance_rate},
+                    {"line", verdict.factor * strongest.chance_rate}};
+        }
+        out = {{"statement", describeVerdict(verdict)},
+               {"epsilon_all_at_chance", verdict.breakpoint ? json(verdict.points[*verdict.breakpoint].epsilon) : json(nullptr)},
+               {"test_films_can_show_chance", verdict.resolvable},
+               {"at_this_epsilon", here}};
+    }
+    return out;
 }
 
 }  // namespace
@@ -102,28 +130,10 @@ json evaluationAtEpsilon(const std::filesystem::path& sweep_csv, const std::stri
         e["row"] = rowJson(row);
     }
     if (results.original) e["original"] = rowJson(*results.original);
-    // The sweep's verdict (sweep_summary.h): the strongest attack, judged by its interval.
-    e["verdict"] = nullptr;
-    for (const MechanismVerdict& verdict : sweepVerdicts(results)) {
-        if (verdict.mechanism != mechanism) continue;
-        json here = nullptr;
-        for (const EpsilonVerdict& point : verdict.points) {
-            if (std::abs(point.epsilon - epsilon) > 1e-9 * std::abs(epsilon)) continue;
-            const AttackJudgement& strongest = point.attacks[point.strongest];
-            here = {{"all_attacks_at_chance", point.all_at_chance},
-                    {"strongest_attack", attackName(strongest)},
-                    {"top1", strongest.top1_rate},
-                    {"hits", strongest.hits},
-                    {"probes", strongest.probes},
-                    {"upper_bound_95", strongest.upper_bound},
-                    {"chance", strongest.chance_rate},
-                    {"line", verdict.factor * strongest.chance_rate}};
-        }
-        e["verdict"] = {{"statement", describeVerdict(verdict)},
-                        {"epsilon_all_at_chance", verdict.breakpoint ? json(verdict.points[*verdict.breakpoint].epsilon) : json(nullptr)},
-                        {"test_films_can_show_chance", verdict.resolvable},
-                        {"at_this_epsilon", here}};
-    }
+    // The sweep's verdicts (sweep_summary.h): the strongest attack, judged by its interval, against
+    // chance over the gallery and against chance given the disclosed attributes.
+    e["verdict"] = verdictJson(results, mechanism, epsilon, ChanceBaseline::Gallery);
+    e["verdict_beyond_disclosed_attributes"] = verdictJson(results, mechanism, epsilon, ChanceBaseline::DisclosedAttributes);
     return e;
 }
 

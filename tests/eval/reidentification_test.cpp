@@ -103,6 +103,60 @@ TEST(Reidentification, AProbeWithNonFiniteFeaturesMatchesNobodyAndRanksBelowEver
     }
 }
 
+// Gallery a, b (disclosed stratum 0) and c, d (stratum 1); probes of a, a, a, b, b in stratum 0
+// and c, c, d, d in stratum 1.
+struct StratifiedStudy {
+    IdentityFeatures gallery{{{1, 0.1f, 0}, {1, 0.3f, 0}, {0.1f, 1, 0}, {0.3f, 1, 0}}, {"a", "b", "c", "d"}};
+    std::vector<std::string> probe_ids{"a", "a", "a", "b", "b", "c", "c", "d", "d"};
+    DisclosedStrata strata{{0, 0, 1, 1}, {0, 0, 0, 0, 0, 1, 1, 1, 1}};
+};
+
+TEST(Reidentification, AGuessThatIgnoresTheFilmScoresItsChanceGivenTheDisclosedAttributes) {
+    // Every probe of a stratum decodes to the same prototype, nearest to a (stratum 0) or to c
+    // (stratum 1): the guesses depend on the disclosed attribute alone. They hit a's 3 and c's 2
+    // probes, 5 of 9, far above 1 / 4; given the strata, a guess of a is right for 3 of stratum 0's
+    // 5 probes and a guess of c for 2 of stratum 1's 4, so chance given them is also 5 / 9.
+    const StratifiedStudy study;
+    IdentityFeatures probes;
+    for (std::size_t i = 0; i < study.probe_ids.size(); ++i)
+        probes.features.push_back(study.strata.probes[i] == 0 ? std::vector<float>{1, 0, 0} : std::vector<float>{0, 1, 0});
+    probes.identities = study.probe_ids;
+    const auto result = matchIdentities(study.gallery, probes, FeatureSimilarity::Cosine, &study.strata);
+    EXPECT_EQ(result.top1_hits, 5u);
+    EXPECT_DOUBLE_EQ(result.chance_rate, 0.25);
+    ASSERT_TRUE(result.chance_given_disclosed.has_value());
+    EXPECT_NEAR(*result.chance_given_disclosed, 5.0 / 9.0, 1e-12);
+    EXPECT_EQ(result.top1, (std::vector<std::size_t>{0, 0, 0, 0, 0, 2, 2, 2, 2}));
+    // Over all pairs the disclosed stratum separates genuine from impostor pairs; for one gallery
+    // entry among the probes of one stratum, every probe scores alike.
+    EXPECT_GT(result.verification.auc, 0.75);
+    ASSERT_TRUE(result.verification_within_disclosed.has_value());
+    EXPECT_NEAR(result.verification_within_disclosed->auc, 0.5, 1e-12);
+}
+
+TEST(Reidentification, AnAttackerThatSeesThePatientStaysAboveItsChanceGivenTheDisclosedAttributes) {
+    const StratifiedStudy study;
+    IdentityFeatures probes;
+    for (std::size_t i = 0; i < study.probe_ids.size(); ++i) {
+        const std::size_t entry = static_cast<std::size_t>(study.probe_ids[i][0] - 'a');
+        std::vector<float> copy = study.gallery.features[entry];
+        copy[2] = 0.01f * static_cast<float>(i);  // a little noise of its own
+        probes.features.push_back(copy);
+    }
+    probes.identities = study.probe_ids;
+    const auto result = matchIdentities(study.gallery, probes, FeatureSimilarity::Cosine, &study.strata);
+    EXPECT_EQ(result.top1_hits, 9u);
+    // Each guess is right for its patient's share of the stratum: (3 x 3/5 + 2 x 2/5 + 4 x 2/4) / 9.
+    EXPECT_NEAR(*result.chance_given_disclosed, (9.0 / 5.0 + 4.0 / 5.0 + 2.0) / 9.0, 1e-12);
+    EXPECT_DOUBLE_EQ(result.verification_within_disclosed->auc, 1.0);
+}
+
+TEST(Reidentification, MatcherRejectsStrataOfTheWrongSize) {
+    const StratifiedStudy study;
+    IdentityFeatures probes{{{1, 0, 0}, {0, 1, 0}}, {"a", "c"}};
+    EXPECT_THROW(matchIdentities(study.gallery, probes, FeatureSimilarity::Cosine, &study.strata), std::invalid_argument);
+}
+
 TEST(Reidentification, MatcherRejectsProbesOfUnknownIdentities) {
     IdentityFeatures gallery{{{1, 0}, {0, 1}}, {"a", "b"}};
     IdentityFeatures probes{{{1, 0}, {0, 1}}, {"a", "z"}};

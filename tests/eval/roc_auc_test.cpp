@@ -137,6 +137,104 @@ TEST(PairedDelongTest, IsCalibratedOnNullData) {
     EXPECT_LE(rejections, 46);
 }
 
+TEST(StratifiedDelongAuc, WithOneStratumIsTheDelongAuc) {
+    std::vector<double> scores;
+    std::vector<int> labels;
+    hanleyMcNeil(scores, labels);
+    const AucEstimate plain = delongAuc(scores, labels);
+    const AucEstimate stratified = stratifiedDelongAuc(scores, labels, std::vector<int>(labels.size(), 7));
+    EXPECT_EQ(stratified.auc, plain.auc);
+    EXPECT_EQ(stratified.standard_error, plain.standard_error);
+}
+
+TEST(StratifiedDelongAuc, IgnoresWhatIsConstantWithinAStratum) {
+    // Stratum 0 holds most positives, stratum 1 most negatives, and stratum 1's scores are all
+    // shifted down by 10: pooled, the shift ranks every stratum-0 film above every stratum-1 film.
+    // Within a stratum the shift changes no order, so the within-stratum AUC is untouched by it.
+    std::vector<double> scores = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, -9.9, -9.8, -9.7, -9.6, -9.5, -9.4};
+    std::vector<int> labels = {1, 0, 1, 0, 1, 1, 0, 1, 0, 0, 1, 0};
+    std::vector<int> strata = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1};
+    const double pooled = delongAuc(scores, labels).auc;
+    // Stratum 0: positives 0.1, 0.3, 0.5, 0.6 against negatives 0.2, 0.4: 0+1+2+2 = 5 of 8.
+    // Stratum 1: positives -9.8, -9.5 against negatives -9.9, -9.7, -9.6, -9.4: 1+3 = 4 of 8.
+    const AucEstimate within = stratifiedDelongAuc(scores, labels, strata);
+    EXPECT_NEAR(within.auc, (5.0 + 4.0) / 16.0, 1e-12);
+    EXPECT_NEAR(pooled, (16.0 + 5.0 + 4.0) / 36.0, 1e-12);  // + stratum 0's positives above all of stratum 1's negatives
+    for (std::size_t i = 6; i < scores.size(); ++i) scores[i] += 100.0;  // another shift of stratum 1
+    EXPECT_NEAR(stratifiedDelongAuc(scores, labels, strata).auc, within.auc, 1e-12);
+}
+
+TEST(StratifiedDelongAuc, WeighsStrataByTheirPairsAndAddsTheirVariances) {
+    std::vector<double> scores, first_scores;
+    std::vector<int> labels, first_labels, strata;
+    hanleyMcNeil(first_scores, first_labels);
+    std::vector<double> second_scores = {0.9, 0.8, 0.4, 0.7, 0.3, 0.2};
+    std::vector<int> second_labels = {1, 1, 1, 0, 0, 0};
+    for (std::size_t i = 0; i < first_scores.size(); ++i) {
+        scores.push_back(first_scores[i]);
+        labels.push_back(first_labels[i]);
+        strata.push_back(0);
+    }
+    for (std::size_t i = 0; i < second_scores.size(); ++i) {
+        scores.push_back(second_scores[i] + 100.0);
+        labels.push_back(second_labels[i]);
+        strata.push_back(1);
+    }
+    const AucEstimate a = delongAuc(first_scores, first_labels), b = delongAuc(second_scores, second_labels);
+    const double wa = 51.0 * 58.0, wb = 9.0;
+    const AucEstimate combined = stratifiedDelongAuc(scores, labels, strata);
+    EXPECT_NEAR(combined.auc, (wa * a.auc + wb * b.auc) / (wa + wb), 1e-12);
+    const double variance = (wa * wa * a.standard_error * a.standard_error + wb * wb * b.standard_error * b.standard_error) /
+                            ((wa + wb) * (wa + wb));
+    EXPECT_NEAR(combined.standard_error, std::sqrt(variance), 1e-12);
+    EXPECT_EQ(combined.positives, 54u);
+    EXPECT_EQ(combined.negatives, 61u);
+}
+
+TEST(StratifiedDelongAuc, LeavesOutStrataWithoutTwoCasesOfEachClass) {
+    // Stratum 1 has one positive: it has no variance estimate and is left out.
+    const std::vector<double> scores = {0.9, 0.8, 0.4, 0.7, 0.3, 0.2, 0.0, 1.0, 1.0};
+    const std::vector<int> labels = {1, 1, 1, 0, 0, 0, 1, 0, 0};
+    const std::vector<int> strata = {0, 0, 0, 0, 0, 0, 1, 1, 1};
+    const AucEstimate estimate = stratifiedDelongAuc(scores, labels, strata);
+    EXPECT_NEAR(estimate.auc, 8.0 / 9.0, 1e-12);
+    EXPECT_EQ(estimate.positives, 3u);
+    EXPECT_EQ(estimate.negatives, 3u);
+    EXPECT_THROW(stratifiedDelongAuc({0.1, 0.2, 0.3, 0.4}, {1, 0, 1, 0}, {0, 0, 1, 1}), std::invalid_argument);
+    EXPECT_THROW(stratifiedDelongAuc({0.1, 0.2, 0.3, 0.4}, {1, 0, 1, 0}, {0, 0, 1}), std::invalid_argument);
+}
+
+TEST(PairedStratifiedDelongTest, WithOneStratumIsThePairedDelongTest) {
+    std::vector<double> first, second;
+    std::vector<int> labels, same_labels;
+    hanleyMcNeil(first, labels);
+    hanleyMcNeil(second, same_labels, true);
+    const auto plain = pairedDelongTest(first, second, labels);
+    const auto stratified = pairedStratifiedDelongTest(first, second, labels, std::vector<int>(labels.size(), 0));
+    EXPECT_EQ(stratified.z, plain.z);
+    EXPECT_EQ(stratified.p_value, plain.p_value);
+}
+
+TEST(PairedStratifiedDelongTest, SeesNoDifferenceWhereTwoScoreSetsDifferOnlyByAShiftPerStratum) {
+    // The second set is the first plus a different constant in each stratum: the pairs across
+    // strata reorder, the pairs within one do not.
+    std::vector<double> first, second;
+    std::vector<int> labels, strata;
+    std::mt19937_64 engine(7);
+    std::normal_distribution<double> noise(0.0, 1.0);
+    for (int i = 0; i < 120; ++i) {
+        const int label = i % 2, stratum = (i / 2) % 3;
+        first.push_back(label * 0.8 + noise(engine));
+        second.push_back(first.back() + (stratum == 0 ? 0.0 : stratum == 1 ? 3.0 : -3.0));
+        labels.push_back(label);
+        strata.push_back(stratum);
+    }
+    EXPECT_GT(std::abs(pairedDelongTest(first, second, labels).difference), 0.01);
+    const auto within = pairedStratifiedDelongTest(first, second, labels, strata);
+    EXPECT_NEAR(within.difference, 0.0, 1e-12);
+    EXPECT_EQ(within.p_value, 1.0);
+}
+
 TEST(TruePositiveRateAt, SetsTheThresholdAboveTheAllowedFalsePositives) {
     // 200 negatives scored 0..199 and 10 positives: at FPR 1% two negatives may pass, so the
     // threshold is the third-highest negative (197) and only positives above it count.

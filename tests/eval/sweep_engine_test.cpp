@@ -1,4 +1,5 @@
 #include "eval/reidentification_attack.h"
+#include "eval/roc_auc.h"
 #include "eval/sweep_cache.h"
 #include "eval/sweep_engine.h"
 #include "eval/sweep_summary.h"
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <set>
 
 namespace dpflow {
 namespace {
@@ -132,6 +134,20 @@ TEST(SweepEngine, AttackersFindEveryPatientOnOriginalsAndFallTowardsChanceUnderH
     EXPECT_EQ(privatized.identification.probes, 12u * static_cast<std::size_t>(settings.attack_draws));
     EXPECT_EQ(privatized.linkage.probes, 12u * static_cast<std::size_t>(settings.attack_draws));
     EXPECT_EQ(attackerFigures(*results.original, SweepAttacker::Pixel).linkage.probes, 12u);
+    // pixel discloses no attribute, and every patient has as many probes: whatever an attack
+    // guesses, its chance given the disclosed attributes is 1 / gallery. On the originals each
+    // patient has one probe, too few for a verification within the strata; each privatized film
+    // is drawn 4 times.
+    for (SweepAttacker attacker : kSweepAttackers) {
+        for (const SweepRow* row : {&*results.original, &results.rows[0]}) {
+            const SweepAttackerFigures& figures = attackerFigures(*row, attacker);
+            ASSERT_TRUE(figures.identification.chance_given_disclosed && figures.linkage.chance_given_disclosed);
+            EXPECT_NEAR(*figures.identification.chance_given_disclosed, 1.0 / 12.0, 1e-12) << sweepAttackerName(attacker);
+            EXPECT_NEAR(*figures.linkage.chance_given_disclosed, 1.0 / 12.0, 1e-12) << sweepAttackerName(attacker);
+        }
+        EXPECT_FALSE(attackerFigures(*results.original, attacker).identification.verification_within_disclosed_auc);
+        EXPECT_TRUE(attackerFigures(results.rows[0], attacker).identification.verification_within_disclosed_auc);
+    }
 }
 
 TEST(SweepEngine, TrainedReidentificationAndLinkageAttackersAreUsedAndTheirHashesRecorded) {
@@ -208,19 +224,18 @@ TEST(SweepEngine, ImageBorneMeasureMatchesTheOriginalsAtHugeEpsAndIsReportedAsAP
 }
 
 // A copy of the tiny manifest with a second label column, `finding`: the label except on the
-// first film of each class, so the flow's attribute `label` no longer decides it.
-std::filesystem::path withFindingColumn(const std::filesystem::path& manifest) {
+// first `flipped` films of each class, so the flow's attribute `label` no longer decides it.
+std::filesystem::path withFindingColumn(const std::filesystem::path& manifest, int flipped = 1) {
     std::ifstream in(manifest);
     std::string line;
     std::getline(in, line);
     const std::filesystem::path out_path = manifest.parent_path() / "with-finding.csv";
     std::ofstream out(out_path);
     out << line << ",finding\n";
-    bool flipped[2] = {false, false};
+    int seen[2] = {0, 0};
     while (std::getline(in, line)) {
         const int label = line.back() == '1' ? 1 : 0;
-        out << line << ',' << (flipped[label] ? label : 1 - label) << '\n';
-        flipped[label] = true;
+        out << line << ',' << (seen[label]++ < flipped ? 1 - label : label) << '\n';
     }
     return out_path;
 }
@@ -254,6 +269,42 @@ TEST(SweepEngine, ForAFlowBlindToTheLabelTheImageBorneMeasureIsTheReleasedFilmsS
     }
     settings.image_borne_attribute = "label";  // and the two measures exclude each other
     EXPECT_THROW(computeSweep(settings, hashSweepInputs(settings)), std::invalid_argument);
+}
+
+TEST(SweepEngine, TheMatchedImageBorneMeasureComparesOnlyFilmsWithTheSameDisclosedAttributes) {
+    // dpglow discloses the flow's attribute `label` (kept); the finding is the label but flipped on
+    // half the films of each class, so each value of `label` holds 3 films with the finding and 3
+    // without. pixel discloses nothing.
+    test::TemporaryFolder folder("dpflow-sweep-matched");
+    auto settings = test::tinySweepSettings(withFindingColumn(test::writeTinyPneumoniaManifest(folder.path(), 6), 3),
+                                            {"dpglow", "pixel"}, {1e12});
+    settings.image_borne_as_released = true;
+    settings.label_column = "finding";
+    const SweepResults results = computeSweep(settings, hashSweepInputs(settings));
+    ASSERT_EQ(results.rows.size(), 2u);
+    const SweepRow& dpglow = results.rows[0];
+    const SweepRow& pixel = results.rows[1];
+    ASSERT_EQ(dpglow.disclosed_strata.size(), 12u);
+    EXPECT_EQ(std::set<int>(dpglow.disclosed_strata.begin(), dpglow.disclosed_strata.end()).size(), 2u);
+    ASSERT_TRUE(dpglow.image_borne_matched && dpglow.image_borne_matched_difference);
+    EXPECT_DOUBLE_EQ(dpglow.image_borne_matched->auc,
+                     stratifiedDelongAuc(dpglow.image_borne_scores, results.test_labels, dpglow.disclosed_strata).auc);
+    EXPECT_EQ(dpglow.image_borne_matched->positives + dpglow.image_borne_matched->negatives, 12u);
+    // The originals are judged on the latent mechanism's strata, and differ from themselves by nothing.
+    EXPECT_EQ(results.original->disclosed_strata, dpglow.disclosed_strata);
+    EXPECT_EQ(*results.original->image_borne_matched_difference, 0.0);
+    // Nothing disclosed: one stratum, and the matched measure is the image-borne AUC.
+    EXPECT_EQ(pixel.disclosed_strata, std::vector<int>(12, 0));
+    ASSERT_TRUE(pixel.image_borne_matched && pixel.image_borne);
+    EXPECT_DOUBLE_EQ(pixel.image_borne_matched->auc, pixel.image_borne->auc);
+
+    // Where the disclosed attribute decides the finding but for one film per class, no stratum
+    // holds two films of each class: no pair is free of it, and the matched measure is absent.
+    settings.data_path = withFindingColumn(test::writeTinyPneumoniaManifest(folder.path(), 6), 1).string();
+    settings.mechanisms = {"dpglow"};
+    const SweepResults decided = computeSweep(settings, hashSweepInputs(settings));
+    EXPECT_TRUE(decided.rows[0].image_borne);
+    EXPECT_FALSE(decided.rows[0].image_borne_matched);
 }
 
 TEST(SweepEngine, EachAllocationFileIsItsOwnSetOfRowsWithItsHashInTheKey) {

@@ -24,6 +24,10 @@ void expectSameAttack(const SweepAttackFigures& a, const SweepAttackFigures& b) 
     EXPECT_EQ(a.tpr_at_fpr_1pct, b.tpr_at_fpr_1pct);
     EXPECT_EQ(a.tpr_at_fpr_01pct, b.tpr_at_fpr_01pct);
     EXPECT_EQ(a.probes, b.probes);
+    EXPECT_EQ(a.chance_given_disclosed, b.chance_given_disclosed);
+    EXPECT_EQ(a.verification_within_disclosed_auc, b.verification_within_disclosed_auc);
+    EXPECT_EQ(a.verification_within_disclosed_ci_low, b.verification_within_disclosed_ci_low);
+    EXPECT_EQ(a.verification_within_disclosed_ci_high, b.verification_within_disclosed_ci_high);
 }
 
 void expectSameRow(const SweepRow& a, const SweepRow& b) {
@@ -36,6 +40,13 @@ void expectSameRow(const SweepRow& a, const SweepRow& b) {
     EXPECT_EQ(a.image_borne_difference, b.image_borne_difference);
     EXPECT_EQ(a.within_label_concordance, b.within_label_concordance);
     EXPECT_EQ(a.image_borne_difference_p, b.image_borne_difference_p);
+    ASSERT_EQ(a.image_borne_matched.has_value(), b.image_borne_matched.has_value());
+    if (a.image_borne_matched) {
+        EXPECT_EQ(a.image_borne_matched->auc, b.image_borne_matched->auc);
+        EXPECT_EQ(a.image_borne_matched->positives, b.image_borne_matched->positives);
+    }
+    EXPECT_EQ(a.image_borne_matched_difference, b.image_borne_matched_difference);
+    EXPECT_EQ(a.image_borne_matched_difference_p, b.image_borne_matched_difference_p);
     EXPECT_EQ(a.epsilon, b.epsilon);
     EXPECT_EQ(a.noise_scale, b.noise_scale);
     EXPECT_EQ(a.test_images, b.test_images);
@@ -86,6 +97,7 @@ TEST(SweepResults, CsvAndJsonRoundTripEveryValueExactly) {
     for (std::size_t i = 0; i < read.rows.size(); ++i) {
         expectSameRow(read.rows[i], written.rows[i]);
         EXPECT_EQ(read.rows[i].image_borne_scores, written.rows[i].image_borne_scores);
+        EXPECT_EQ(read.rows[i].disclosed_strata, written.rows[i].disclosed_strata);
     }
 }
 
@@ -100,8 +112,9 @@ TEST(SweepResults, CsvHeaderNamesEveryColumnAndAbsentValuesAreEmptyCells) {
     for (const std::string& name : sweepCsvColumns()) expected += (expected.empty() ? "" : ",") + name;
     EXPECT_EQ(header, expected);
     // mechanism and 4 row facts, protocols a and b, the image-borne AUC (5 columns each) and its paired
-    // difference (4), the within-label concordance, SSIM and PSNR, 12 figures per attacker and protocol
-    EXPECT_EQ(sweepCsvColumns().size(), 5u + 5u + 5u + 5u + 4u + 1u + 2u + 3u * 2u * 12u);
+    // difference (4), the within-label concordance, the matched image-borne AUC (5) and its
+    // difference (4), SSIM and PSNR, 16 figures per attacker and protocol
+    EXPECT_EQ(sweepCsvColumns().size(), 5u + 5u + 5u + 5u + 4u + 1u + 5u + 4u + 2u + 3u * 2u * 16u);
     EXPECT_EQ(original.rfind("original,inf,,90,0,0.94999999999999996,", 0), 0u) << original;
 }
 
@@ -208,6 +221,43 @@ TEST(SweepVerdict, AVerificationAucAboveTheLineKeepsAnAttackFromChance) {
     EXPECT_FALSE(verdict.breakpoint.has_value());
     EXPECT_NE(describeVerdict(verdict).find("latent identification verification AUC 0.610 > 0.60"), std::string::npos)
         << describeVerdict(verdict);
+}
+
+TEST(SweepVerdict, BeyondTheDisclosedAttributesChanceIsWhatTheGuessesWouldScoreOnTheirStrataAlone) {
+    // 132 of 1,000 probes hit, far above 1 / 100: every film of a disclosed stratum decoded alike,
+    // and the attacker named each stratum's patient with most films. Those guesses would score
+    // 0.130 if the films carried nothing beyond their strata, and every gallery entry's genuine
+    // probes score like its impostors of the same stratum (verification 0.51 within the strata,
+    // 0.68 over all pairs). Judged on the gallery, the attack decides; judged beyond the disclosed
+    // attributes, it is at chance.
+    SweepResults results;
+    results.rows = {rowWith(1e3, 2, 2)};
+    SweepAttackFigures& attack = results.rows[0].embedding_attacker.identification;
+    attack = attackOf(132, 1000, 100);
+    attack.verification_auc = 0.68;
+    attack.chance_given_disclosed = 0.130;
+    attack.verification_within_disclosed_auc = 0.51;
+    const MechanismVerdict gallery = sweepVerdicts(results).at(0);
+    EXPECT_FALSE(gallery.points[0].all_at_chance);
+    const MechanismVerdict beyond =
+        sweepVerdicts(results, 2.0, kMaxVerificationAucAtChance, ChanceBaseline::DisclosedAttributes).at(0);
+    EXPECT_EQ(beyond.baseline, ChanceBaseline::DisclosedAttributes);
+    const AttackJudgement& judged = beyond.points[0].attacks.at(0);
+    EXPECT_EQ(judged.attacker, SweepAttacker::Embedding);
+    EXPECT_DOUBLE_EQ(judged.chance_rate, 0.130);
+    EXPECT_EQ(judged.verification_auc, 0.51);
+    EXPECT_TRUE(beyond.points[0].all_at_chance) << describeVerdict(beyond);
+    EXPECT_NE(describeVerdict(beyond).find("beyond its disclosed attributes"), std::string::npos) << describeVerdict(beyond);
+
+    // A guess that would score less than 1 / gallery on its strata is still judged against 1 / gallery,
+    // and an attack without the figures (an older file) as on the gallery.
+    attack.chance_given_disclosed = 0.001;
+    EXPECT_DOUBLE_EQ(sweepVerdicts(results, 2.0, kMaxVerificationAucAtChance, ChanceBaseline::DisclosedAttributes)
+                         .at(0).points[0].attacks.at(0).chance_rate, 0.01);
+    attack.chance_given_disclosed.reset();
+    attack.verification_within_disclosed_auc.reset();
+    EXPECT_FALSE(sweepVerdicts(results, 2.0, kMaxVerificationAucAtChance, ChanceBaseline::DisclosedAttributes)
+                     .at(0).points[0].all_at_chance);
 }
 
 TEST(SweepVerdict, AnAttackAboveTheLineAtASmallerEpsEndsTheRange) {

@@ -118,6 +118,12 @@ inline SweepResults exampleResults() {
         row.within_label_concordance = 0.5 + 1.0 / 9.0;
         row.image_borne_difference_p = 0.01;
         row.image_borne_scores = {0.25, 1.0 / 3.0, eps};
+        row.image_borne_matched = SweepAuc{0.55 + 1.0 / 3.0 * 0.1, 0.45, 0.65, 38, 47};
+        row.image_borne_matched_difference = -1.0 / 9.0;
+        row.image_borne_matched_difference_p = 0.2;
+        row.disclosed_strata = {0, 1, 0};
+        row.latent_attacker.linkage.chance_given_disclosed = 1.0 / 3.0 * 0.1;
+        row.latent_attacker.linkage.verification_within_disclosed_auc = 0.5 + 1.0 / 11.0;
         results.rows.push_back(row);
     }
     return results;
