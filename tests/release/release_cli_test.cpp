@@ -122,6 +122,44 @@ TEST_F(ReleaseCliTest, TheCertificateSaysWhatTheQuotedUtilityMeasuresOnAConditio
     EXPECT_NE(statement.find("measures the disclosed label"), std::string::npos) << statement;
 }
 
+TEST_F(ReleaseCliTest, TheCertificateJudgesTheAttacksOnTheWholeReleaseAndOnWhatTheImagesAddToItsDisclosedAttributes) {
+    // The embedding attacker names the right patient for 132 of 1,000 probes (13 x chance): the
+    // release identifies. Its guesses would score 0.13 if the films carried nothing beyond their
+    // disclosed attributes: the images add nothing to them.
+    SweepResults results;
+    results.settings.mechanisms = {"dpglow"};
+    results.settings.split = "test";
+    SweepRow row;
+    row.mechanism = "dpglow";
+    row.epsilon = 100000;
+    SweepAttackFigures& attack = row.embedding_attacker.identification;
+    attack.top1_hits = 132;
+    attack.probes = 1000;
+    attack.top1_rate = 0.132;
+    attack.chance_rate = 0.01;
+    attack.verification_auc = 0.7;
+    attack.chance_given_disclosed = 0.13;
+    attack.verification_within_disclosed_auc = 0.52;
+    results.rows.push_back(row);
+    const fs::path sweep = dir_ / "attacks.csv";
+    writeSweepResults(results, sweep);
+    const fs::path out = dir_ / "judged";
+    const CliRun run = dpflow(releaseArguments(out, "--evaluation " + sweep.string()));
+    ASSERT_EQ(run.status, 0) << run.output;
+    const json certificate = readJson(out / release_layout::kCertificate);
+    const json& evaluation = certificate["evaluation"];
+    EXPECT_FALSE(evaluation["verdict"]["at_this_epsilon"]["all_attacks_at_chance"].get<bool>());
+    EXPECT_NEAR(evaluation["verdict"]["at_this_epsilon"]["line"].get<double>(), 0.02, 1e-12);
+    EXPECT_TRUE(evaluation["verdict_beyond_disclosed_attributes"]["at_this_epsilon"]["all_attacks_at_chance"].get<bool>());
+    EXPECT_NEAR(evaluation["verdict_beyond_disclosed_attributes"]["at_this_epsilon"]["line"].get<double>(), 0.26, 1e-12);
+    const std::string ethics = certificate["ethics_statement"].get<std::string>();
+    EXPECT_NE(ethics.find("the measured attacks are NOT shown to be at chance"), std::string::npos) << ethics;
+    EXPECT_NE(ethics.find("the images themselves are shown to be at chance at this epsilon: what the attacks gain comes from "
+                          "the disclosed attributes"),
+              std::string::npos)
+        << ethics;
+}
+
 TEST_F(ReleaseCliTest, AnAllocatedReleaseCertifiesItsAllocationAndSaysTheGuaranteeIsVacuousAtThisEpsilon) {
     // The finest level drawn from the prior, the rest one scale: a data-independent allocation.
     const FlowModel model = FlowModel::load(test::smallModel(), "cpu");
