@@ -54,6 +54,29 @@ protected:
                manifest_.string() + " --out " + out.string() + " " + extra;
     }
 
+    // Releases the small study at dpglow eps 1e5 quoting a sweep whose one row is `row`, and
+    // returns the certificate.
+    json certificateQuoting(const SweepRow& row, const std::string& name) const {
+        SweepResults results;
+        results.settings.mechanisms = {"dpglow"};
+        results.settings.split = "test";
+        results.rows.push_back(row);
+        const fs::path sweep = dir_ / (name + ".csv");
+        writeSweepResults(results, sweep);
+        const fs::path out = dir_ / name;
+        const CliRun run = dpflow(releaseArguments(out, "--evaluation " + sweep.string()));
+        EXPECT_EQ(run.status, 0) << run.output;
+        return readJson(out / release_layout::kCertificate);
+    }
+
+    // A dpglow row at eps 1e5, the eps of releaseArguments.
+    static SweepRow dpglowRow() {
+        SweepRow row;
+        row.mechanism = "dpglow";
+        row.epsilon = 100000;
+        return row;
+    }
+
     fs::path dir_;
     fs::path manifest_;
 };
@@ -104,20 +127,9 @@ TEST_F(ReleaseCliTest, TheDecodingIsPartOfTheReleaseDecisionOnTheCommandLineAndI
 }
 
 TEST_F(ReleaseCliTest, TheCertificateSaysWhatTheQuotedUtilityMeasuresOnAConditionalFlow) {
-    SweepResults results;
-    results.settings.mechanisms = {"dpglow"};
-    results.settings.split = "test";
-    SweepRow row;
-    row.mechanism = "dpglow";
-    row.epsilon = 100000;
+    SweepRow row = dpglowRow();
     row.protocol_a = SweepAuc{0.97, 0.9, 1.0, 10, 10};
-    results.rows.push_back(row);
-    const fs::path sweep = dir_ / "evaluation.csv";
-    writeSweepResults(results, sweep);
-    const fs::path out = dir_ / "evaluated";
-    const CliRun run = dpflow(releaseArguments(out, "--evaluation " + sweep.string()));
-    ASSERT_EQ(run.status, 0) << run.output;
-    const std::string statement = readJson(out / release_layout::kCertificate)["ethics_statement"].get<std::string>();
+    const std::string statement = certificateQuoting(row, "evaluated")["ethics_statement"].get<std::string>();
     EXPECT_NE(statement.find("ROC AUC of 0.97"), std::string::npos) << statement;
     EXPECT_NE(statement.find("measures the disclosed label"), std::string::npos) << statement;
 }
@@ -126,12 +138,7 @@ TEST_F(ReleaseCliTest, TheCertificateJudgesTheAttacksOnTheWholeReleaseAndOnWhatT
     // The embedding attacker names the right patient for 132 of 1,000 probes (13 x chance): the
     // release identifies. Its guesses would score 0.13 if the films carried nothing beyond their
     // disclosed attributes: the images add nothing to them.
-    SweepResults results;
-    results.settings.mechanisms = {"dpglow"};
-    results.settings.split = "test";
-    SweepRow row;
-    row.mechanism = "dpglow";
-    row.epsilon = 100000;
+    SweepRow row = dpglowRow();
     SweepAttackFigures& attack = row.embedding_attacker.identification;
     attack.top1_hits = 132;
     attack.probes = 1000;
@@ -140,13 +147,7 @@ TEST_F(ReleaseCliTest, TheCertificateJudgesTheAttacksOnTheWholeReleaseAndOnWhatT
     attack.verification_auc = 0.7;
     attack.chance_given_disclosed = 0.13;
     attack.verification_within_disclosed_auc = 0.52;
-    results.rows.push_back(row);
-    const fs::path sweep = dir_ / "attacks.csv";
-    writeSweepResults(results, sweep);
-    const fs::path out = dir_ / "judged";
-    const CliRun run = dpflow(releaseArguments(out, "--evaluation " + sweep.string()));
-    ASSERT_EQ(run.status, 0) << run.output;
-    const json certificate = readJson(out / release_layout::kCertificate);
+    const json certificate = certificateQuoting(row, "judged");
     const json& evaluation = certificate["evaluation"];
     EXPECT_FALSE(evaluation["verdict"]["at_this_epsilon"]["all_attacks_at_chance"].get<bool>());
     EXPECT_NEAR(evaluation["verdict"]["at_this_epsilon"]["line"].get<double>(), 0.02, 1e-12);
