@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QTextStream>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
@@ -71,10 +72,22 @@ PlotPanel::PlotPanel(QWidget* parent) : QWidget(parent) {
     marker_->setPen(QPen(QColor(220, 40, 40), 1.5, Qt::DashLine));
     layout->addWidget(plot_, 1);
 
-    auto* buttons = new QHBoxLayout;
+    // The note (what was measured, the caveat and both verdicts) on a row of its own, scrolling past
+    // six lines: a word-wrapped label beside the buttons grew over the plot.
     note_ = new QLabel(tr("No curve yet: compute one for the open study, or load `dpflow sweep` results."), this);
     note_->setWordWrap(true);
-    buttons->addWidget(note_, 1);
+    note_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    note_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* note_area = new QScrollArea(this);
+    note_area->setWidget(note_);
+    note_area->setWidgetResizable(true);
+    note_area->setFrameShape(QFrame::NoFrame);
+    note_area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    note_area->setMaximumHeight(6 * fontMetrics().lineSpacing() + 4);
+    layout->addWidget(note_area);
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addStretch(1);
     progress_ = new QProgressBar(this);
     progress_->setRange(0, 1000);
     progress_->setTextVisible(true);

@@ -1,6 +1,7 @@
 #include "flow/flow_trainer.h"
 
 #include "flow/dataset_statistics.h"
+#include "flow/freed_memory.h"
 #include "flow/model_io.h"
 #include "flow/model_space.h"
 #include "flow/runtime.h"
@@ -197,6 +198,7 @@ TrainResult trainFlow(const TrainOptions& o) {
         }
         result.epoch_bits_per_dim.push_back(epoch_sum / static_cast<double>(data.size()));
         card.epochs = epoch + 1;
+        returnFreedMemoryToSystem();  // bounds the allocator's fragmented growth (freed_memory.h)
         if (o.heldout_every > 0 && heldout.size() > 0 && (epoch + 1) % o.heldout_every == 0) {
             const double value = meanBitsPerDim(glow, heldout, std::max(o.batch_size, 64), o.seed + 2);
             result.heldout_bits_per_dim.emplace_back(epoch + 1, value);
