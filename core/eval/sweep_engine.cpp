@@ -485,7 +485,6 @@ std::vector<double> imageBorneScores(const FlowModel& model, const BinaryClassif
     return scores;
 }
 
-// The image-borne AUC of `scores` and its paired difference from the originals' on the same films.
 // The image-borne AUC of `scores` and its paired difference from the originals' on the same
 // films, over all pairs and over the pairs within one stratum of disclosed values (`strata`).
 void imageBorneFigures(const std::vector<double>& scores, const std::vector<double>& original_scores,

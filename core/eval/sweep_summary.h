@@ -20,8 +20,10 @@ enum class ChanceBaseline {
     Gallery,
     /// What these guesses would score if the released film carried nothing of its patient beyond
     /// its disclosed attributes (chance_given_disclosed, never below 1 / gallery size), and the
-    /// verification AUC within the disclosed strata: judges what the IMAGE adds to what the
-    /// release discloses by choice. Attacks without those figures (older files) are judged as Gallery.
+    /// verification AUC within the disclosed strata (none is judged where no gallery film has two
+    /// genuine probes, e.g. linkage of the originals, drawn once): judges what the IMAGE adds to
+    /// what the release discloses by choice. Attacks without those figures (older files) are
+    /// judged as Gallery.
     DisclosedAttributes,
 };
 
