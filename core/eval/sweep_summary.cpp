@@ -80,7 +80,11 @@ std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double 
         verdict.factor = factor;
         verdict.max_verification_auc = max_verification_auc;
         bool passing = true;  // every smaller eps passed
+        bool given_disclosed = false;  // some attack of the mechanism has its chance given the disclosed attributes
         for (const SweepRow* row : rows) {
+            for (SweepAttacker attacker : kSweepAttackers)
+                given_disclosed = given_disclosed || attackerFigures(*row, attacker).identification.chance_given_disclosed ||
+                                  attackerFigures(*row, attacker).linkage.chance_given_disclosed;
             EpsilonVerdict point;
             point.epsilon = row->epsilon;
             point.protocol_a = row->protocol_a;
@@ -108,6 +112,7 @@ std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double 
             verdict.points.push_back(point);
             if (passing) verdict.breakpoint = verdict.points.size() - 1;
         }
+        if (baseline == ChanceBaseline::DisclosedAttributes && !given_disclosed) continue;  // it would only repeat the first
         if (!verdict.points.empty()) out.push_back(verdict);
     }
     return out;

@@ -22,8 +22,9 @@ enum class ChanceBaseline {
     /// its disclosed attributes (chance_given_disclosed, never below 1 / gallery size), and the
     /// verification AUC within the disclosed strata (none is judged where no gallery film has two
     /// genuine probes, e.g. linkage of the originals, drawn once): judges what the IMAGE adds to
-    /// what the release discloses by choice. Attacks without those figures (older files) are
-    /// judged as Gallery.
+    /// what the release discloses by choice. A mechanism none of whose attacks has those figures
+    /// (a file written before they existed) gets no verdict against this baseline; single attacks
+    /// without them are judged as Gallery.
     DisclosedAttributes,
 };
 

@@ -256,8 +256,14 @@ TEST(SweepVerdict, BeyondTheDisclosedAttributesChanceIsWhatTheGuessesWouldScoreO
                          .at(0).points[0].attacks.at(0).chance_rate, 0.01);
     attack.chance_given_disclosed.reset();
     attack.verification_within_disclosed_auc.reset();
+    results.rows[0].latent_attacker.identification.chance_given_disclosed = 0.01;
     EXPECT_FALSE(sweepVerdicts(results, 2.0, kMaxVerificationAucAtChance, ChanceBaseline::DisclosedAttributes)
                      .at(0).points[0].all_at_chance);
+    // A file from before these figures existed has no verdict beyond the disclosed attributes:
+    // it would repeat the first under the other's name.
+    results.rows[0].latent_attacker.identification.chance_given_disclosed.reset();
+    EXPECT_TRUE(sweepVerdicts(results, 2.0, kMaxVerificationAucAtChance, ChanceBaseline::DisclosedAttributes).empty());
+    EXPECT_EQ(sweepVerdicts(results).size(), 1u);
 }
 
 TEST(SweepVerdict, AnAttackAboveTheLineAtASmallerEpsEndsTheRange) {
