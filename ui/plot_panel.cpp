@@ -35,7 +35,7 @@ std::vector<const SweepRow*> rowsOf(const SweepResults& results, const QString& 
 // The sweep's verdict for `mechanism` (sweep_summary.h) against `baseline`, if it has attack figures.
 std::optional<MechanismVerdict> verdictOf(const SweepResults& results, const QString& mechanism,
                                           ChanceBaseline baseline = ChanceBaseline::Gallery) {
-    for (const MechanismVerdict& verdict : sweepVerdicts(results, 2.0, kMaxVerificationAucAtChance, baseline))
+    for (const MechanismVerdict& verdict : sweepVerdicts(results, baseline))
         if (verdict.mechanism == mechanism.toStdString()) return verdict;
     return std::nullopt;
 }

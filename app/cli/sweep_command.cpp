@@ -28,6 +28,11 @@ std::string aucText(const std::optional<SweepAuc>& auc) {
 
 std::string rateText(const std::optional<double>& value) { return value ? fmt::format("{:.3f}", *value) : "-"; }
 
+// A paired difference from the originals with its 95% CI and p, as a parenthesis opened by `label`.
+std::string differenceText(const char* label, double difference, double low, double high, double p) {
+    return fmt::format(" ({}{:+.3f} [{:+.3f}, {:+.3f}], p {:.3g})", label, difference, low, high, p);
+}
+
 void printRow(const SweepRow& row, bool reid) {
     std::cout << fmt::format("{:<12} {:>9} {:>9}  a {:<22} b {:<22} SSIM {:>5} PSNR {:>5}", row.mechanism,
                              std::isinf(row.epsilon) ? std::string("-") : fmt::format("{:g}", row.epsilon),
@@ -45,16 +50,14 @@ void printRow(const SweepRow& row, bool reid) {
     if (row.image_borne) {
         std::cout << "  image-borne " << aucText(row.image_borne);
         if (row.image_borne_difference && row.mechanism != "original")
-            std::cout << fmt::format(" (vs originals {:+.3f} [{:+.3f}, {:+.3f}], p {:.3g})", *row.image_borne_difference,
-                                     *row.image_borne_difference_low, *row.image_borne_difference_high,
-                                     *row.image_borne_difference_p);
+            std::cout << differenceText("vs originals ", *row.image_borne_difference, *row.image_borne_difference_low,
+                                        *row.image_borne_difference_high, *row.image_borne_difference_p);
     }
     if (row.image_borne_matched) {
         std::cout << "  matched " << aucText(row.image_borne_matched);
         if (row.image_borne_matched_difference && row.mechanism != "original")
-            std::cout << fmt::format(" ({:+.3f} [{:+.3f}, {:+.3f}], p {:.3g})", *row.image_borne_matched_difference,
-                                     *row.image_borne_matched_difference_low, *row.image_borne_matched_difference_high,
-                                     *row.image_borne_matched_difference_p);
+            std::cout << differenceText("", *row.image_borne_matched_difference, *row.image_borne_matched_difference_low,
+                                        *row.image_borne_matched_difference_high, *row.image_borne_matched_difference_p);
     }
     if (row.nonfinite_images > 0) std::cout << fmt::format("  ({} images decoded with NaN/inf pixels)", row.nonfinite_images);
     std::cout << '\n';
@@ -84,7 +87,7 @@ void printResults(const SweepResults& results) {
     for (const MechanismVerdict& verdict : sweepVerdicts(results)) std::cout << "verdict: " << describeVerdict(verdict) << '\n';
     if (reid)
         for (const MechanismVerdict& verdict :
-             sweepVerdicts(results, 2.0, kMaxVerificationAucAtChance, ChanceBaseline::DisclosedAttributes))
+             sweepVerdicts(results, ChanceBaseline::DisclosedAttributes))
             std::cout << "verdict: " << describeVerdict(verdict) << '\n';
 }
 

@@ -62,8 +62,8 @@ std::string attackName(const AttackJudgement& attack) {
     return std::string(sweepAttackerName(attack.attacker)) + (attack.linkage ? " linkage" : " identification");
 }
 
-std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double factor, double max_verification_auc,
-                                            ChanceBaseline baseline) {
+std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, ChanceBaseline baseline, double factor,
+                                            double max_verification_auc) {
     std::vector<std::string> mechanisms;
     for (const SweepRow& row : results.rows)
         if (std::find(mechanisms.begin(), mechanisms.end(), row.mechanism) == mechanisms.end())

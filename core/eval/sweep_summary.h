@@ -81,9 +81,8 @@ struct MechanismVerdict {
 /// f distinct films the design effect is h / f, and the interval is taken on f hits of
 /// probes / (h / f) trials (f = h: the draws counted as independent; every draw of a hit film
 /// hit: the films counted once). Files without films_hit are judged on the pooled counts.
-std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, double factor = 2.0,
-                                            double max_verification_auc = kMaxVerificationAucAtChance,
-                                            ChanceBaseline baseline = ChanceBaseline::Gallery);
+std::vector<MechanismVerdict> sweepVerdicts(const SweepResults& results, ChanceBaseline baseline = ChanceBaseline::Gallery,
+                                            double factor = 2.0, double max_verification_auc = kMaxVerificationAucAtChance);
 
 /// The attack as words: "latent linkage", "embedding identification".
 std::string attackName(const AttackJudgement& attack);

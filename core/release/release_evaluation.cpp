@@ -68,7 +68,7 @@ json rowJson(const SweepRow& r) {
 // null when the sweep has no attack figures for it.
 json verdictJson(const SweepResults& results, const std::string& mechanism, double epsilon, ChanceBaseline baseline) {
     json out = nullptr;
-    for (const MechanismVerdict& verdict : sweepVerdicts(results, 2.0, kMaxVerificationAucAtChance, baseline)) {
+    for (const MechanismVerdict& verdict : sweepVerdicts(results, baseline)) {
         if (verdict.mechanism != mechanism) continue;
         json here = nullptr;
         for (const EpsilonVerdict& point : verdict.points) {

@@ -240,7 +240,7 @@ TEST(SweepVerdict, BeyondTheDisclosedAttributesChanceIsWhatTheGuessesWouldScoreO
     const MechanismVerdict gallery = sweepVerdicts(results).at(0);
     EXPECT_FALSE(gallery.points[0].all_at_chance);
     const MechanismVerdict beyond =
-        sweepVerdicts(results, 2.0, kMaxVerificationAucAtChance, ChanceBaseline::DisclosedAttributes).at(0);
+        sweepVerdicts(results, ChanceBaseline::DisclosedAttributes).at(0);
     EXPECT_EQ(beyond.baseline, ChanceBaseline::DisclosedAttributes);
     const AttackJudgement& judged = beyond.points[0].attacks.at(0);
     EXPECT_EQ(judged.attacker, SweepAttacker::Embedding);
@@ -252,17 +252,17 @@ TEST(SweepVerdict, BeyondTheDisclosedAttributesChanceIsWhatTheGuessesWouldScoreO
     // A guess that would score less than 1 / gallery on its strata is still judged against 1 / gallery,
     // and an attack without the figures (an older file) as on the gallery.
     attack.chance_given_disclosed = 0.001;
-    EXPECT_DOUBLE_EQ(sweepVerdicts(results, 2.0, kMaxVerificationAucAtChance, ChanceBaseline::DisclosedAttributes)
+    EXPECT_DOUBLE_EQ(sweepVerdicts(results, ChanceBaseline::DisclosedAttributes)
                          .at(0).points[0].attacks.at(0).chance_rate, 0.01);
     attack.chance_given_disclosed.reset();
     attack.verification_within_disclosed_auc.reset();
     results.rows[0].latent_attacker.identification.chance_given_disclosed = 0.01;
-    EXPECT_FALSE(sweepVerdicts(results, 2.0, kMaxVerificationAucAtChance, ChanceBaseline::DisclosedAttributes)
+    EXPECT_FALSE(sweepVerdicts(results, ChanceBaseline::DisclosedAttributes)
                      .at(0).points[0].all_at_chance);
     // A file from before these figures existed has no verdict beyond the disclosed attributes:
     // it would repeat the first under the other's name.
     results.rows[0].latent_attacker.identification.chance_given_disclosed.reset();
-    EXPECT_TRUE(sweepVerdicts(results, 2.0, kMaxVerificationAucAtChance, ChanceBaseline::DisclosedAttributes).empty());
+    EXPECT_TRUE(sweepVerdicts(results, ChanceBaseline::DisclosedAttributes).empty());
     EXPECT_EQ(sweepVerdicts(results).size(), 1u);
 }
 
