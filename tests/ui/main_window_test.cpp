@@ -8,9 +8,11 @@
 
 #include <gtest/gtest.h>
 
+#include <QDir>
 #include <QImage>
 #include <QListWidget>
 #include <QProcess>
+#include <QSettings>
 #include <QTest>
 #include <QTemporaryDir>
 
@@ -152,6 +154,17 @@ TEST(MainWindow, ThePaneKeepsTheImageAspectRatio) {
     const QRectF drawn = window.originalPane()->imageRect();
     ASSERT_FALSE(drawn.isEmpty());
     EXPECT_NEAR(static_cast<double>(drawn.width()) / drawn.height(), 2.0, 0.05);
+}
+
+// ctest runs UI tests in parallel processes, and a window reopens what the studio remembered
+// (the last curve): each test process must keep its settings in a folder of its own, and pass it
+// to the studio processes it starts.
+TEST(UiTestProcess, KeepsItsSettingsInAFolderOfItsOwnThatItsStudioProcessesInherit) {
+    const QString folder = QString::fromLocal8Bit(qgetenv("XDG_CONFIG_HOME"));
+    ASSERT_FALSE(folder.isEmpty());
+    EXPECT_TRUE(QSettings().fileName().startsWith(folder + "/")) << QSettings().fileName().toStdString();
+    EXPECT_FALSE(folder.startsWith(QDir::homePath() + "/.config"));
+    EXPECT_FALSE(folder.startsWith(QDir::homePath() + "/.qttest"));
 }
 
 TEST(StudioExecutable, WritesAScreenshotOfTheOpenImage) {
