@@ -16,7 +16,7 @@ std::string sweepCacheKey(const SweepSettings& s, const SweepInputHashes& hashes
     nlohmann::ordered_json key = sweepSettingsToJson(s);
     for (const char* path : {"model", "classifier", "data", "embedding", "linkage_embedding", "allocations"}) key.erase(path);
     key["format"] = "dpflow-sweep-cache-key";
-    key["version"] = 4;  // 4: results carry the figures given the disclosed attributes
+    key["version"] = 5;  // 4: results carry the figures given the disclosed attributes; 5: the score attacker
     key["embedding_sha256"] = hashes.embedding_sha256;
     key["linkage_embedding_sha256"] = hashes.linkage_embedding_sha256;
     key["model_sha256"] = hashes.model_sha256;

@@ -1,6 +1,7 @@
 #include "eval/sweep_engine.h"
 
 #include "eval/binary_classifier.h"
+#include "eval/classifier_score_features.h"
 #include "eval/image_similarity.h"
 #include "eval/patient_embedding.h"
 #include "eval/pixel_features.h"
@@ -178,11 +179,13 @@ ReidentificationSets reidentificationSets(const std::vector<StudyImage>& images,
     return sets;
 }
 
-// The three attackers' feature extractors.
+// The attackers' feature extractors.
 class Attackers {
 public:
-    Attackers(const FlowModel* model, PatientEmbedding embedding, std::optional<PatientEmbedding> linkage_embedding)
-        : model_(model), embedding_(std::move(embedding)), linkage_embedding_(std::move(linkage_embedding)) {}
+    Attackers(const FlowModel* model, const BinaryClassifier* classifier, PatientEmbedding embedding,
+              std::optional<PatientEmbedding> linkage_embedding)
+        : model_(model), classifier_(classifier), embedding_(std::move(embedding)),
+          linkage_embedding_(std::move(linkage_embedding)) {}
 
     /// Whether `attacker` uses other features in the linkage protocol than in identification.
     bool hasLinkageFeatures(SweepAttacker attacker) const {
@@ -200,6 +203,10 @@ public:
             std::vector<Image> copies;
             for (const Image* image : images) copies.push_back(*image);
             out.features = (linkage && linkage_embedding_ ? *linkage_embedding_ : embedding_).embed(copies);
+        } else if (attacker == SweepAttacker::Score) {
+            std::vector<Image> copies;
+            for (const Image* image : images) copies.push_back(*image);
+            out.features = classifierScoreFeatures(*classifier_, copies);
         } else {
             std::vector<float> pixels;
             std::vector<AttributeValues> values;
@@ -218,11 +225,14 @@ public:
 
     static FeatureSimilarity similarity(SweepAttacker attacker) {
         // The standardised latent has a meaningful scale (N(0,1) per element): distance, not angle.
-        return attacker == SweepAttacker::Latent ? FeatureSimilarity::Euclidean : FeatureSimilarity::Cosine;
+        // A single number has no angle: the score attacker compares logits by their difference.
+        return attacker == SweepAttacker::Latent || attacker == SweepAttacker::Score ? FeatureSimilarity::Euclidean
+                                                                                     : FeatureSimilarity::Cosine;
     }
 
 private:
     const FlowModel* model_;
+    const BinaryClassifier* classifier_;
     PatientEmbedding embedding_;
     std::optional<PatientEmbedding> linkage_embedding_;
 };
@@ -262,7 +272,7 @@ struct ProbeDraw {
     std::vector<const AttributeValues*> attributes;
 };
 
-// Runs the three attackers against `gallery` (from galleryFeatures, in kSweepAttackers order)
+// Runs the attackers against `gallery` (from galleryFeatures, in kSweepAttackers order)
 // with probes = every draw's images at the probe positions (identification) and at the gallery
 // positions (linkage).
 void attack(const Attackers& attackers, const std::vector<GalleryFeatures>& gallery, const std::vector<StudyImage>& study,
@@ -731,7 +741,7 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
     if (settings.reidentification && !settings.linkage_embedding_path.empty())
         linkage_embedding = PatientEmbedding::load(settings.linkage_embedding_path);
     if (settings.reidentification && !trains_embedding) {
-        attackers.emplace(model, PatientEmbedding::load(settings.embedding_path), linkage_embedding);
+        attackers.emplace(model, &classifier, PatientEmbedding::load(settings.embedding_path), linkage_embedding);
     } else if (settings.reidentification) {
         std::vector<Image> images;
         std::vector<std::string> ids;
@@ -749,7 +759,7 @@ SweepResults computeSweep(const SweepSettings& settings, const SweepInputHashes&
         options.steps = settings.embedding_steps;
         options.seed = settings.seed;
         options.training_data = settings.data_path + " split '" + settings.training_split + "'";
-        attackers.emplace(model, PatientEmbedding::train(images, ids, options), linkage_embedding);
+        attackers.emplace(model, &classifier, PatientEmbedding::train(images, ids, options), linkage_embedding);
     }
     const std::vector<GalleryFeatures> gallery =
         attackers ? galleryFeatures(*attackers, test, *sets) : std::vector<GalleryFeatures>{};

@@ -44,7 +44,7 @@ struct SweepAttackFigures {
     std::optional<double> verification_within_disclosed_ci_high;  ///< upper end
 };
 
-/// The three attackers of the issue, each in both protocols. Identification: gallery = one
+/// The attackers, each in both protocols. Identification: gallery = one
 /// original per patient, probes = privatized *other* acquisitions. Linkage: probes = the
 /// privatized versions of the gallery images themselves.
 struct SweepAttackerFigures {
@@ -57,11 +57,16 @@ enum class SweepAttacker {
     Pixel,      ///< nearest neighbour on normalised pixels
     Embedding,  ///< nearest neighbour on the learned embeddings: identification by the re-identification attacker (trained on training patients' originals), linkage by the linkage attacker when one is given (trained on privatized copies of public films), else by the same
     Latent,     ///< nearest neighbour in the flow's standardised latent (probes encoded with the flow)
+    /// Nearest neighbour on one number: the logit of the public evaluation classifier's score of
+    /// the film (classifierScoreFeatures). The finding the image-borne measure counts is itself a
+    /// mark of the patient: an attacker who holds the original and the shipped classifier compares
+    /// their scores.
+    Score,
 };
 
 /// Every attacker, in order (for loops over columns and plot series).
 inline constexpr SweepAttacker kSweepAttackers[] = {SweepAttacker::Pixel, SweepAttacker::Embedding,
-                                                    SweepAttacker::Latent};
+                                                    SweepAttacker::Latent, SweepAttacker::Score};
 
 /// Name used in CSV columns and plots: "pixel", "embedding", "latent". Inline, like the other
 /// helpers here, so torch-free readers (ui/) can use them with this header alone.
@@ -70,6 +75,7 @@ inline const char* sweepAttackerName(SweepAttacker attacker) {
     case SweepAttacker::Pixel: return "pixel";
     case SweepAttacker::Embedding: return "embedding";
     case SweepAttacker::Latent: return "latent";
+    case SweepAttacker::Score: return "score";
     }
     return "unknown";
 }
@@ -120,6 +126,7 @@ struct SweepRow {
     SweepAttackerFigures pixel_attacker;
     SweepAttackerFigures embedding_attacker;
     SweepAttackerFigures latent_attacker;
+    SweepAttackerFigures score_attacker;  ///< absent in files written before the score attacker
 };
 
 /// The figures of `attacker` in `row`.
@@ -127,9 +134,10 @@ inline const SweepAttackerFigures& attackerFigures(const SweepRow& row, SweepAtt
     switch (attacker) {
     case SweepAttacker::Pixel: return row.pixel_attacker;
     case SweepAttacker::Embedding: return row.embedding_attacker;
-    case SweepAttacker::Latent: break;
+    case SweepAttacker::Latent: return row.latent_attacker;
+    case SweepAttacker::Score: break;
     }
-    return row.latent_attacker;
+    return row.score_attacker;
 }
 inline SweepAttackerFigures& attackerFigures(SweepRow& row, SweepAttacker attacker) {
     return const_cast<SweepAttackerFigures&>(attackerFigures(static_cast<const SweepRow&>(row), attacker));
@@ -146,7 +154,7 @@ struct SweepSettings {
     bool protocol_b = false;       ///< train a classifier on privatized training images
     int protocol_b_epochs = 3;     ///< training epochs of the protocol (b) classifier
     std::size_t protocol_b_max_training_images = 0;  ///< evenly spaced over the training split; 0 = every training image
-    bool reidentification = false; ///< run the three attackers (needs patients with several images)
+    bool reidentification = false; ///< run the attackers (needs patients with several images)
     /// Under --reid: independent privatizations of every test film the attackers see, each a probe
     /// (probes = films x draws). With n probes and no hit the 95% upper bound of a top-1 rate is
     /// about 3.7 / n, and linkage has one film per gallery entry (3.7 / g > twice chance 2 / g): one

@@ -1,11 +1,14 @@
 #include "eval/binary_classifier.h"
 #include "eval/classifier_evaluation.h"
+#include "eval/classifier_score_features.h"
+#include "eval/reidentification.h"
 #include "eval_test_support.h"
 #include "image/manifest.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -121,6 +124,43 @@ TEST(LabelledImages, LabelsOtherThanZeroOrOneAreRejected) {
     Manifest manifest({"file", "split", "label"}, fs::temp_directory_path());
     manifest.addRow({"a.png", "train", "pneumonia"});
     EXPECT_THROW(loadLabelledImages(manifest, "train", "label"), ManifestError);
+}
+
+// The score attacker (SweepAttacker::Score) compares the public classifier's logits of a film's
+// original and its release: its features are that logit, finite even for a saturated score.
+TEST(ClassifierScoreFeatures, AreTheLogitOfTheClassifiersScoreAndStayFiniteWhenItSaturates) {
+    EXPECT_FLOAT_EQ(scoreLogit(0.5), 0.0f);
+    EXPECT_NEAR(scoreLogit(0.9), std::log(9.0), 1e-5);
+    EXPECT_FLOAT_EQ(scoreLogit(0.1), -scoreLogit(0.9));
+    EXPECT_TRUE(std::isfinite(scoreLogit(0.0)) && std::isfinite(scoreLogit(1.0)));
+    EXPECT_LT(scoreLogit(0.0), scoreLogit(1e-3));
+
+    const auto model = BinaryClassifier::train(test::blobTask(32, 16, 1), test::blobTask(8, 16, 2), tinyOptions(1));
+    const LabelledImages films = test::blobTask(6, 16, 4);
+    const std::vector<double> scores = model.predict(films.images);
+    const std::vector<std::vector<float>> features = classifierScoreFeatures(model, films.images);
+    ASSERT_EQ(features.size(), films.images.size());
+    for (std::size_t i = 0; i < features.size(); ++i) {
+        ASSERT_EQ(features[i].size(), 1u);
+        EXPECT_FLOAT_EQ(features[i][0], scoreLogit(scores[i]));
+    }
+}
+
+// Why the attacker exists: a release that keeps the film's score keeps a mark of its patient. Six
+// films whose scores differ, each released unchanged but for a little noise that leaves its score
+// nearer its own original's than any other's, are each linked to their original.
+TEST(ClassifierScoreFeatures, LinkAReleaseThatKeepsItsScoreToItsOriginal) {
+    IdentityFeatures originals, releases;
+    const float logits[] = {-2.0f, -1.0f, -0.2f, 0.4f, 1.3f, 2.5f};
+    for (int i = 0; i < 6; ++i) {
+        originals.features.push_back({logits[i]});
+        originals.identities.push_back("film" + std::to_string(i));
+        releases.features.push_back({logits[i] + (i % 2 ? 0.15f : -0.15f)});
+        releases.identities.push_back("film" + std::to_string(i));
+    }
+    const ReidentificationResult linked = matchIdentities(originals, releases, FeatureSimilarity::Euclidean);
+    EXPECT_EQ(linked.top1_hits, 6u);
+    EXPECT_DOUBLE_EQ(linked.verification.auc, 1.0);
 }
 
 }  // namespace

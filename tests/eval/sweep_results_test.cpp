@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <sstream>
 
 namespace dpflow {
 namespace {
@@ -113,9 +114,42 @@ TEST(SweepResults, CsvHeaderNamesEveryColumnAndAbsentValuesAreEmptyCells) {
     EXPECT_EQ(header, expected);
     // mechanism and 4 row facts, protocols a and b, the image-borne AUC (5 columns each) and its paired
     // difference (4), the within-label concordance, the matched image-borne AUC (5) and its
-    // difference (4), SSIM and PSNR, 16 figures per attacker and protocol
-    EXPECT_EQ(sweepCsvColumns().size(), 5u + 5u + 5u + 5u + 4u + 1u + 5u + 4u + 2u + 3u * 2u * 16u);
+    // difference (4), SSIM and PSNR, 16 figures per attacker (pixel, embedding, latent, score) and protocol
+    EXPECT_EQ(sweepCsvColumns().size(), 5u + 5u + 5u + 5u + 4u + 1u + 5u + 4u + 2u + 4u * 2u * 16u);
     EXPECT_EQ(original.rfind("original,inf,,90,0,0.94999999999999996,", 0), 0u) << original;
+}
+
+// A results file written before the score attacker existed (the shipped sweeps of other models)
+// has no score_* columns: it reads, with that attacker's figures absent, and the rest unchanged.
+TEST(SweepResults, AFileWithoutTheScoreAttackersColumnsReadsWithItsFiguresAbsent) {
+    test::TemporaryFolder folder("dpflow-sweep-before-score");
+    const SweepResults written = test::exampleResults();
+    const std::filesystem::path csv = folder.path() / "results.csv";
+    writeSweepResults(written, csv);
+    std::ifstream in(csv);
+    std::vector<std::vector<std::string>> cells;
+    for (std::string line; std::getline(in, line);) {
+        cells.emplace_back();
+        std::stringstream fields(line);
+        for (std::string cell; std::getline(fields, cell, ',');) cells.back().push_back(cell);
+        if (!line.empty() && line.back() == ',') cells.back().push_back("");
+    }
+    in.close();
+    std::ofstream out(csv, std::ios::trunc);
+    for (const auto& row : cells) {
+        std::string line;
+        for (std::size_t c = 0; c < row.size(); ++c)
+            if (cells.front()[c].rfind("score_", 0) != 0) line += (line.empty() ? "" : ",") + row[c];
+        out << line << '\n';
+    }
+    out.close();
+    const SweepResults read = readSweepResults(csv);
+    ASSERT_EQ(read.rows.size(), written.rows.size());
+    EXPECT_FALSE(read.rows[0].score_attacker.linkage.top1_rate);
+    EXPECT_FALSE(read.rows[0].score_attacker.linkage.verification_within_disclosed_auc);
+    EXPECT_EQ(read.rows[0].pixel_attacker.linkage.top1_rate, written.rows[0].pixel_attacker.linkage.top1_rate);
+    EXPECT_EQ(read.rows[0].latent_attacker.linkage.verification_within_disclosed_auc,
+              written.rows[0].latent_attacker.linkage.verification_within_disclosed_auc);
 }
 
 TEST(SweepResults, ReadingAPairFromDifferentRunsFailsNamingTheFiles) {

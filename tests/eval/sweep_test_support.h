@@ -124,6 +124,8 @@ inline SweepResults exampleResults() {
         row.disclosed_strata = {0, 1, 0};
         row.latent_attacker.linkage.chance_given_disclosed = 1.0 / 3.0 * 0.1;
         row.latent_attacker.linkage.verification_within_disclosed_auc = 0.5 + 1.0 / 11.0;
+        row.score_attacker.linkage.top1_rate = 1.0 / 13.0;
+        row.score_attacker.linkage.verification_within_disclosed_auc = 0.7 + 1.0 / 13.0;
         results.rows.push_back(row);
     }
     return results;

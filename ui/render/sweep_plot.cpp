@@ -30,9 +30,10 @@ QColor attackerColour(SweepAttacker attacker) {
     switch (attacker) {
     case SweepAttacker::Pixel: return QColor(31, 119, 180);
     case SweepAttacker::Embedding: return QColor(255, 127, 14);
-    case SweepAttacker::Latent: break;
+    case SweepAttacker::Latent: return QColor(44, 160, 44);
+    case SweepAttacker::Score: break;
     }
-    return QColor(44, 160, 44);
+    return QColor(148, 103, 189);
 }
 
 Qt::PenStyle mechanismStyle(std::size_t index) {
