@@ -197,16 +197,17 @@ public:
                               const std::vector<std::string>& identities) const {
         IdentityFeatures out;
         out.identities = identities;
+        const auto copies = [&images] {
+            std::vector<Image> out;
+            for (const Image* image : images) out.push_back(*image);
+            return out;
+        };
         if (attacker == SweepAttacker::Pixel) {
             for (const Image* image : images) out.features.push_back(normalisedPixelFeatures(*image, kPixelAttackSize));
         } else if (attacker == SweepAttacker::Embedding) {
-            std::vector<Image> copies;
-            for (const Image* image : images) copies.push_back(*image);
-            out.features = (linkage && linkage_embedding_ ? *linkage_embedding_ : embedding_).embed(copies);
+            out.features = (linkage && linkage_embedding_ ? *linkage_embedding_ : embedding_).embed(copies());
         } else if (attacker == SweepAttacker::Score) {
-            std::vector<Image> copies;
-            for (const Image* image : images) copies.push_back(*image);
-            out.features = classifierScoreFeatures(*classifier_, copies);
+            out.features = classifierScoreFeatures(*classifier_, copies());
         } else {
             std::vector<float> pixels;
             std::vector<AttributeValues> values;
