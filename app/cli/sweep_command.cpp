@@ -42,7 +42,7 @@ void printRow(const SweepRow& row, bool reid) {
     if (reid) {
         for (SweepAttacker attacker : kSweepAttackers) {
             const SweepAttackerFigures& f = attackerFigures(row, attacker);
-            if (!f.identification.top1_rate && !f.linkage.top1_rate) continue;  // a file written before this attacker
+            if (!f.measured()) continue;  // a file written before this attacker
             std::cout << fmt::format("  {} {}/{} v{}", sweepAttackerName(attacker), rateText(f.identification.top1_rate),
                                      rateText(f.linkage.top1_rate), rateText(f.identification.verification_auc));
         }
@@ -77,7 +77,7 @@ void printResults(const SweepResults& results) {
         std::cout << "attackers on the originals (their strength, beside every figure they give):\n";
         for (SweepAttacker attacker : kSweepAttackers) {
             const SweepAttackerFigures& f = attackerFigures(*results.original, attacker);
-            if (!f.identification.top1_rate && !f.linkage.top1_rate) {
+            if (!f.measured()) {
                 std::cout << fmt::format("  {:<9} not in this file (written before the attacker existed): not judged\n",
                                          sweepAttackerName(attacker));
                 continue;

@@ -50,6 +50,8 @@ struct SweepAttackFigures {
 struct SweepAttackerFigures {
     SweepAttackFigures identification;
     SweepAttackFigures linkage;
+    /// Whether the attacker ran: false for a file written before it existed, or a sweep without --reid.
+    bool measured() const { return identification.top1_rate || linkage.top1_rate; }
 };
 
 /// The attackers, in the order of SweepRow's fields and of the CSV columns.

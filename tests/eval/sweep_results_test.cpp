@@ -146,6 +146,8 @@ TEST(SweepResults, AFileWithoutTheScoreAttackersColumnsReadsWithItsFiguresAbsent
     const SweepResults read = readSweepResults(csv);
     ASSERT_EQ(read.rows.size(), written.rows.size());
     EXPECT_FALSE(read.rows[0].score_attacker.linkage.top1_rate);
+    EXPECT_FALSE(read.rows[0].score_attacker.measured());
+    EXPECT_TRUE(read.rows[0].pixel_attacker.measured());
     EXPECT_FALSE(read.rows[0].score_attacker.linkage.verification_within_disclosed_auc);
     EXPECT_EQ(read.rows[0].pixel_attacker.linkage.top1_rate, written.rows[0].pixel_attacker.linkage.top1_rate);
     EXPECT_EQ(read.rows[0].latent_attacker.linkage.verification_within_disclosed_auc,
