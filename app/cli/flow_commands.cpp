@@ -60,6 +60,10 @@ void registerTrain(CLI::App& app, int& exit_code) {
                         "Lower bound m of every coupling scale, m + (1-m) sigmoid(.): the inverse amplifies at most 1/m "
                         "(0: GLOW's unbounded scale; 1: additive couplings)")
         ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+    command->add_option("--pixel-logit", options->architecture.pixel_logit_alpha,
+                        "The flow's first layer: 0 none; alpha in (0, 0.5): the flow sees logit(alpha + (1-2 alpha) p), "
+                        "so small latent shifts cannot move near-black or near-white pixels by whole levels (RealNVP)")
+        ->check(CLI::Range(0.0, 0.499))->capture_default_str();
     command->add_option("--bits", *bits, "Bits per pixel modelled (n_bins = 2^bits)")->check(CLI::Range(1, 8))->capture_default_str();
     command->add_option("--epochs", options->epochs, "Training epochs")->check(CLI::NonNegativeNumber)->capture_default_str();
     command->add_option("--batch", options->batch_size, "Batch size")->check(CLI::PositiveNumber)->capture_default_str();

@@ -1,5 +1,7 @@
 #include "flow/cpu_glow.h"
 
+#include "flow/pixel_logit.h"
+
 #include <oneapi/dnnl/dnnl.h>
 #include <omp.h>
 
@@ -539,6 +541,10 @@ void CpuGlow::decode(const float* u, const std::vector<float>& cond, float* x, i
         for (int k = static_cast<int>(level.steps.size()) - 1; k >= 0; --k) invertStep(level, k, tables, threads);
         if (i == 0) {
             unsqueezeInto(level, x, true);
+            const PixelLogit pixels{config_.pixel_logit_alpha};
+            if (pixels.enabled()) {
+                for (std::int64_t p = 0; p < config_.latentDim(); ++p) x[p] = pixels.fromFlow(x[p]);
+            }
         } else {
             unsqueezeInto(level, levels_[static_cast<size_t>(i - 1)]->state(), false);
         }
@@ -622,6 +628,7 @@ void CpuGlow::squeezeFrom(Level& level, const float* below, bool from_image) {
     const Geometry& g = level.g;
     const int s = g.s, in_channels = level.channels / 4;
     const Geometry down{2 * s};
+    const PixelLogit pixels{config_.pixel_logit_alpha};  // the flow's first layer, on the image
     float* state = level.state();
     for (int c = 0; c < in_channels; ++c) {
         for (int y = 0; y < s; ++y) {
@@ -629,7 +636,7 @@ void CpuGlow::squeezeFrom(Level& level, const float* below, bool from_image) {
                 for (int dy = 0; dy < 2; ++dy) {
                     for (int dx = 0; dx < 2; ++dx) {
                         state[(c * 4 + dy * 2 + dx) * g.padded() + g.pad(y, x)] =
-                            from_image ? below[(static_cast<std::int64_t>(c) * 2 * s + 2 * y + dy) * 2 * s + 2 * x + dx]
+                            from_image ? pixels.toFlow(below[(static_cast<std::int64_t>(c) * 2 * s + 2 * y + dy) * 2 * s + 2 * x + dx])
                                        : below[c * down.padded() + down.pad(2 * y + dy, 2 * x + dx)];
                     }
                 }

@@ -23,6 +23,9 @@ void FlowConfig::validate() const {
     if (!(coupling_min_scale >= 0.0 && coupling_min_scale <= 1.0)) {
         throw std::invalid_argument("the coupling scale bound must be between 0 and 1");
     }
+    if (!(pixel_logit_alpha >= 0.0 && pixel_logit_alpha < 0.5)) {
+        throw std::invalid_argument("the pixel logit alpha must be at least 0 and below 0.5");
+    }
     const int factor = 1 << levels;
     if (image_size < factor || image_size % factor != 0) {
         throw std::invalid_argument("image size " + std::to_string(image_size) +
@@ -72,6 +75,8 @@ void to_json(nlohmann::json& j, const FlowConfig& config) {
          {"n_bins", config.n_bins},
          {"coupling_min_scale", config.coupling_min_scale},
          {"attributes", attributes}};
+    // Written only for models that have the layer, so the cards of the others stay as they were.
+    if (config.pixel_logit_alpha > 0.0) j["pixel_logit_alpha"] = config.pixel_logit_alpha;
 }
 
 void from_json(const nlohmann::json& j, FlowConfig& config) {
@@ -82,6 +87,8 @@ void from_json(const nlohmann::json& j, FlowConfig& config) {
     config.n_bins = integerAt<int>(j, "n_bins");
     // Absent in the cards of models trained before the bound existed: their scales are unbounded.
     config.coupling_min_scale = j.contains("coupling_min_scale") ? j.at("coupling_min_scale").get<double>() : 0.0;
+    // Absent: the model has no logit layer (pixel_logit.h).
+    config.pixel_logit_alpha = j.contains("pixel_logit_alpha") ? j.at("pixel_logit_alpha").get<double>() : 0.0;
     config.attributes.clear();
     for (const auto& a : j.at("attributes")) {
         config.attributes.push_back({a.at("name").get<std::string>(), a.at("values").get<std::vector<std::string>>()});

@@ -32,6 +32,11 @@ struct FlowConfig {
     /// one inverse coupling can amplify a perturbation by at 1/m, whatever the decoder is given;
     /// 1 makes every coupling additive (volume-preserving).
     double coupling_min_scale = 0.0;
+    /// The flow's first layer (pixel_logit.h): 0, none (the flow sees the model-space value
+    /// itself; every model trained before the layer existed); alpha in (0, 0.5): the flow sees
+    /// logit(alpha + (1 - 2 alpha)(x + 0.5)), which keeps small latent shifts from moving
+    /// near-black and near-white pixels by whole levels.
+    double pixel_logit_alpha = 0.0;
     std::vector<FlowAttribute> attributes;  ///< conditioning attributes; empty = unconditional
 
     /// Sum over attributes of their value counts: the width of the one-hot conditioning vector.

@@ -1,5 +1,7 @@
 #include "flow/glow.h"
 
+#include "flow/pixel_logit.h"
+
 #include <cmath>
 
 namespace dpflow {
@@ -38,7 +40,7 @@ GlowEncoding GlowImpl::encode(const torch::Tensor& x, const torch::Tensor& cond)
     auto logdet = torch::zeros({batch}, x.options());
     auto log_prior = torch::zeros({batch}, x.options());
     std::vector<torch::Tensor> blocks;
-    auto h = x;
+    auto h = pixelLogitForward(x, config_.pixel_logit_alpha, logdet);
     for (const auto& module : *levels) {
         auto& level = *module->as<GlowLevelImpl>();
         h = squeeze2(h);
@@ -76,7 +78,7 @@ torch::Tensor GlowImpl::decode(const torch::Tensor& u, const torch::Tensor& cond
         }
         h = unsqueeze2(h);
     }
-    return h;
+    return pixelLogitInverse(h, config_.pixel_logit_alpha);
 }
 
 torch::Tensor GlowImpl::bitsPerDim(const torch::Tensor& x, const torch::Tensor& cond) {

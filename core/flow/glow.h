@@ -30,7 +30,8 @@ struct GlowEncoding {
     torch::Tensor log_prob;  ///< [B] log p(x | c) of the continuous input x in nats
 };
 
-/// Multi-scale GLOW on 1-channel images in model space x in [-0.5, 0.5] (see preprocessing.h).
+/// Multi-scale GLOW on 1-channel images in model space x in [-0.5, 0.5] (see preprocessing.h),
+/// with the logit layer of pixel_logit.h first when config.pixel_logit_alpha > 0.
 /// Module names follow the tensor names in the weights file: levels.<i>.steps.<k>.<layer>...,
 /// levels.<i>.prior....
 class GlowImpl : public torch::nn::Module {

@@ -72,6 +72,10 @@ nlohmann::json modelCardToJson(const ModelCard& card) {
         {"input", "display values in [0,1] (after modality and VOI transforms), 1 channel"},
         {"n_bins", card.config.n_bins},
         {"model_space", "x = p (n_bins-1)/n_bins + 0.5/n_bins - 0.5; training adds uniform dequantisation noise within the bin"}};
+    if (card.config.pixel_logit_alpha > 0.0) {
+        j["preprocessing"]["flow_input"] = "y = logit(a + (1 - 2a)(x + 0.5)), a = architecture.pixel_logit_alpha; the log of "
+                                           "its slope is part of the log-density, so bits/dim are those of x";
+    }
     j["training"] = {{"data", card.training_data},
                      {"data_sha256", card.training_data_sha256},
                      {"data_sha256_definition", "SHA-256 over the manifest file bytes followed by every training image file's bytes in manifest order"},

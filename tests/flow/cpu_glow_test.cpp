@@ -168,6 +168,17 @@ TEST_F(CpuGlowTest, EncodesAsLibTorchDoesUnderEveryAttributeCombinationAndTiling
     }
 }
 
+TEST_F(CpuGlowTest, AgreesWithTheLibTorchDecodeAndEncodeThroughThePixelLogitLayer) {
+    FlowConfig config = twoAttributeConfig(16, 3, 0.5);
+    config.pixel_logit_alpha = 0.01;
+    Glow glow(config);
+    randomizeGlow(glow, 0.1);
+    CpuGlow cpu(*glow);
+    const auto cond = oneHot(config, "b", "F");
+    expectAsExactAsLibTorch(decodeErrors(glow, cpu, latentNearData(glow, cond), cond, 1), "pixel logit, decode");
+    expectAsExactAsLibTorch(encodeErrors(glow, cpu, torch::rand({16 * 16}) - 0.5, cond, 2), "pixel logit, encode");
+}
+
 TEST_F(CpuGlowTest, DecodingTheEncodedLatentGivesTheImageBack) {
     FlowConfig config = twoAttributeConfig(32, 3, 0.5);
     Glow glow(config);

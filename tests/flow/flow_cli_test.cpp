@@ -41,6 +41,20 @@ TEST_F(FlowCliTest, TrainThenModelInfoThenRoundtrip) {
     EXPECT_LT(std::stod(roundtrip.output.substr(pos + 13)), 1e-4) << roundtrip.output;
 }
 
+TEST_F(FlowCliTest, AModelTrainedWithThePixelLogitLayerRecordsItAndRoundTrips) {
+    const auto trained = train("--pixel-logit 0.05");
+    ASSERT_EQ(trained.status, 0) << trained.output;
+    const auto info = run("model-info --threads 1 " + (dir_ / "m.safetensors").string());
+    EXPECT_NE(info.output.find("\"pixel_logit_alpha\": 0.05"), std::string::npos) << info.output;
+    const auto roundtrip = run("roundtrip --threads 1 " + (dir_ / "m.safetensors").string() + " " + (dir_ / "png/img_0.png").string() +
+                               " --attr label=1");
+    ASSERT_EQ(roundtrip.status, 0) << roundtrip.output;
+    const auto pos = roundtrip.output.find("overall: max ");
+    ASSERT_NE(pos, std::string::npos) << roundtrip.output;
+    EXPECT_LT(std::stod(roundtrip.output.substr(pos + 13)), 1e-4) << roundtrip.output;
+    EXPECT_NE(train("--pixel-logit 0.5").status, 0) << "alpha must stay below 0.5";
+}
+
 TEST_F(FlowCliTest, RoundtripOfAManifestSplitUsesEachRowsAttributes) {
     ASSERT_EQ(train("--notes 'a test model'").status, 0);
     const auto roundtrip = run("roundtrip --threads 1 " + (dir_ / "m.safetensors").string() + " --manifest " +

@@ -1,4 +1,5 @@
 #include "flow/glow.h"
+#include "flow/pixel_logit.h"
 
 #include "flow_test_support.h"
 
@@ -47,6 +48,20 @@ TEST_F(FlowTest, CouplingScaleBoundTravelsWithTheArchitectureAndIsAbsentInOlderC
     EXPECT_THROW(config.validate(), std::invalid_argument);
 }
 
+TEST_F(FlowTest, PixelLogitLayerTravelsWithTheArchitectureAndIsAbsentInOlderCards) {
+    auto config = tinyConfig();
+    const nlohmann::json plain = config;
+    EXPECT_FALSE(plain.contains("pixel_logit_alpha"));  // the cards of models without the layer stay as they were
+    EXPECT_EQ(plain.get<FlowConfig>().pixel_logit_alpha, 0.0);
+    config.pixel_logit_alpha = 0.01;
+    const nlohmann::json j = config;
+    EXPECT_EQ(j.get<FlowConfig>().pixel_logit_alpha, 0.01);
+    config.pixel_logit_alpha = 0.5;
+    EXPECT_THROW(config.validate(), std::invalid_argument);
+    config.pixel_logit_alpha = -0.01;
+    EXPECT_THROW(config.validate(), std::invalid_argument);
+}
+
 TEST_F(FlowTest, OneHotRejectsUnknownValue) {
     const auto config = tinyConfig();
     EXPECT_EQ(config.oneHot({{"label", "b"}}), (std::vector<float>{0.0f, 1.0f}));
@@ -75,27 +90,53 @@ TEST_F(FlowTest, DecodeInvertsEncodeWithBoundedCouplingScales) {
     EXPECT_LT((glow->decode(glow->encode(x, cond).u, cond) - x).abs().max().item<double>(), 1e-4);
 }
 
+TEST_F(FlowTest, DecodeInvertsEncodeThroughThePixelLogitLayer) {
+    auto config = tinyConfig(16, 3);
+    config.coupling_min_scale = 0.5;
+    config.pixel_logit_alpha = 0.01;
+    Glow glow(config);
+    randomizeGlow(glow);
+    const auto x = torch::rand({3, 1, 16, 16}) - 0.5;
+    const auto cond = conditionBatch(glow->config(), 3, 1);
+    EXPECT_LT((glow->decode(glow->encode(x, cond).u, cond) - x).abs().max().item<double>(), 1e-4);
+}
+
+TEST_F(FlowTest, ThePixelLogitLayerMovesNearBlackPixelsByLessThanMidGreyOnesForTheSameShiftOfTheFlowsInput) {
+    // What the layer is for: a shift dy of the flow's input moves x by about dy s (1 - s) / (1 - 2 alpha),
+    // so a film's gray-level-1 border moves about 16 times less than a mid-grey pixel at alpha 0.01.
+    const PixelLogit layer{0.01};
+    const auto moved = [&](float x) { return std::abs(layer.fromFlow(layer.toFlow(x) + 0.05f) - x); };
+    const float gray_level_1 = -0.5f + 1.5f / 256.0f;
+    EXPECT_GT(moved(0.0f), 10.0f * moved(gray_level_1)) << moved(gray_level_1) << " against " << moved(0.0f);
+    EXPECT_NEAR(layer.fromFlow(layer.toFlow(gray_level_1)), gray_level_1, 1e-6);
+    EXPECT_EQ(PixelLogit{}.toFlow(0.3f), 0.3f);  // alpha 0: no layer
+}
+
 TEST_F(FlowTest, LogDetEqualsLogAbsDetOfFullJacobian) {
-    Glow glow(tinyConfig(4, 2));
-    randomizeGlow(glow, 0.2);
-    glow->to(torch::kFloat64);
-    const auto cond = conditionBatch(glow->config(), 1, 1).to(torch::kFloat64);
-    const auto x = (torch::rand({1, 1, 4, 4}, torch::kFloat64) - 0.5).requires_grad_(true);
-    const auto encoding = glow->encode(x, cond);
-    // log p(x) = log N(u; 0, I) + log|det du/dx|, so the flow's own log-det (all layers and the
-    // prior's standardisation) is log_prob minus the standard normal term.
-    const auto u = encoding.u;
-    const auto log_normal = (-0.5 * std::log(2.0 * M_PI) - 0.5 * u * u).sum();
-    const double flow_logdet = (encoding.log_prob.sum() - log_normal).item<double>();
-    auto jacobian = torch::zeros({16, 16}, torch::kFloat64);
-    for (int64_t i = 0; i < 16; ++i) {
-        const auto grad = torch::autograd::grad({u[0][i]}, {x}, {}, true)[0];
-        jacobian[i] = grad.flatten();
+    for (const double alpha : {0.0, 0.05}) {
+        auto config = tinyConfig(4, 2);
+        config.pixel_logit_alpha = alpha;
+        Glow glow(config);
+        randomizeGlow(glow, 0.2);
+        glow->to(torch::kFloat64);
+        const auto cond = conditionBatch(glow->config(), 1, 1).to(torch::kFloat64);
+        const auto x = (torch::rand({1, 1, 4, 4}, torch::kFloat64) - 0.5).requires_grad_(true);
+        const auto encoding = glow->encode(x, cond);
+        // log p(x) = log N(u; 0, I) + log|det du/dx|, so the flow's own log-det (all layers and the
+        // prior's standardisation) is log_prob minus the standard normal term.
+        const auto u = encoding.u;
+        const auto log_normal = (-0.5 * std::log(2.0 * M_PI) - 0.5 * u * u).sum();
+        const double flow_logdet = (encoding.log_prob.sum() - log_normal).item<double>();
+        auto jacobian = torch::zeros({16, 16}, torch::kFloat64);
+        for (int64_t i = 0; i < 16; ++i) {
+            const auto grad = torch::autograd::grad({u[0][i]}, {x}, {}, true)[0];
+            jacobian[i] = grad.flatten();
+        }
+        const double expected = std::get<1>(torch::linalg_slogdet(jacobian)).item<double>();
+        RecordProperty("logdet_flow_alpha_" + std::to_string(alpha), fmt::format("{:.15g}", flow_logdet));
+        RecordProperty("logdet_jacobian_alpha_" + std::to_string(alpha), fmt::format("{:.15g}", expected));
+        EXPECT_NEAR(flow_logdet, expected, 1e-8 * std::max(1.0, std::abs(expected))) << "pixel logit alpha " << alpha;
     }
-    const double expected = std::get<1>(torch::linalg_slogdet(jacobian)).item<double>();
-    RecordProperty("logdet_flow", fmt::format("{:.15g}", flow_logdet));
-    RecordProperty("logdet_jacobian", fmt::format("{:.15g}", expected));
-    EXPECT_NEAR(flow_logdet, expected, 1e-8 * std::max(1.0, std::abs(expected)));
 }
 
 TEST_F(FlowTest, DecodingWithOtherAttributesChangesImage) {

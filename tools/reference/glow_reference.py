@@ -64,6 +64,7 @@ class Glow:
         self.size, self.levels, self.steps = a["image_size"], a["levels"], a["steps_per_level"]
         self.n_bins = a["n_bins"]
         self.min_scale = a.get("coupling_min_scale", 0.0)
+        self.logit_alpha = a.get("pixel_logit_alpha", 0.0)  # the flow's first layer (pixel_logit.h); 0: none
         self.attributes = a["attributes"]
         self.cond_dim = sum(len(x["values"]) for x in self.attributes)
         self.layout = [(lv["shape"], lv["offset"]) for lv in card["latent"]["levels"]]
@@ -157,11 +158,18 @@ class Glow:
         return h
 
     def to_model(self, p):
-        n = self.n_bins
-        return p * ((n - 1) / n) + (0.5 / n - 0.5)
+        """Display values -> the flow's input (the model space, then the logit layer if the model has one)."""
+        n, a = self.n_bins, self.logit_alpha
+        x = p * ((n - 1) / n) + (0.5 / n - 0.5)
+        if a > 0:
+            s = a + (1 - 2 * a) * (x.clamp(-0.5, 0.5) + 0.5)
+            x = torch.log(s) - torch.log1p(-s)
+        return x
 
-    def from_model(self, x):
-        n = self.n_bins
+    def from_model(self, y):
+        """The flow's output -> display values (not clamped)."""
+        n, a = self.n_bins, self.logit_alpha
+        x = (torch.sigmoid(y) - a) / (1 - 2 * a) - 0.5 if a > 0 else y
         return (x + (0.5 - 0.5 / n)) * (n / (n - 1))
 
 
