@@ -7,8 +7,10 @@
 #include "flow/runtime.h"
 #include "flow/training_augmentation.h"
 #include "flow/training_data.h"
+#include "image/sha256.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -52,6 +54,26 @@ std::string describeData(const TrainOptions& o, int64_t images) {
     return text + ")";
 }
 
+// Fills `glow` (built for `config`) with the weights of the model at `path`, whose architecture
+// must be `config`'s apart from the pixel logit layer, which has no weights. Returns the card's
+// description of that model.
+std::string initialiseFrom(const std::filesystem::path& path, const FlowConfig& config, Glow& glow) {
+    const auto stored = loadGlow(path);
+    auto comparable = stored.card.config;
+    comparable.pixel_logit_alpha = config.pixel_logit_alpha;
+    if (nlohmann::json(comparable) != nlohmann::json(config)) {
+        throw TrainingError(fmt::format("--init-from {}: its architecture {} is not the one requested {}; only --pixel-logit "
+                                        "may differ",
+                                        path.string(), nlohmann::json(comparable).dump(), nlohmann::json(config).dump()));
+    }
+    torch::NoGradGuard no_grad;
+    auto source_parameters = stored.glow->named_parameters();
+    for (auto& parameter : glow->named_parameters()) parameter.value().copy_(source_parameters[parameter.key()]);
+    auto source_buffers = stored.glow->named_buffers();
+    for (auto& buffer : glow->named_buffers()) buffer.value().copy_(source_buffers[buffer.key()]);
+    return fmt::format("{} (SHA-256 {}, {} epochs)", path.filename().string(), sha256OfFile(path), stored.card.epochs);
+}
+
 double secondsSince(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -66,6 +88,7 @@ std::filesystem::path checkpointPath(const std::filesystem::path& output) {
 TrainResult trainFlow(const TrainOptions& o) {
     configureThreads(o.threads);
     if (o.batch_size < 1 || o.epochs < 0) throw TrainingError("batch size must be >= 1 and epochs >= 0");
+    if (o.resume && !o.init_from.empty()) throw TrainingError("--init-from starts a new run; --resume continues one: not both");
     const auto manifest = Manifest::read(o.manifest);
     const auto train_rows = firstRows(manifest.rowsInSplit(o.train_split), o.max_images);
     if (train_rows.empty()) {
@@ -107,6 +130,7 @@ TrainResult trainFlow(const TrainOptions& o) {
         card.fit = o.fit;
         torch::manual_seed(o.seed);
         glow = Glow(card.config);
+        if (!o.init_from.empty()) card.initialised_from = initialiseFrom(o.init_from, card.config, glow);
     }
     card.seed = o.seed;
     card.training_command = o.command_line;
@@ -128,7 +152,7 @@ TrainResult trainFlow(const TrainOptions& o) {
     }
     const int bins = card.config.n_bins;
 
-    if (!o.resume) {
+    if (!o.resume && o.init_from.empty()) {
         // GLOW's data-dependent ActNorm initialisation, on a larger batch than a training step.
         glow->train();
         torch::NoGradGuard no_grad;

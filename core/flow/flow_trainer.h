@@ -66,6 +66,10 @@ struct TrainOptions {
     int heldout_every = 0;                   ///< epochs between held-out bits/dim reports (0: only at the end)
     uint64_t seed = 0;                       ///< initialisation, shuffling and dequantisation noise
     bool resume = false;                     ///< continue from the checkpoint beside `output`
+    /// Start from this model's weights instead of a random initialisation (empty: random). Its
+    /// architecture and attributes must be those requested, except `pixel_logit_alpha`: a model
+    /// moved to another pixel space by fine-tuning. Not with `resume`.
+    std::filesystem::path init_from;
     int checkpoint_every = 1;                ///< epochs between checkpoints
     int64_t max_images = 0;                  ///< use only the first N training images (0: all)
     int threads = 0;                         ///< LibTorch CPU threads (0: defaultThreadCount())

@@ -85,6 +85,7 @@ nlohmann::json modelCardToJson(const ModelCard& card) {
                      {"seed", card.seed},
                      {"notes", card.notes},
                      {"attribute_counts", card.training_attribute_counts}};
+    if (!card.initialised_from.empty()) j["training"]["initialised_from"] = card.initialised_from;
     j["evaluation"] = {{"bits_per_dim_train", optionalNumber(card.bits_per_dim_train)},
                        {"bits_per_dim_heldout", optionalNumber(card.bits_per_dim_heldout)},
                        {"heldout_split", card.heldout_split}};
@@ -115,6 +116,7 @@ ModelCard modelCardFromJson(const nlohmann::json& j) {
         card.epochs = integerAt<int>(t, "epochs", 0);
         card.seed = integerAt<std::uint64_t>(t, "seed");
         card.notes = t.value("notes", std::string());
+        card.initialised_from = t.value("initialised_from", std::string());
         if (t.contains("attribute_counts"))
             card.training_attribute_counts = t.at("attribute_counts").get<std::map<std::string, std::map<std::string, std::int64_t>>>();
         const auto& e = j.at("evaluation");

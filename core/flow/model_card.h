@@ -27,6 +27,9 @@ struct ModelCard {
     /// Free text from whoever trained the model: where and how it was trained (hardware, runs
     /// resumed) and which design budget bounded the architecture. Empty when none was given.
     std::string notes;
+    /// The model whose weights training started from, "<file> (SHA-256 <hex>, <epochs> epochs)";
+    /// empty when training started from a random initialisation.
+    std::string initialised_from;
     std::optional<double> bits_per_dim_train;    ///< on the training split (dequantised, one pass)
     std::optional<double> bits_per_dim_heldout;  ///< on `heldout_split`
     std::string heldout_split;        ///< name of the held-out split (empty if none)

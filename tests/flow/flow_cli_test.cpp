@@ -55,6 +55,21 @@ TEST_F(FlowCliTest, AModelTrainedWithThePixelLogitLayerRecordsItAndRoundTrips) {
     EXPECT_NE(train("--pixel-logit 0.5").status, 0) << "alpha must stay below 0.5";
 }
 
+TEST_F(FlowCliTest, TrainingCanStartFromAModelAndMoveItToAnotherPixelSpace) {
+    ASSERT_EQ(train().status, 0);
+    std::filesystem::rename(dir_ / "m.safetensors", dir_ / "source.safetensors");
+    const auto source = (dir_ / "source.safetensors").string();
+    const auto moved = train("--pixel-logit 0.02 --init-from " + source);
+    ASSERT_EQ(moved.status, 0) << moved.output;
+    const auto info = run("model-info --threads 1 " + (dir_ / "m.safetensors").string());
+    EXPECT_NE(info.output.find("\"initialised_from\": \"source.safetensors (SHA-256 "), std::string::npos) << info.output;
+    EXPECT_NE(info.output.find("\"pixel_logit_alpha\": 0.02"), std::string::npos) << info.output;
+    const auto wider = train("--coupling-min-scale 0.5 --init-from " + source);
+    EXPECT_NE(wider.status, 0);
+    EXPECT_NE(wider.output.find("only --pixel-logit may differ"), std::string::npos) << wider.output;
+    EXPECT_NE(train("--resume --init-from " + source).status, 0) << "--init-from starts a run, --resume continues one";
+}
+
 TEST_F(FlowCliTest, RoundtripOfAManifestSplitUsesEachRowsAttributes) {
     ASSERT_EQ(train("--notes 'a test model'").status, 0);
     const auto roundtrip = run("roundtrip --threads 1 " + (dir_ / "m.safetensors").string() + " --manifest " +

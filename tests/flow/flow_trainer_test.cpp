@@ -1,6 +1,7 @@
 #include "flow/flow_trainer.h"
 
 #include "flow/model_io.h"
+#include "image/sha256.h"
 #include "training_fixture.h"
 
 namespace dpflow {
@@ -114,6 +115,48 @@ TEST_F(FlowTrainerTest, ATimeLimitStopsAtAnEpochBoundaryWithACheckpointToResumeF
     EXPECT_FALSE(rest.stopped_by_time_limit);
     EXPECT_EQ(rest.epoch_bits_per_dim.size(), 3u);  // epochs 2 to 4
     EXPECT_EQ(rest.card.epochs, 4);
+}
+
+TEST_F(FlowTrainerTest, InitialisingFromAModelStartsFromItsWeightsInAnotherPixelSpace) {
+    auto source = tinyOptions("source.safetensors");
+    source.epochs = 1;
+    trainFlow(source);
+    auto moved = tinyOptions("moved.safetensors");
+    moved.epochs = 0;  // no step: the weights must be the source's
+    moved.architecture.pixel_logit_alpha = 0.05;
+    moved.init_from = dir_ / "source.safetensors";
+    const auto card = trainFlow(moved).card;
+    EXPECT_EQ(card.config.pixel_logit_alpha, 0.05);
+    EXPECT_EQ(card.initialised_from,
+              "source.safetensors (SHA-256 " + sha256OfFile(dir_ / "source.safetensors") + ", 1 epochs)");
+    const auto reloaded = loadGlow(dir_ / "moved.safetensors");
+    EXPECT_EQ(reloaded.card.initialised_from, card.initialised_from);
+    const auto from = loadGlow(dir_ / "source.safetensors");
+    auto reference = from.glow->named_parameters();
+    for (const auto& item : reloaded.glow->named_parameters())
+        EXPECT_TRUE(torch::equal(item.value(), reference[item.key()])) << item.key();
+    auto reference_buffers = from.glow->named_buffers();
+    for (const auto& item : reloaded.glow->named_buffers())
+        EXPECT_TRUE(torch::equal(item.value(), reference_buffers[item.key()])) << item.key();
+}
+
+TEST_F(FlowTrainerTest, InitialisingFromAModelOfAnotherArchitectureIsRefused) {
+    auto source = tinyOptions("source.safetensors");
+    source.epochs = 1;
+    trainFlow(source);
+    auto wider = tinyOptions("wider.safetensors");
+    wider.architecture.hidden_channels *= 2;
+    wider.init_from = dir_ / "source.safetensors";
+    try {
+        trainFlow(wider);
+        FAIL() << "a wider architecture was initialised from a narrower model";
+    } catch (const TrainingError& e) {
+        EXPECT_NE(std::string(e.what()).find("only --pixel-logit may differ"), std::string::npos) << e.what();
+    }
+    auto both = tinyOptions("source.safetensors");
+    both.init_from = dir_ / "source.safetensors";
+    both.resume = true;
+    EXPECT_THROW(trainFlow(both), TrainingError);
 }
 
 TEST_F(FlowTrainerTest, MissingTrainSplitIsReported) {
