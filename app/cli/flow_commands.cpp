@@ -85,7 +85,7 @@ void registerTrain(CLI::App& app, int& exit_code) {
     command->add_flag("--resume", options->resume, "Continue from the checkpoint beside --out");
     command->add_option("--init-from", options->init_from,
                         "Start from this model's weights, not a random initialisation: the same architecture and attributes, "
-                        "--pixel-logit may differ (recorded in the card)")
+                        "--pixel-logit and --coupling-min-scale may differ (recorded in the card)")
         ->check(CLI::ExistingFile)->excludes("--resume");
     command->add_option("--notes", options->notes, "Free text for the model card: hardware, resumed runs, design budget");
     command->add_option("--checkpoint-every", options->checkpoint_every, "Epochs between checkpoints")->check(CLI::PositiveNumber)->capture_default_str();

@@ -55,15 +55,16 @@ std::string describeData(const TrainOptions& o, int64_t images) {
 }
 
 // Fills `glow` (built for `config`) with the weights of the model at `path`, whose architecture
-// must be `config`'s apart from the pixel logit layer, which has no weights. Returns the card's
-// description of that model.
+// must be `config`'s apart from the pixel logit layer and the coupling scale bound, neither of which
+// changes what weights there are. Returns the card's description of that model.
 std::string initialiseFrom(const std::filesystem::path& path, const FlowConfig& config, Glow& glow) {
     const auto stored = loadGlow(path);
     auto comparable = stored.card.config;
     comparable.pixel_logit_alpha = config.pixel_logit_alpha;
+    comparable.coupling_min_scale = config.coupling_min_scale;
     if (nlohmann::json(comparable) != nlohmann::json(config)) {
         throw TrainingError(fmt::format("--init-from {}: its architecture {} is not the one requested {}; only --pixel-logit "
-                                        "may differ",
+                                        "and --coupling-min-scale may differ",
                                         path.string(), nlohmann::json(comparable).dump(), nlohmann::json(config).dump()));
     }
     torch::NoGradGuard no_grad;

@@ -67,8 +67,9 @@ struct TrainOptions {
     uint64_t seed = 0;                       ///< initialisation, shuffling and dequantisation noise
     bool resume = false;                     ///< continue from the checkpoint beside `output`
     /// Start from this model's weights instead of a random initialisation (empty: random). Its
-    /// architecture and attributes must be those requested, except `pixel_logit_alpha`: a model
-    /// moved to another pixel space by fine-tuning. Not with `resume`.
+    /// architecture and attributes must be those requested, except `pixel_logit_alpha` and
+    /// `coupling_min_scale`, which add or remove no weight: a model moved to another pixel space or
+    /// coupling bound by fine-tuning. Not with `resume`.
     std::filesystem::path init_from;
     int checkpoint_every = 1;                ///< epochs between checkpoints
     int64_t max_images = 0;                  ///< use only the first N training images (0: all)

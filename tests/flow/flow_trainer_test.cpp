@@ -117,16 +117,18 @@ TEST_F(FlowTrainerTest, ATimeLimitStopsAtAnEpochBoundaryWithACheckpointToResumeF
     EXPECT_EQ(rest.card.epochs, 4);
 }
 
-TEST_F(FlowTrainerTest, InitialisingFromAModelStartsFromItsWeightsInAnotherPixelSpace) {
+TEST_F(FlowTrainerTest, InitialisingFromAModelStartsFromItsWeightsWithAnotherPixelSpaceAndCouplingBound) {
     auto source = tinyOptions("source.safetensors");
     source.epochs = 1;
     trainFlow(source);
     auto moved = tinyOptions("moved.safetensors");
     moved.epochs = 0;  // no step: the weights must be the source's
     moved.architecture.pixel_logit_alpha = 0.05;
+    moved.architecture.coupling_min_scale = 1.0;  // additive couplings: the scale outputs are unused, not removed
     moved.init_from = dir_ / "source.safetensors";
     const auto card = trainFlow(moved).card;
     EXPECT_EQ(card.config.pixel_logit_alpha, 0.05);
+    EXPECT_EQ(card.config.coupling_min_scale, 1.0);
     EXPECT_EQ(card.initialised_from,
               "source.safetensors (SHA-256 " + sha256OfFile(dir_ / "source.safetensors") + ", 1 epochs)");
     const auto reloaded = loadGlow(dir_ / "moved.safetensors");
@@ -151,7 +153,7 @@ TEST_F(FlowTrainerTest, InitialisingFromAModelOfAnotherArchitectureIsRefused) {
         trainFlow(wider);
         FAIL() << "a wider architecture was initialised from a narrower model";
     } catch (const TrainingError& e) {
-        EXPECT_NE(std::string(e.what()).find("only --pixel-logit may differ"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("only --pixel-logit and --coupling-min-scale may differ"), std::string::npos) << e.what();
     }
     auto both = tinyOptions("source.safetensors");
     both.init_from = dir_ / "source.safetensors";
