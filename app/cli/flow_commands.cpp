@@ -86,7 +86,7 @@ void registerTrain(CLI::App& app, int& exit_code) {
     command->add_option("--init-from", options->init_from,
                         "Start from this model's weights, not a random initialisation: the same architecture and attributes, "
                         "--pixel-logit and --coupling-min-scale may differ (recorded in the card)")
-        ->check(CLI::ExistingFile)->excludes("--resume");
+        ->check(CLI::ExistingFile);  // with --resume: refused by trainFlow
     command->add_option("--notes", options->notes, "Free text for the model card: hardware, resumed runs, design budget");
     command->add_option("--checkpoint-every", options->checkpoint_every, "Epochs between checkpoints")->check(CLI::PositiveNumber)->capture_default_str();
     command->add_option("--max-images", options->max_images, "Use only the first N images of each split (0: all)")->capture_default_str();
