@@ -38,7 +38,7 @@ GlowImpl::GlowImpl(FlowConfig config) : config_(std::move(config)), layout_(late
 GlowEncoding GlowImpl::encode(const torch::Tensor& x, const torch::Tensor& cond) {
     const auto batch = x.size(0);
     auto logdet = torch::zeros({batch}, x.options());
-    auto log_prior = torch::zeros({batch}, x.options());
+    auto log_normal = torch::zeros({batch}, x.options());
     std::vector<torch::Tensor> blocks;
     auto h = pixelLogitForward(x, config_.pixel_logit_alpha, logdet);
     for (const auto& module : *levels) {
@@ -55,10 +55,11 @@ GlowEncoding GlowImpl::encode(const torch::Tensor& x, const torch::Tensor& cond)
         }
         const auto [mean, logsd] = level.prior->forward(h, cond, batch);
         const auto u = (z - mean) * torch::exp(-logsd);
-        log_prior = log_prior + (-0.5 * kLogTwoPi - logsd - 0.5 * u * u).flatten(1).sum(1);
+        logdet = logdet - logsd.flatten(1).sum(1);
+        log_normal = log_normal + (-0.5 * kLogTwoPi - 0.5 * u * u).flatten(1).sum(1);
         blocks.push_back(u.flatten(1));
     }
-    return {torch::cat(blocks, 1), logdet + log_prior};
+    return {torch::cat(blocks, 1), log_normal + logdet, logdet};
 }
 
 torch::Tensor GlowImpl::decode(const torch::Tensor& u, const torch::Tensor& cond) {

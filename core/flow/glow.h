@@ -27,7 +27,8 @@ TORCH_MODULE(GlowLevel);
 /// What encoding a batch gives: the standardised latent and the log-density terms.
 struct GlowEncoding {
     torch::Tensor u;         ///< [B, D] standardised latent, levels in LatentLayout order
-    torch::Tensor log_prob;  ///< [B] log p(x | c) of the continuous input x in nats
+    torch::Tensor log_prob;  ///< [B] log p(x | c) of the continuous input x in nats: log N(u; 0, I) + log_det
+    torch::Tensor log_det;   ///< [B] log|det du/dx|: every layer's and the priors' standardisation
 };
 
 /// Multi-scale GLOW on 1-channel images in model space x in [-0.5, 0.5] (see preprocessing.h),

@@ -10,7 +10,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cstdlib>
 #include <random>
+#include <string>
 
 namespace dpflow::test {
 
@@ -42,12 +44,14 @@ inline void randomizeGlow(Glow& glow, double scale = 0.05) {
     glow->eval();
 }
 
-/// Test fixture: 1 LibTorch thread (the machine is shared) and a fresh seed per test, recorded in the test output.
+/// Test fixture: 1 LibTorch thread (the machine is shared) and a fresh seed per test, recorded in the
+/// test output. DPFLOW_TEST_SEED=N replays a recorded seed.
 class FlowTest : public ::testing::Test {
 protected:
     void SetUp() override {
         configureThreads(1);
-        seed_ = std::random_device{}();
+        const char* replay = std::getenv("DPFLOW_TEST_SEED");
+        seed_ = replay ? std::stoull(replay) : std::random_device{}();
         torch::manual_seed(seed_);
         RecordProperty("torch_seed", std::to_string(seed_));
         std::cout << "[ seed     ] " << seed_ << '\n';
